@@ -1,0 +1,31 @@
+import type { Channel, GateAction } from '../../../shared/api/types.js';
+import type { Requirement } from '../../../shared/compat/requirement.js';
+
+/** A project's manifest after loading and normalising either format; every field has its default. */
+export interface ProjectManifest {
+  /** Which file it came from, relative to the project root, or null when the project has none. */
+  file: 'upshift.yml' | 'vertical_manifest.yaml' | null;
+  name: string | null;
+  source: { type: 'git'; remote: string; tagPattern: string };
+  channel: Channel;
+  install: string | null;
+  smoke: { command: string; timeoutSeconds: number; seedExitCodes: boolean } | null;
+  snapshot: { paths: string[]; mode: 'move' | 'copy' };
+  hooks: {
+    preUpgrade: string | null;
+    postCheckout: string | null;
+    postUpgrade: string | null;
+    onRollback: string | null;
+  };
+  /** Requirements on other watched projects, by project name. Seed format: `{ [core]: compatibility }`. */
+  requires: Record<string, Requirement>;
+  /** The project this one depends on (seed format: named by `--core` or `core:`). */
+  core: string | null;
+  gates: { patch: GateAction; minor: GateAction; major: GateAction; prerelease: GateAction };
+  /** The version the manifest declares (seed `domain_version`, upshift.yml `version`), used when git has no tag. */
+  declaredVersion: string | null;
+  /** Seed format only: take a `pre-upgrade-YYYYMMDD-HHMMSS` tag as well. */
+  seedFormat: boolean;
+  /** Keys that were read but ignored, each with a reason, so the user can see what did not apply. */
+  warnings: string[];
+}

@@ -1,0 +1,222 @@
+/**
+ * The JSON shapes the engine returns and the CLI prints with `--json`. The dashboard speaks the same
+ * types, so field names here are a public contract: add fields, never rename them.
+ */
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+export type BumpType = 'patch' | 'minor' | 'major' | 'prerelease' | 'none' | 'downgrade';
+export type GateAction = 'auto' | 'review' | 'manual' | 'skip';
+export type Channel = 'stable' | 'prerelease';
+
+/** Where the current version of a checkout was read from. */
+export type CurrentVersionSource = 'tag' | 'describe' | 'manifest' | 'unknown';
+
+export interface CurrentVersion {
+  version: string | null;
+  tag: string | null;
+  sha: string | null;
+  source: CurrentVersionSource;
+}
+
+export interface ReleaseRef {
+  version: string;
+  tag: string;
+  sha: string;
+  prerelease: boolean;
+}
+
+export interface Risk {
+  level: RiskLevel;
+  reasons: string[];
+}
+
+export interface DependentVerdict {
+  project: string;
+  compatible: boolean;
+  /** Human reason; when compatible, says what was checked ("requires core >=1.0.0 <=1.x.x; target is 1.3.0"). */
+  reason: string;
+}
+
+export interface CompatibilityReport {
+  compatible: boolean;
+  dependents: DependentVerdict[];
+}
+
+export interface ProjectCheck {
+  name: string;
+  path: string;
+  current: CurrentVersion;
+  latest: ReleaseRef | null;
+  latestCompatible: ReleaseRef | null;
+  updateAvailable: boolean;
+  bump: BumpType | null;
+  gate: GateAction | null;
+  risk: Risk | null;
+  compatible: boolean | null;
+  blockers: string[];
+  /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
+  error: ApiError | null;
+  checkedAt: string;
+}
+
+export interface CheckResult {
+  projects: ProjectCheck[];
+}
+
+export interface ReleaseNote {
+  version: string;
+  tag: string;
+  /** Markdown. */
+  body: string;
+  /** Where the body came from. */
+  source: 'metadata' | 'tag-message' | 'changelog' | 'commits' | 'none';
+  breaking: string[];
+  date: string | null;
+}
+
+export interface CommitSummary {
+  sha: string;
+  subject: string;
+}
+
+export interface DiffStat {
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+  /** `git diff --stat` text, capped. */
+  text: string;
+}
+
+export type StepId =
+  | 'preflight'
+  | 'snapshot'
+  | 'fetch'
+  | 'checkout'
+  | 'install'
+  | 'smoke'
+  | 'finalize'
+  | 'restore';
+
+export interface PlanStep {
+  id: StepId | string;
+  title: string;
+  /** The exact command line that will run, or null for internal steps. */
+  command: string | null;
+}
+
+export interface PlanEndpoint {
+  version: string | null;
+  tag: string | null;
+  sha: string | null;
+}
+
+export interface UpgradePlan {
+  project: string;
+  path: string;
+  from: PlanEndpoint;
+  to: PlanEndpoint;
+  bump: BumpType;
+  gate: GateAction;
+  risk: Risk;
+  compatibility: CompatibilityReport;
+  releaseNotes: ReleaseNote[];
+  commits: { count: number; items: CommitSummary[] };
+  diffstat: DiffStat | null;
+  steps: PlanStep[];
+  estimatedSeconds: number | null;
+  blocked: boolean;
+  blockers: string[];
+  /** Every release newer than the current one, newest first, with whether it could be chosen. */
+  candidates: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
+}
+
+export type OperationKind = 'upgrade' | 'rollback' | 'recovery';
+export type OperationStatus =
+  | 'running'
+  | 'succeeded'
+  | 'rolled_back'
+  | 'failed'
+  | 'blocked'
+  | 'interrupted';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'rolled_back';
+
+export interface OperationStep {
+  id: string;
+  title: string;
+  status: StepStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  command: string | null;
+  error: string | null;
+  /** Last lines of the step's output, capped. */
+  outputExcerpt: string | null;
+  logPath: string | null;
+}
+
+export interface Operation {
+  id: string;
+  project: string;
+  kind: OperationKind;
+  status: OperationStatus;
+  from: PlanEndpoint;
+  to: PlanEndpoint;
+  steps: OperationStep[];
+  error: string | null;
+  /** For a rollback/recovery: the operation it undid. */
+  target: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  host: string;
+  user: string;
+  pid: number;
+  logDir: string | null;
+  /** Present when the automatic rollback itself failed: what to run by hand. */
+  manualRecovery: string | null;
+}
+
+export interface OperationResult {
+  operation: Operation;
+}
+
+export interface HistoryResult {
+  operations: Operation[];
+}
+
+export interface ProjectInfo {
+  name: string;
+  path: string;
+  core: string | null;
+  manifest: 'upshift.yml' | 'vertical_manifest.yaml' | 'none';
+  channel: Channel;
+  addedAt: string;
+}
+
+export interface ListResult {
+  projects: ProjectInfo[];
+}
+
+export interface ProjectStatus {
+  name: string;
+  path: string;
+  current: CurrentVersion;
+  latest: ReleaseRef | null;
+  updateAvailable: boolean;
+  risk: Risk | null;
+  compatible: boolean | null;
+  lastCheck: string | null;
+  operationInProgress: { id: string; kind: OperationKind; pid: number; startedAt: string } | null;
+}
+
+export interface StatusResult {
+  projects: ProjectStatus[];
+}
+
+/** Every error that crosses a boundary (CLI JSON, IPC, HTTP) has this shape. */
+export interface ApiError {
+  code: string;
+  message: string;
+  retryable: boolean;
+  details?: Record<string, unknown>;
+}
