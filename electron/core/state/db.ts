@@ -1,0 +1,179 @@
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
+import { UpshiftError } from '../errors.js';
+
+export type Db = Database.Database;
+
+export interface Migration {
+  /** Becomes `PRAGMA user_version` once applied. Strictly increasing from 1, never renumbered or edited once released. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, as an append-only list. Each migration runs in its own IMMEDIATE transaction together with the
+ * `user_version` bump, so a crash mid-migration leaves the previous version intact, and two processes opening a
+ * fresh database at once cannot both apply it.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE projects (
+        name        TEXT PRIMARY KEY NOT NULL,
+        path        TEXT NOT NULL UNIQUE,
+        core        TEXT,
+        manifest    TEXT NOT NULL DEFAULT 'none' CHECK (manifest IN ('upshift.yml', 'vertical_manifest.yaml', 'none')),
+        channel     TEXT NOT NULL DEFAULT 'stable' CHECK (channel IN ('stable', 'prerelease')),
+        settings    TEXT NOT NULL DEFAULT '{}',
+        added_at    TEXT NOT NULL
+      );
+
+      -- History outlives the project: no foreign key to projects.
+      CREATE TABLE operations (
+        id              TEXT PRIMARY KEY NOT NULL,
+        project         TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('upgrade', 'rollback', 'recovery')),
+        status          TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'rolled_back', 'failed', 'blocked', 'interrupted')),
+        from_version    TEXT,
+        from_tag        TEXT,
+        from_sha        TEXT,
+        to_version      TEXT,
+        to_tag          TEXT,
+        to_sha          TEXT,
+        target_id       TEXT,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        error           TEXT,
+        manual_recovery TEXT,
+        host            TEXT NOT NULL,
+        user            TEXT NOT NULL,
+        pid             INTEGER NOT NULL,
+        pid_start_time  INTEGER,
+        boot_id         TEXT,
+        log_dir         TEXT,
+        journal         TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX operations_by_project ON operations (project, started_at);
+      CREATE INDEX operations_by_started ON operations (started_at);
+      CREATE INDEX operations_running ON operations (status) WHERE status = 'running';
+      CREATE INDEX operations_by_target ON operations (target_id) WHERE target_id IS NOT NULL;
+
+      CREATE TABLE steps (
+        operation_id   TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        step_id        TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        command        TEXT,
+        status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'skipped', 'rolled_back')),
+        started_at     TEXT,
+        finished_at    TEXT,
+        duration_ms    INTEGER,
+        error          TEXT,
+        output_excerpt TEXT,
+        log_path       TEXT,
+        PRIMARY KEY (operation_id, seq),
+        UNIQUE (operation_id, step_id)
+      );
+
+      -- The latest check per project.
+      CREATE TABLE checks (
+        project    TEXT PRIMARY KEY NOT NULL REFERENCES projects (name) ON DELETE CASCADE,
+        checked_at TEXT NOT NULL,
+        result     TEXT NOT NULL
+      );
+
+      -- One row per held project lock (see lock.ts).
+      CREATE TABLE locks (
+        project        TEXT PRIMARY KEY NOT NULL,
+        token          TEXT NOT NULL,
+        pid            INTEGER NOT NULL,
+        pid_start_time INTEGER,
+        boot_id        TEXT,
+        host           TEXT NOT NULL,
+        user           TEXT NOT NULL,
+        operation_id   TEXT,
+        acquired_at    TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export interface OpenOptions {
+  /** For tests: a different migration list. */
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `file`: WAL, `synchronous=FULL` (a committed transition is on
+ * disk before the action that follows it), `busy_timeout=5000`, foreign keys on, then brings the schema up to date.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const migrations = opts.migrations ?? MIGRATIONS;
+  const creating = file !== ':memory:' && !existsSync(file);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  } catch (err) {
+    throw new UpshiftError('STATE_OPEN_FAILED', `Cannot open the state database ${file}: ${(err as Error).message}`, { cause: err, details: { file } });
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (file !== ':memory:' && String(mode).toLowerCase() !== 'wal') {
+        throw new UpshiftError('STATE_OPEN_FAILED', `Cannot switch ${file} to WAL mode (got ${String(mode)}); is it on a network filesystem?`);
+      }
+    }
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    if (creating) {
+      try {
+        chmodSync(file, 0o600);
+      } catch {
+        // best effort: the home directory is 0700 anyway
+      }
+    }
+    migrate(db, migrations, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+function migrate(db: Db, migrations: readonly Migration[], file: string): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new UpshiftError(
+      'STATE_TOO_NEW',
+      `The state database ${file} has schema version ${current}, newer than this Upshift understands (${latest}). Upgrade Upshift, or point UPSHIFT_HOME elsewhere.`,
+      { details: { file, schemaVersion: current, supported: latest } },
+    );
+  }
+  if (current === latest) return;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    const apply = db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if (schemaVersion(db) >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${Math.trunc(m.version)}`);
+    });
+    try {
+      apply.immediate();
+    } catch (err) {
+      throw new UpshiftError('STATE_MIGRATION_FAILED', `Migrating ${file} to schema version ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
