@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { usageError } from '../core/errors.js';
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; description: string }>;
+  /** Positional arguments: [min, max] (max Infinity for variadic). */
+  positionals: [number, number];
+}
+
+const json = { type: 'boolean', description: 'Print exactly one JSON document on stdout' } as const;
+const yes = { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' } as const;
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'add',
+    usage: 'upshift add <path> [--name N] [--core <project>] [--json]',
+    summary: 'Watch the git checkout at <path>. Its upshift.yml or vertical_manifest.yaml is validated first.',
+    options: {
+      name: { type: 'string', description: 'Name of the project (default: manifest name, else the folder name)' },
+      core: { type: 'string', description: 'The project this one depends on (seed-format verticals name their core here)' },
+      json,
+    },
+    positionals: [1, 1],
+  },
+  { name: 'remove', usage: 'upshift remove <name> [--json]', summary: 'Stop watching a project. Its checkout and history are kept.', options: { json }, positionals: [1, 1] },
+  { name: 'list', usage: 'upshift list [--json]', summary: 'The watched projects.', options: { json }, positionals: [0, 0] },
+  {
+    name: 'check',
+    usage: 'upshift check [project...] [--json]',
+    summary: 'Discover releases and report, per project, current and latest versions, risk and compatibility.',
+    options: { json },
+    positionals: [0, Infinity],
+  },
+  {
+    name: 'plan',
+    usage: 'upshift plan <project> [--to <version>] [--json]',
+    summary: 'Show what an upgrade would do, without changing anything. Exit 3 when blocked.',
+    options: { to: { type: 'string', description: 'Target version (default: the newest release that is not blocked)' }, json },
+    positionals: [1, 1],
+  },
+  {
+    name: 'upgrade',
+    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash] [--json]',
+    summary: 'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure.',
+    options: {
+      to: { type: 'string', description: 'Target version (default: the newest release that is not blocked)' },
+      yes,
+      stash: { type: 'boolean', description: 'Stash uncommitted work for the upgrade and give it back afterwards' },
+      json,
+    },
+    positionals: [1, 1],
+  },
+  {
+    name: 'rollback',
+    usage: 'upshift rollback <project> [--to <operation-id>] [--yes] [--stash] [--json]',
+    summary: 'Return to the state before an upgrade (default: the latest succeeded one).',
+    options: {
+      to: { type: 'string', description: 'The operation to undo (default: the latest succeeded upgrade)' },
+      yes,
+      stash: { type: 'boolean', description: 'Stash uncommitted work for the rollback and give it back afterwards' },
+      json,
+    },
+    positionals: [1, 1],
+  },
+  {
+    name: 'history',
+    usage: 'upshift history [project] [--limit N] [--json]',
+    summary: 'Every operation, newest first, with its steps, durations and failures.',
+    options: { limit: { type: 'string', description: 'At most N operations (default 20; 0 for all)' }, json },
+    positionals: [0, 1],
+  },
+  { name: 'status', usage: 'upshift status [--json]', summary: 'Per project: current, latest, risk, last check, operation in progress.', options: { json }, positionals: [0, 0] },
+];
+
+export interface ParsedCommand {
+  spec: CommandSpec;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  help: boolean;
+}
+
+/** Parses argv for one command; unknown flags and wrong argument counts are usage errors (exit 2). */
+export function parseCommand(argv: readonly string[]): ParsedCommand | { help: true; spec: null } {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') return { help: true, spec: null };
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) {
+    throw usageError('UNKNOWN_COMMAND', `Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`upshift --help\`.`);
+  }
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [key, o] of Object.entries(spec.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError('BAD_ARGUMENTS', `${(err as Error).message.replace(/\. To specify.*$/s, '')}. Usage: ${spec.usage}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help) return { spec, positionals: parsed.positionals, values, help: true };
+  const [min, max] = spec.positionals;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    throw usageError('BAD_ARGUMENTS', `Wrong number of arguments for "${name}". Usage: ${spec.usage}`);
+  }
+  return { spec, positionals: parsed.positionals, values, help: false };
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const opts = Object.entries(spec.options).map(([k, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${k}${o.type === 'string' ? ' <value>' : ''}`.padEnd(28) + o.description);
+  return [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:', ...opts, '  -h, --help'.padEnd(28) + 'Show this help'].join('\n');
+}
+
+export function globalHelp(): string {
+  return [
+    'Usage: upshift <command> [options]',
+    '',
+    'Keeps git checkouts up to date, safely: discover releases, check compatibility, plan, upgrade with a',
+    'snapshot and automatic rollback, and keep the history.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do.',
+    'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift <command> --help` for details.',
+  ].join('\n');
+}

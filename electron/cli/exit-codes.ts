@@ -1,0 +1,14 @@
+/** The `upshift` exit codes; documented in the README and stable for scripts and CI gates. */
+export const ExitCode = {
+  /** The command did what it was asked: upgrade or rollback succeeded, check/plan ran. */
+  ok: 0,
+  /** The operation failed and was rolled back (or the rollback itself failed: the output says so loudly). */
+  failed: 1,
+  /** Usage or configuration error (bad flag, unknown project, invalid manifest). Nothing was changed. */
+  usage: 2,
+  /** Blocked by compatibility or policy (incompatible dependents, dirty tree, lock held). Nothing was changed. */
+  blocked: 3,
+  /** Nothing to do (already on the latest eligible release, no upgrade to roll back). */
+  nothingToDo: 4,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,0 +1,126 @@
+import type {
+  CheckResult,
+  HistoryResult,
+  ListResult,
+  Operation,
+  ProjectCheck,
+  StatusResult,
+  UpgradePlan,
+} from '../../shared/api/types.js';
+
+/** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
+export function makeStyle(enabled: boolean) {
+  const wrap = (code: string) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
+}
+export type Style = ReturnType<typeof makeStyle>;
+
+const v = (x: string | null | undefined) => x ?? '?';
+
+function riskText(s: Style, level: string | undefined): string {
+  if (level === 'high') return s.red('high');
+  if (level === 'medium') return s.yellow('medium');
+  if (level === 'low') return s.green('low');
+  return '-';
+}
+
+export function formatList(r: ListResult): string {
+  if (r.projects.length === 0) return 'No projects are watched yet. Add one with `upshift add <path>`.';
+  return r.projects
+    .map((p) => `${p.name.padEnd(20)} ${p.path}${p.core ? `  (core: ${p.core})` : ''}  [${p.manifest}, ${p.channel}]`)
+    .join('\n');
+}
+
+function checkLine(s: Style, p: ProjectCheck): string {
+  if (p.error) return `${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`;
+  const cur = `${v(p.current.version)}${p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
+  const lines = [`${s.bold(p.name)}: ${cur}`];
+  if (!p.latest) lines[0] += ' — no releases found';
+  else if (!p.updateAvailable) lines[0] += ` — up to date (latest ${p.latest.version})`;
+  else {
+    lines[0] += ` → ${s.cyan(p.latest.version)} (${p.bump}, risk ${riskText(s, p.risk?.level)}, gate ${p.gate})`;
+    if (p.compatible === false) {
+      lines.push(`  ${s.red('blocked')}: ${p.blockers.join('; ')}`);
+      lines.push(p.latestCompatible ? `  latest compatible: ${s.cyan(p.latestCompatible.version)}` : '  no compatible newer release');
+    }
+  }
+  return lines.join('\n');
+}
+
+export function formatCheck(s: Style, r: CheckResult): string {
+  if (r.projects.length === 0) return 'No projects are watched yet. Add one with `upshift add <path>`.';
+  return r.projects.map((p) => checkLine(s, p)).join('\n');
+}
+
+export function formatPlan(s: Style, p: UpgradePlan): string {
+  const out: string[] = [];
+  out.push(s.bold(`Plan: ${p.project} ${v(p.from.version)} → ${v(p.to.version)}`) + s.dim(`  (${v(p.from.tag)} ${short(p.from.sha)} → ${v(p.to.tag)} ${short(p.to.sha)})`));
+  out.push(`Bump ${p.bump}, gate ${p.gate}, risk ${riskText(s, p.risk.level)}`);
+  for (const r of p.risk.reasons) out.push(`  - ${r}`);
+  if (p.compatibility.dependents.length > 0) {
+    out.push('Dependents:');
+    for (const d of p.compatibility.dependents) out.push(`  ${d.compatible ? s.green('ok     ') : s.red('blocked')} ${d.project}: ${d.reason}`);
+  }
+  if (p.blocked) out.push(s.red(`BLOCKED: ${p.blockers.join('; ')}`));
+  if (p.releaseNotes.length > 0) {
+    out.push('Release notes:');
+    for (const n of p.releaseNotes) {
+      out.push(`  ${s.bold(n.version)}${n.date ? s.dim(` (${n.date})`) : ''}`);
+      for (const line of n.body.split('\n').slice(0, 15)) out.push(`    ${line}`);
+    }
+  }
+  out.push(`Commits: ${p.commits.count}`);
+  for (const c of p.commits.items.slice(0, 15)) out.push(`  ${c.sha.slice(0, 8)} ${c.subject}`);
+  if (p.commits.count > 15) out.push(s.dim(`  … ${p.commits.count - 15} more`));
+  if (p.diffstat) out.push(`Diff: ${p.diffstat.filesChanged} files changed, +${p.diffstat.insertions} -${p.diffstat.deletions}`);
+  out.push('Steps:');
+  p.steps.forEach((st, i) => out.push(`  ${i + 1}. ${st.title}${st.command ? s.dim(`\n       $ ${st.command}`) : ''}`));
+  out.push(`Estimated time: ${p.estimatedSeconds === null ? 'unknown (no past upgrades of this project)' : `${p.estimatedSeconds} s`}`);
+  return out.join('\n');
+}
+
+function short(sha: string | null): string {
+  return sha ? sha.slice(0, 8) : '?';
+}
+
+function ms(d: number | null): string {
+  if (d === null) return '-';
+  return d < 1000 ? `${d} ms` : `${(d / 1000).toFixed(1)} s`;
+}
+
+export function formatOperation(s: Style, op: Operation): string {
+  const status =
+    op.status === 'succeeded' ? s.green(op.status) : op.status === 'rolled_back' || op.status === 'blocked' ? s.yellow(op.status) : op.status === 'running' ? s.cyan(op.status) : s.red(op.status);
+  const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${op.startedAt}, ${op.user}@${op.host})`)}`];
+  for (const st of op.steps) {
+    if (st.status === 'pending') continue;
+    const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : st.status === 'skipped' ? s.dim('-') : '•';
+    out.push(`  ${mark} ${st.id.padEnd(18)} ${ms(st.durationMs).padStart(8)}${st.error ? `  ${s.red(st.error.split('\n')[0]!)}` : ''}`);
+  }
+  if (op.error) out.push(`  ${op.error.split('\n').join('\n  ')}`);
+  const failed = op.steps.find((st) => st.status === 'failed' && st.outputExcerpt);
+  if (failed?.outputExcerpt) {
+    out.push(s.dim(`  output of ${failed.id} (last lines):`));
+    for (const line of failed.outputExcerpt.trimEnd().split('\n').slice(-12)) out.push(s.dim(`    ${line}`));
+  }
+  if (op.manualRecovery) out.push(s.red('  To finish by hand:'), ...op.manualRecovery.split('\n').map((l) => `    ${l}`));
+  return out.join('\n');
+}
+
+export function formatHistory(s: Style, r: HistoryResult): string {
+  if (r.operations.length === 0) return 'No operations yet.';
+  return r.operations.map((op) => formatOperation(s, op)).join('\n');
+}
+
+export function formatStatus(s: Style, r: StatusResult): string {
+  if (r.projects.length === 0) return 'No projects are watched yet. Add one with `upshift add <path>`.';
+  return r.projects
+    .map((p) => {
+      const latest = p.latest ? p.latest.version : 'unknown';
+      const upd = p.updateAvailable ? s.cyan(`update to ${latest}`) : `latest ${latest}`;
+      const busy = p.operationInProgress ? s.yellow(`  ${p.operationInProgress.kind} ${p.operationInProgress.id} in progress (pid ${p.operationInProgress.pid})`) : '';
+      const compat = p.compatible === false ? s.red(' blocked') : '';
+      return `${s.bold(p.name.padEnd(20))} ${v(p.current.version).padEnd(12)} ${upd}, risk ${riskText(s, p.risk?.level)}${compat}, checked ${p.lastCheck ?? 'never'}${busy}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,133 @@
+import type { OperationStep } from '../../../shared/api/types.js';
+import { formatExitReason, runCommand, type CommandResult } from '../process/index.js';
+import { processStartTime } from '../state/lock.js';
+import { stepLogPath } from '../state/paths.js';
+import type { OperationJournal, StateStore } from '../state/index.js';
+import type { OperationListener } from './events.js';
+import type { Journal } from './journal.js';
+
+/** A step that did not succeed: carries what the user needs to see (the reason and the output's tail). */
+export class StepFailure extends Error {
+  constructor(
+    readonly stepId: string,
+    message: string,
+    readonly excerpt: string | null = null,
+    /** Nothing was changed yet: the operation is reported as blocked, not rolled back. */
+    readonly beforeAnyChange = false,
+    readonly code = 'STEP_FAILED',
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+export interface CommandSpec {
+  command: string;
+  timeoutMs: number;
+  env?: Record<string, string>;
+  /** Exit codes with a meaning of their own (the seed format's smoke tests: 1 fail, 2 error). */
+  describeExit?: (code: number) => string | null;
+}
+
+/**
+ * One running operation: records each step transition durably (before and after the action), journals what
+ * undoing needs, forwards events, and runs commands with their output in a per-step log.
+ */
+export class OperationContext {
+  constructor(
+    readonly store: StateStore,
+    readonly operationId: string,
+    readonly project: { name: string; path: string },
+    private readonly listener: OperationListener | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** Log file of each step that ran a command, recorded with the step's outcome. */
+  private readonly logPaths = new Map<string, string>();
+
+  journal(): Journal {
+    return this.store.getJournal(this.operationId) as unknown as Journal;
+  }
+
+  /** Merges into the journal; durable when it returns, so the caller may act on it next. */
+  record(patch: Partial<Journal>): Journal {
+    return this.store.setJournal(this.operationId, patch as Partial<OperationJournal>) as unknown as Journal;
+  }
+
+  warn(message: string): void {
+    const warnings = this.journal().warnings ?? [];
+    this.record({ warnings: [...warnings, message] });
+  }
+
+  emit(step: OperationStep): void {
+    this.listener?.({
+      type: 'step-changed',
+      operationId: this.operationId,
+      stepId: step.id,
+      title: step.title,
+      status: step.status,
+      durationMs: step.durationMs,
+      error: step.error,
+    });
+  }
+
+  log(stepId: string, line: string): void {
+    this.listener?.({ type: 'log-line', operationId: this.operationId, stepId, line });
+  }
+
+  /** Runs one step: `running` is committed before `fn` starts, the outcome after it ends. */
+  async step<T>(id: string, title: string, fn: () => Promise<T>, opts: { command?: string | null } = {}): Promise<T> {
+    this.emit(this.store.startStep(this.operationId, id, { title, ...(opts.command !== undefined ? { command: opts.command } : {}) }));
+    try {
+      if (this.signal?.aborted) throw new StepFailure(id, 'Cancelled before the step started.', null, false, 'CANCELLED');
+      const value = await fn();
+      this.emit(this.store.finishStep(this.operationId, id, { status: 'succeeded', logPath: this.logPaths.get(id) ?? null }));
+      return value;
+    } catch (err) {
+      const failure = err instanceof StepFailure ? err : new StepFailure(id, err instanceof Error ? err.message : String(err));
+      this.emit(
+        this.store.finishStep(this.operationId, id, {
+          status: 'failed',
+          error: failure.message,
+          outputExcerpt: failure.excerpt,
+          logPath: this.logPaths.get(id) ?? null,
+        }),
+      );
+      throw failure;
+    }
+  }
+
+  /** Marks a planned step that will not run (e.g. after a failure). */
+  skip(id: string): void {
+    this.store.setStepStatus(this.operationId, id, 'skipped');
+  }
+
+  /**
+   * Runs a user command for a step in its own process group, with its output in the step's log. The group is
+   * journalled while it runs so that recovery after a crash can stop an orphan before touching the checkout.
+   */
+  async command(stepId: string, spec: CommandSpec): Promise<CommandResult> {
+    const logPath = stepLogPath(this.store.paths.home, this.operationId, stepId);
+    this.logPaths.set(stepId, logPath);
+    const result = await runCommand(spec.command, {
+      cwd: this.project.path,
+      timeoutMs: spec.timeoutMs,
+      logPath,
+      ...(this.signal ? { signal: this.signal } : {}),
+      env: { ...process.env, ...spec.env },
+      onSpawn: (pid: number) => this.record({ runningPgid: { pid, startTime: processStartTime(pid) } }),
+      onLine: (line: string) => this.log(stepId, line),
+    });
+    this.record({ runningPgid: null });
+    if (result.exitCode === 0 && !result.timedOut && !result.aborted) return result;
+    const special = result.exitCode !== null && spec.describeExit ? spec.describeExit(result.exitCode) : null;
+    const reason = result.aborted ? 'was cancelled' : (special ?? formatExitReason(result));
+    throw new StepFailure(
+      stepId,
+      `\`${spec.command}\` ${reason}. Full output: ${logPath}`,
+      result.excerpt || null,
+      false,
+      result.aborted ? 'CANCELLED' : result.timedOut ? 'STEP_TIMEOUT' : 'STEP_FAILED',
+    );
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The journal of one operation: everything needed to undo it, written to SQLite (synchronous=FULL) *before*
+ * the action it describes and updated after. Recovery after a crash reads only this, so every field is
+ * written in an order where a crash between any two writes still leaves enough to restore the checkout.
+ */
+export interface SetAsideEntry {
+  /** Path inside the project, relative to its root. */
+  path: string;
+  /** Where the original was put, absolute, under $UPSHIFT_HOME/snapshots/<operation>/. */
+  stored: string;
+  mode: 'move' | 'copy';
+  /** False until the move or copy completed; a partial copy is discarded on restore. */
+  done: boolean;
+  /** The path did not exist before the operation: restoring means removing it. */
+  absent: boolean;
+}
+
+export interface Journal {
+  /** HEAD before the operation, a full SHA. */
+  originalSha: string;
+  /** The branch HEAD was on, or null when it was detached. */
+  originalBranch: string | null;
+  /** Set before `git stash push` runs; `sha` filled in once it returned. */
+  stash?: { message: string; sha: string | null } | null;
+  snapshotRef?: string;
+  snapshotTag?: string | null;
+  setAside?: SetAsideEntry[];
+  /** Set before the checkout starts: from then on HEAD may differ from originalSha. */
+  checkoutStarted?: boolean;
+  /** The commit the operation moves to. */
+  targetSha?: string;
+  /** Branch to put back for a rollback operation, when the target branch still points at targetSha. */
+  targetBranch?: string | null;
+  /** Process group of the command running now, so recovery can stop an orphan before restoring. */
+  runningPgid?: { pid: number; startTime: number | null } | null;
+  /** Smoke tests passed: recovery finalises instead of rolling back. */
+  smokePassed?: boolean;
+  /** Stash applied back after success (or kept, with the reason). */
+  stashReturned?: boolean;
+  warnings?: string[];
+}
+
+/** The message every Upshift stash carries, so a stash pushed just before a crash can still be found. */
+export function stashMessage(operationId: string): string {
+  return `upshift: uncommitted work saved before operation ${operationId}`;
+}

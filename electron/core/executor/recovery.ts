@@ -1,0 +1,124 @@
+import type { Operation } from '../../../shared/api/types.js';
+import { loadManifest } from '../manifest/index.js';
+import { assessOwner, ProjectLock, type OperationRecord, type StateStore } from '../state/index.js';
+import { OperationContext } from './context.js';
+import type { OperationListener } from './events.js';
+import type { Journal } from './journal.js';
+import { restoreFromJournal, stopOrphanGroup } from './restore.js';
+import { gitWorktree } from './git-worktree.js';
+
+export interface RecoveryReport {
+  /** Operations recovered by this call: the interrupted one and the recovery operation recorded for it. */
+  recovered: Array<{ interrupted: string; recovery: Operation }>;
+  /** Unfinished operations left alone because their process is still running (or runs on another host). */
+  leftAlone: string[];
+}
+
+/**
+ * Finishes what a crash, `kill -9` or power loss left half done. For every operation still marked running whose
+ * process is gone: if its smoke tests had passed, it is finalised (stashed work given back, marked succeeded);
+ * otherwise the checkout is restored from its journal. Each recovery is recorded as a `recovery` operation.
+ * An operation whose owner is still alive is never touched: the project lock decides, atomically.
+ */
+export async function recoverInterrupted(store: StateStore, listener?: OperationListener): Promise<RecoveryReport> {
+  const report: RecoveryReport = { recovered: [], leftAlone: [] };
+  for (const record of store.unfinishedOperations()) {
+    const op = record.operation;
+    const state = assessOwner({ pid: op.pid, pidStartTime: record.pidStartTime, bootId: record.bootId, host: op.host });
+    if (state === 'alive' || state === 'other-host') {
+      report.leftAlone.push(op.id);
+      continue;
+    }
+    let lock: ProjectLock;
+    try {
+      lock = ProjectLock.acquire(store, op.project, { operationId: `recovery-of-${op.id}` });
+    } catch {
+      report.leftAlone.push(op.id);
+      continue;
+    }
+    try {
+      // Another process may have recovered it between the listing and the lock.
+      const fresh = store.getOperationRecord(op.id);
+      if (!fresh || fresh.operation.status !== 'running') continue;
+      report.recovered.push({ interrupted: op.id, recovery: await recoverOne(store, fresh, listener) });
+    } finally {
+      lock.release();
+    }
+  }
+  return report;
+}
+
+async function recoverOne(store: StateStore, record: OperationRecord, listener?: OperationListener): Promise<Operation> {
+  const op = record.operation;
+  const journal = record.journal as unknown as Journal;
+  const project = store.getProject(op.project);
+  const path = project?.path ?? '';
+  const running = op.steps.find((s) => s.status === 'running');
+  const finalize = op.kind === 'upgrade' && journal.smokePassed === true;
+  const recovery = store.createOperation({
+    project: op.project,
+    kind: 'recovery',
+    target: op.id,
+    from: op.to,
+    to: finalize ? op.to : op.from,
+    steps: [
+      { id: 'stop-orphan', title: 'Stop any command the interrupted process left running', command: null },
+      finalize
+        ? { id: 'finalize', title: `Finalise ${op.id}: its smoke tests had passed`, command: null }
+        : { id: 'rollback', title: `Roll back ${op.id} from its journal`, command: null },
+    ],
+  });
+  const ctx = new OperationContext(store, recovery.id, { name: op.project, path }, listener, undefined);
+  const interruptedAt = running ? `during step "${running.id}"` : 'between steps';
+  let ok = false;
+  let error: string | null = null;
+  let manual: string | null = null;
+  try {
+    await ctx.step('stop-orphan', 'Stop any command the interrupted process left running', async () => stopOrphanGroup(journal.runningPgid ?? null));
+    if (running) store.finishStep(op.id, running.id, { status: 'failed', error: `Interrupted: process ${op.pid} ended ${interruptedAt}.` });
+    if (!project) throw new Error(`project "${op.project}" is no longer registered; its checkout was not touched`);
+    const tree = gitWorktree(path);
+    if (finalize) {
+      await ctx.step('finalize', `Finalise ${op.id}`, async () => {
+        const sha = journal.stash?.sha ?? (journal.stash ? await tree.findStash(journal.stash.message) : null);
+        if (sha && !journal.stashReturned) await tree.stashPop(sha);
+      });
+      for (const s of op.steps) if (s.status === 'pending') store.setStepStatus(op.id, s.id, 'skipped');
+      store.finishOperation(op.id, 'succeeded', { error: `Interrupted ${interruptedAt}; finalised by ${recovery.id} because its smoke tests had passed.` });
+      ok = true;
+    } else {
+      const manifest = safeManifest(path, project.core);
+      await ctx.step('rollback', `Roll back ${op.id} from its journal`, async () => {
+        const result = await restoreFromJournal(tree, journal, {
+          ...(manifest?.hooks.onRollback
+            ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: manifest.hooks.onRollback!, timeoutMs: 600_000, env: { UPSHIFT_OPERATION_ID: recovery.id } })) }
+            : {}),
+        });
+        if (!result.ok) {
+          manual = result.manualRecovery;
+          throw new Error(result.problems.join('; '));
+        }
+      });
+      for (const s of op.steps) if (s.status === 'pending') store.setStepStatus(op.id, s.id, 'skipped');
+      store.finishOperation(op.id, 'interrupted', { error: `Interrupted ${interruptedAt} (process ${op.pid} is gone); rolled back by ${recovery.id}.` });
+      ok = true;
+    }
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+    store.finishOperation(op.id, 'interrupted', {
+      error: `Interrupted ${interruptedAt}; the automatic recovery ${recovery.id} FAILED: ${error}`,
+      manualRecovery: manual,
+    });
+  }
+  store.finishOperation(recovery.id, ok ? 'succeeded' : 'failed', { error, manualRecovery: manual });
+  return store.getOperation(recovery.id)!;
+}
+
+function safeManifest(path: string, core: string | null) {
+  try {
+    return loadManifest(path, core ? { core } : {});
+  } catch {
+    // A manifest broken since the upgrade began must not stop the checkout from being restored.
+    return null;
+  }
+}

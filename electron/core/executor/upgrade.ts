@@ -1,0 +1,233 @@
+import { statfsSync } from 'node:fs';
+import type { OperationStatus, PlanStep } from '../../../shared/api/types.js';
+import type { ProjectManifest } from '../manifest/types.js';
+import { operationSnapshotDir } from '../state/paths.js';
+import { OperationContext, StepFailure } from './context.js';
+import { stashMessage, type Journal, type SetAsideEntry } from './journal.js';
+import { restoreFromJournal } from './restore.js';
+import { planSetAside, restoreSetAside, setAside } from './set-aside.js';
+import type { Worktree } from './worktree.js';
+
+/** What to move the checkout to. For `upgrade` the tag is fetched; for `rollback` the commit is already local. */
+export interface OperationJob {
+  kind: 'upgrade' | 'rollback';
+  manifest: ProjectManifest;
+  remote: string;
+  from: { version: string | null; tag: string | null };
+  to: { version: string | null; tag: string | null; sha: string; branch?: string | null };
+  /** The plan's steps; the executor runs exactly these ids, in order. */
+  steps: readonly PlanStep[];
+  stash: boolean;
+  /** Rollback only: the paths the undone upgrade set aside, copied back (the copies are kept). */
+  restorePaths?: readonly SetAsideEntry[];
+  /** Free space required before starting, in bytes. */
+  minFreeBytes?: number;
+}
+
+export interface OperationOutcome {
+  status: OperationStatus;
+  error: string | null;
+  failedStep: string | null;
+  manualRecovery: string | null;
+  warnings: string[];
+}
+
+const HOOK_TIMEOUT_MS = 10 * 60_000;
+const INSTALL_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_MIN_FREE = 100 * 1024 * 1024;
+
+function seedSmokeExit(code: number): string | null {
+  if (code === 1) return 'reported failing smoke tests (exit 1)';
+  if (code === 2) return 'could not run the smoke tests (exit 2: error)';
+  return null;
+}
+
+function freeBytes(path: string): number | null {
+  try {
+    const s = statfsSync(path);
+    return Number(s.bavail) * Number(s.bsize);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs an upgrade or a rollback as a state machine over the plan's steps. Each transition is committed to the
+ * journal before the action it describes, so a crash at any point leaves enough for recovery; any failure after
+ * the first change restores the checkout (HEAD and branch, set-aside paths, stashed work) automatically.
+ */
+export async function executeOperation(ctx: OperationContext, tree: Worktree, job: OperationJob): Promise<OperationOutcome> {
+  const m = job.manifest;
+  const env: Record<string, string> = {
+    UPSHIFT_OPERATION_ID: ctx.operationId,
+    UPSHIFT_PROJECT: ctx.project.name,
+    UPSHIFT_OPERATION_KIND: job.kind,
+    UPSHIFT_FROM_VERSION: job.from.version ?? '',
+    UPSHIFT_TO_VERSION: job.to.version ?? '',
+    UPSHIFT_TO_TAG: job.to.tag ?? '',
+  };
+  const hook = (id: string, command: string | null) =>
+    command ? ctx.step(id, `Run the ${id.slice(5)} hook`, async () => void (await ctx.command(id, { command, timeoutMs: HOOK_TIMEOUT_MS, env }))) : Promise.resolve();
+
+  const actions: Record<string, () => Promise<void>> = {
+    preflight: async () => {
+      const free = freeBytes(tree.path);
+      const need = job.minFreeBytes ?? DEFAULT_MIN_FREE;
+      if (free !== null && free < need) {
+        throw new StepFailure('preflight', `Only ${Math.round(free / 1048576)} MB free on the project's disk; ${Math.round(need / 1048576)} MB are needed. Nothing was changed.`, null, true, 'DISK_FULL');
+      }
+      const changed = await tree.changedFiles();
+      if (changed.length > 0 && !job.stash) {
+        const list = changed.slice(0, 20).map((f) => `  ${f}`).join('\n');
+        const more = changed.length > 20 ? `\n  … and ${changed.length - 20} more` : '';
+        throw new StepFailure(
+          'preflight',
+          `The working tree has uncommitted changes in ${changed.length} file(s):\n${list}${more}\nNothing was changed. Commit them, or pass --stash to set them aside for the upgrade and get them back afterwards.`,
+          null,
+          true,
+          'DIRTY_TREE',
+        );
+      }
+      if (changed.length > 0) {
+        const message = stashMessage(ctx.operationId);
+        ctx.record({ stash: { message, sha: null } });
+        const sha = await tree.stashPush(message);
+        ctx.record({ stash: sha ? { message, sha } : null });
+      }
+    },
+    'hook:preUpgrade': () => hook('hook:preUpgrade', m.hooks.preUpgrade),
+    snapshot: async () => {
+      const j = ctx.journal();
+      const ref = `refs/upshift/snapshots/${ctx.operationId}`;
+      ctx.record({ snapshotRef: ref });
+      await tree.updateRef(ref, j.originalSha);
+      if (m.seedFormat) ctx.record({ snapshotTag: await seedTag(tree, j.originalSha) });
+      const planned = planSetAside(operationSnapshotDir(ctx.store.paths.home, ctx.operationId), m.snapshot.paths, m.snapshot.mode);
+      const entries: SetAsideEntry[] = [];
+      for (const entry of planned) {
+        ctx.record({ setAside: [...entries, entry] });
+        entries.push(setAside(tree.path, entry));
+        ctx.record({ setAside: entries });
+      }
+    },
+    fetch: async () => {
+      if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
+      const sha = await tree.fetchTag(job.remote, job.to.tag);
+      if (sha !== job.to.sha) {
+        throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
+      }
+    },
+    checkout: async () => {
+      ctx.record({ checkoutStarted: true, targetSha: job.to.sha });
+      const branch = job.to.branch ?? null;
+      if (branch) await tree.restoreBranch(branch, job.to.sha);
+      else await tree.checkoutDetached(job.to.sha);
+      const head = await tree.headSha();
+      if (head !== job.to.sha) throw new StepFailure('checkout', `After checkout HEAD is ${head}, expected ${job.to.sha}.`);
+    },
+    'restore-paths': async () => {
+      for (const entry of job.restorePaths ?? []) restoreSetAside(tree.path, entry, { keepStored: true });
+    },
+    'hook:postCheckout': () => hook('hook:postCheckout', m.hooks.postCheckout),
+    install: async () => {
+      if (m.install) await ctx.command('install', { command: m.install, timeoutMs: INSTALL_TIMEOUT_MS, env });
+    },
+    smoke: async () => {
+      if (!m.smoke) return;
+      await ctx.command('smoke', {
+        command: m.smoke.command,
+        timeoutMs: m.smoke.timeoutSeconds * 1000,
+        env,
+        ...(m.smoke.seedExitCodes ? { describeExit: seedSmokeExit } : {}),
+      });
+      ctx.record({ smokePassed: true });
+    },
+    'hook:postUpgrade': () => hook('hook:postUpgrade', m.hooks.postUpgrade),
+    finalize: async () => {
+      await returnStash(ctx, tree);
+    },
+  };
+
+  const pending = job.steps.map((s) => s.id);
+  try {
+    for (const step of job.steps) {
+      const action = actions[step.id];
+      if (!action) throw new StepFailure(step.id, `Unknown step "${step.id}" in the plan.`);
+      // Hooks and commands record their own step rows through ctx.command; wrap the rest here.
+      if (step.id.startsWith('hook:')) await action();
+      else await ctx.step(step.id, step.title, action, { command: step.command });
+      pending.shift();
+    }
+    return { status: 'succeeded', error: null, failedStep: null, manualRecovery: null, warnings: ctx.journal().warnings ?? [] };
+  } catch (err) {
+    const failure = err instanceof StepFailure ? err : new StepFailure(pending[0] ?? 'unknown', String(err));
+    for (const id of pending.slice(1)) ctx.skip(id);
+    if (failure.beforeAnyChange) {
+      const status: OperationStatus = failure.code === 'DIRTY_TREE' ? 'blocked' : 'failed';
+      return { status, error: failure.message, failedStep: failure.stepId, manualRecovery: null, warnings: [] };
+    }
+    const restored = await rollBack(ctx, tree, m);
+    const error = `Step "${failure.stepId}" failed: ${failure.message}`;
+    if (restored.ok) {
+      return { status: 'rolled_back', error, failedStep: failure.stepId, manualRecovery: null, warnings: restored.problems };
+    }
+    return {
+      status: 'failed',
+      error: `${error}\nTHE AUTOMATIC ROLLBACK ALSO FAILED: ${restored.problems.join('; ')}`,
+      failedStep: failure.stepId,
+      manualRecovery: restored.manualRecovery,
+      warnings: [],
+    };
+  }
+}
+
+/** Restores the checkout from the journal, recorded as a `rollback` step with its own outcome. */
+export async function rollBack(ctx: OperationContext, tree: Worktree, m: ProjectManifest): Promise<{ ok: boolean; problems: string[]; manualRecovery: string | null }> {
+  const env = { UPSHIFT_OPERATION_ID: ctx.operationId, UPSHIFT_PROJECT: ctx.project.name };
+  const j = ctx.journal();
+  let result: Awaited<ReturnType<typeof restoreFromJournal>> | null = null;
+  try {
+    await ctx.step('rollback', 'Roll back: restore HEAD and branch, set-aside paths and stashed work', async () => {
+      result = await restoreFromJournal(tree, j, {
+        ...(m.hooks.onRollback
+          ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: m.hooks.onRollback!, timeoutMs: HOOK_TIMEOUT_MS, env })) }
+          : {}),
+      });
+      if (!result.ok) throw new StepFailure('rollback', result.problems.join('; '));
+    });
+  } catch {
+    // The step row already carries the reason; the result says what to do by hand.
+  }
+  const r = result as Awaited<ReturnType<typeof restoreFromJournal>> | null;
+  if (r?.ok) ctx.record({ stash: null });
+  return r ?? { ok: false, problems: ['rollback did not run'], manualRecovery: null };
+}
+
+/** Gives stashed work back after success; on a conflict the stash is kept and the user told where it is. */
+async function returnStash(ctx: OperationContext, tree: Worktree): Promise<void> {
+  const j = ctx.journal();
+  if (!j.stash) return;
+  const sha = j.stash.sha ?? (await tree.findStash(j.stash.message));
+  if (!sha) return;
+  try {
+    await tree.stashPop(sha);
+    ctx.record({ stashReturned: true });
+  } catch (err) {
+    ctx.warn(
+      `Your uncommitted work did not apply cleanly on the new version and is kept in stash ${sha} ("${j.stash.message}"); run \`git stash apply ${sha}\` to resolve it by hand. (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+}
+
+/** A `pre-upgrade-YYYYMMDD-HHMMSS` tag (seed format) that never collides: a suffix is added within one second. */
+async function seedTag(tree: Worktree, sha: string, now: Date = new Date()): Promise<string> {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const base = `pre-upgrade-${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  for (let i = 1; i < 1000; i++) {
+    const name = i === 1 ? base : `${base}-${i}`;
+    if (await tree.createTag(name, sha)) return name;
+  }
+  throw new StepFailure('snapshot', `Could not find a free tag name after ${base}-999.`);
+}
+
+export type { Journal };
