@@ -3,8 +3,13 @@ import type { Requirement } from '../../../shared/compat/requirement.js';
 
 /** A project's manifest after loading and normalising either format; every field has its default. */
 export interface ProjectManifest {
-  /** Which file it came from, relative to the project root, or null when the project has none. */
+  /**
+   * Which format it came from, named by its file relative to the project root, or null when the project has
+   * none. `'upshift.yml'` also stands for `upshift.yaml`; `filePath` says which file was actually read.
+   */
   file: 'upshift.yml' | 'vertical_manifest.yaml' | null;
+  /** Absolute path of the file that was read, or null when the project has none. */
+  filePath: string | null;
   name: string | null;
   source: { type: 'git'; remote: string; tagPattern: string };
   channel: Channel;

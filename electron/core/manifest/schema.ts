@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseConstraint, parseVersion } from '../../../shared/version/index.js';
+
+/** Default smoke-test timeout, in seconds (also the seed contract's default). */
+export const DEFAULT_SMOKE_TIMEOUT_SECONDS = 300;
+/** Bounds of `smoke.timeoutSeconds`: one second to one day. */
+export const SMOKE_TIMEOUT_BOUNDS = { min: 1, max: 86_400 } as const;
+
+const GATE_ACTIONS = ['auto', 'review', 'manual', 'skip'] as const;
+const CHANNELS = ['stable', 'prerelease'] as const;
+
+function command(description: string) {
+  return z
+    .string()
+    .regex(/\S/, 'must not be empty')
+    .refine((s) => !s.includes('\0'), 'must not contain a NUL character')
+    .describe(description);
+}
+
+/** A string that must parse with `parseConstraint` (a version, wildcard or range). */
+export function versionConstraint(description: string) {
+  return z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseConstraint(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a valid version constraint: ${(e as Error).message}` });
+      }
+    })
+    .describe(description);
+}
+
+/** Why a snapshot path is unacceptable, or null when it is a clean relative path inside the project. */
+export function snapshotPathProblem(p: string): string | null {
+  if (p.trim() === '') return 'must not be empty';
+  if (p.includes('\0')) return 'must not contain a NUL character';
+  if (p.startsWith('~')) return 'must be relative to the project ("~" is not expanded)';
+  if (path.posix.isAbsolute(p) || path.win32.isAbsolute(p)) return `must be relative to the project, got the absolute path ${JSON.stringify(p)}`;
+  const normal = normalizeSnapshotPath(p);
+  if (normal === '..' || normal.startsWith('../')) return `must stay inside the project, but ${JSON.stringify(p)} leads out of it`;
+  if (normal === '.') return 'must name something inside the project, not the project root itself';
+  if (normal === '.git' || normal.startsWith('.git/')) return 'must not be inside .git (Upshift snapshots git state itself)';
+  return null;
+}
+
+/** `./data//cache/` → `data/cache`; backslashes are treated as separators. */
+export function normalizeSnapshotPath(p: string): string {
+  const n = path.posix.normalize(p.replace(/\\/g, '/'));
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+const snapshotPath = z
+  .string()
+  .superRefine((p, ctx) => {
+    const problem = snapshotPathProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('A file or directory, relative to the project root, saved before an upgrade and restored on rollback.');
+
+/** Why a tag pattern is unacceptable, or null. */
+export function tagPatternProblem(pattern: string): string | null {
+  const count = pattern.split('{version}').length - 1;
+  if (count === 0) return `must contain {version} where the version goes (e.g. "v{version}"), got ${JSON.stringify(pattern)}`;
+  if (count > 1) return `must contain {version} exactly once, found it ${count} times`;
+  if (pattern.startsWith('-')) return 'must not start with "-"';
+  if (/[\s\p{Cc}]/u.test(pattern)) return 'must not contain spaces or control characters';
+  return null;
+}
+
+const sourceSchema = z
+  .strictObject({
+    type: z.literal('git').default('git').describe('Where releases come from. Only "git" (tags of a git remote) is supported.'),
+    remote: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git remote name (letters, digits, ".", "_", "-", "/"; not starting with "-")')
+      .default('origin')
+      .describe('The git remote whose tags are releases.'),
+    tagPattern: z
+      .string()
+      .superRefine((p, ctx) => {
+        const problem = tagPatternProblem(p);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({
+        pattern: '^(?!-)(?:(?!\\{version\\})[^\\s])*\\{version\\}(?:(?!\\{version\\})[^\\s])*$',
+        examples: ['v{version}', '{version}', 'release-{version}'],
+      })
+      .default('v{version}')
+      .describe('How a release tag is spelt; {version} marks the version, exactly once. The default "v{version}" also accepts bare versions.'),
+  })
+  .describe('Where releases are discovered.');
+
+const smokeSchema = z
+  .strictObject({
+    command: command('Shell command (run with sh -c in the project root) that must exit 0 after an upgrade, or the upgrade is rolled back.'),
+    timeoutSeconds: z
+      .int()
+      .min(SMOKE_TIMEOUT_BOUNDS.min)
+      .max(SMOKE_TIMEOUT_BOUNDS.max)
+      .default(DEFAULT_SMOKE_TIMEOUT_SECONDS)
+      .describe('Seconds before the smoke test is killed and counted as failed (1..86400).'),
+  })
+  .describe('The check that decides whether an upgrade worked.');
+
+const snapshotSchema = z
+  .strictObject({
+    paths: z.array(snapshotPath).default([]).describe('Untracked files or directories (data, local config) saved before an upgrade and restored on rollback.'),
+    mode: z
+      .enum(['move', 'copy'])
+      .default('copy')
+      .describe('"copy" (default, safer: the project keeps its files) or "move" (faster for large directories; the paths are absent during the upgrade).'),
+  })
+  .describe('Files outside git that a rollback must bring back. Git state is always snapshotted.');
+
+const hooksSchema = z
+  .strictObject({
+    preUpgrade: command('Runs before anything changes; a non-zero exit cancels the upgrade.').optional(),
+    postCheckout: command('Runs right after the new release is checked out, before install.').optional(),
+    postUpgrade: command('Runs after the upgrade succeeded (smoke test passed).').optional(),
+    onRollback: command('Runs after a rollback restored the previous release.').optional(),
+  })
+  .describe('Shell commands run at points of an upgrade, in the project root.');
+
+/** One entry of `requires`: what this project needs of another watched project. */
+export const requirementSchema = z
+  .strictObject({
+    min: versionConstraint('Lowest acceptable version of that project: a version, wildcard ("1.x.x") or range.').optional(),
+    max: versionConstraint('Highest acceptable version; a wildcard ("1.x.x") admits every 1.y.z.').optional(),
+    range: versionConstraint('A full constraint ("^1.2", ">=1.7 <2"), checked in addition to min and max.').optional(),
+    contractsMajor: z.int().min(0).describe("Must equal the major of the release's contracts_version.").optional(),
+    allowBreaking: z
+      .array(z.string().regex(/\S/, 'must not be empty'))
+      .describe('Breaking changes accepted: the change text or id, the release version carrying it, or "*".')
+      .optional(),
+  })
+  .describe('What this project requires of that project.');
+
+const gate = z.enum(GATE_ACTIONS);
+const gatesSchema = z
+  .strictObject({
+    patch: gate.default('auto').describe('Gate for patch bumps (default auto).'),
+    minor: gate.default('review').describe('Gate for minor bumps (default review).'),
+    major: gate.default('manual').describe('Gate for major bumps (default manual).'),
+    prerelease: gate.default('manual').describe('Gate for any upgrade to a prerelease (default manual).'),
+  })
+  .describe('What an upgrade of each bump type needs: auto (no confirmation), review (show the plan, confirm), manual (only when asked for explicitly), skip (never offered).');
+
+/**
+ * The schema of `upshift.yml`. Every key is optional; unknown keys are errors. Parsing fills defaults for
+ * `source`, `channel`, `snapshot` and `gates`; `smoke`, `hooks` and `requires` stay absent when absent.
+ */
+export const upshiftManifestSchema = z
+  .strictObject({
+    $schema: z.string().describe('Where editors find this schema; ignored by Upshift.').optional(),
+    name: z.string().regex(/\S/, 'must not be empty').describe('Project name (defaults to the directory name).').optional(),
+    source: sourceSchema.prefault({}),
+    channel: z.enum(CHANNELS).default('stable').describe('"stable" ignores prereleases; "prerelease" offers them too.'),
+    install: command('Command run after checkout to install dependencies (e.g. "npm ci").').optional(),
+    smoke: smokeSchema.optional(),
+    snapshot: snapshotSchema.prefault({}),
+    hooks: hooksSchema.optional(),
+    requires: z
+      .record(z.string().regex(/\S/, 'must not be empty'), requirementSchema)
+      .describe('Requirements on other watched projects, keyed by their name.')
+      .optional(),
+    core: z.string().regex(/\S/, 'must not be empty').describe('The watched project this one builds on. Defaults to the only key of requires, if there is exactly one.').optional(),
+    gates: gatesSchema.prefault({}),
+    version: z
+      .string()
+      .refine((v) => parseVersion(v) !== null, 'must be a version such as "1.4.2"')
+      .describe('The version this checkout declares; used when git has no matching tag.')
+      .optional(),
+  })
+  .meta({
+    title: 'Upshift project manifest (upshift.yml)',
+    description: 'How Upshift discovers, checks, upgrades and rolls back this project. Every key is optional.',
+  });
+
+/** `upshift.yml` after parsing: defaults filled in. */
+export type UpshiftManifestData = z.output<typeof upshiftManifestSchema>;
+
+/** The default gates: patch auto, minor review, major manual, prerelease manual. */
+export const DEFAULT_GATES = gatesSchema.parse({});
+
+/**
+ * The published JSON Schema (draft 2020-12) for `upshift.yml`, generated from the same zod schema that
+ * validates it. `docs/upshift.schema.json` holds this output; a test keeps them equal.
+ */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(upshiftManifestSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'throw' }) as Record<
+    string,
+    unknown
+  >;
+}

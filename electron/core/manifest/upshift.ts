@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Requirement } from '../../../shared/compat/requirement.js';
+import { ManifestError, type ManifestIssue } from './errors.js';
+import { toManifestIssues } from './issues.js';
+import { normalizeSnapshotPath, upshiftManifestSchema } from './schema.js';
+import type { ProjectManifest } from './types.js';
+import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-locate.js';
+
+/**
+ * Validates a parsed `upshift.yml` against the schema and normalises it into a {@link ProjectManifest}.
+ * @throws ManifestError listing every problem.
+ */
+export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts: { core?: string | undefined }): ProjectManifest {
+  keepNumbersAsWritten(parsed);
+  const result = upshiftManifestSchema.safeParse(parsed.data);
+  if (!result.success) throw new ManifestError(toManifestIssues(parsed, upshiftManifestSchema, result.error.issues));
+  const m = result.data;
+
+  const snapshotIssues: ManifestIssue[] = [];
+  const paths: string[] = [];
+  m.snapshot.paths.forEach((p, i) => {
+    const normal = normalizeSnapshotPath(p);
+    const escape = symlinkEscape(root, normal);
+    if (escape) {
+      snapshotIssues.push({ file: parsed.file, ...locate(parsed, ['snapshot', 'paths', i]), field: `snapshot.paths[${i}]`, problem: escape });
+    }
+    if (!paths.includes(normal)) paths.push(normal);
+  });
+  if (snapshotIssues.length > 0) throw new ManifestError(snapshotIssues);
+
+  const warnings = [...parsed.warnings];
+  const requires: Record<string, Requirement> = {};
+  for (const [project, req] of Object.entries(m.requires ?? {})) {
+    const r: Requirement = {};
+    if (req.min !== undefined) r.min = req.min;
+    if (req.max !== undefined) r.max = req.max;
+    if (req.range !== undefined) r.range = req.range;
+    if (req.contractsMajor !== undefined) r.contractsMajor = req.contractsMajor;
+    if (req.allowBreaking !== undefined) r.allowBreaking = [...req.allowBreaking];
+    requires[project] = r;
+  }
+  const requiredProjects = Object.keys(requires);
+  let core: string | null = m.core ?? (requiredProjects.length === 1 ? (requiredProjects[0] ?? null) : null);
+  if (opts.core !== undefined) {
+    if (core !== null && core !== opts.core) {
+      warnings.push(`core: ${path.basename(parsed.file)} names "${core}" but --core names "${opts.core}"; using "${opts.core}"`);
+    }
+    core = opts.core;
+  }
+  if (m.name !== undefined && requires[m.name] !== undefined) {
+    warnings.push(`requires.${m.name}: a project cannot require itself; this requirement will never be checked`);
+  }
+
+  return {
+    file: 'upshift.yml',
+    filePath: parsed.file,
+    name: m.name ?? null,
+    source: { type: m.source.type, remote: m.source.remote, tagPattern: m.source.tagPattern },
+    channel: m.channel,
+    install: m.install ?? null,
+    smoke: m.smoke ? { command: m.smoke.command, timeoutSeconds: m.smoke.timeoutSeconds, seedExitCodes: false } : null,
+    snapshot: { paths, mode: m.snapshot.mode },
+    hooks: {
+      preUpgrade: m.hooks?.preUpgrade ?? null,
+      postCheckout: m.hooks?.postCheckout ?? null,
+      postUpgrade: m.hooks?.postUpgrade ?? null,
+      onRollback: m.hooks?.onRollback ?? null,
+    },
+    requires,
+    core,
+    gates: { ...m.gates },
+    declaredVersion: m.version ?? null,
+    seedFormat: false,
+    warnings,
+  };
+}
+
+/**
+ * YAML reads `version: 1.10` as the number 1.1; for fields that hold versions or names, take the text as
+ * written instead, so `1.10` stays "1.10" and the schema sees a string.
+ */
+function keepNumbersAsWritten(parsed: ParsedYaml): void {
+  const paths: PropertyKey[][] = [['version'], ['name'], ['core']];
+  const requires = parsed.data.requires;
+  if (requires !== null && typeof requires === 'object' && !Array.isArray(requires)) {
+    for (const [project, req] of Object.entries(requires as Record<string, unknown>)) {
+      for (const key of ['min', 'max', 'range']) paths.push(['requires', project, key]);
+      const allow = valueAt(req, ['allowBreaking']);
+      if (Array.isArray(allow)) allow.forEach((_, i) => paths.push(['requires', project, 'allowBreaking', i]));
+    }
+  }
+  for (const p of paths) replaceWithSource(parsed, p);
+}
+
+/**
+ * Why a snapshot path that is lexically inside the project still leads out of it through a symlink (which
+ * would make a restore write outside the project), or null. Paths that do not exist yet are checked through
+ * their nearest existing parent.
+ */
+function symlinkEscape(root: string, relative: string): string | null {
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch {
+    return null;
+  }
+  let existing = path.join(root, relative);
+  const rest: string[] = [];
+  while (fs.lstatSync(existing, { throwIfNoEntry: false }) === undefined && existing !== root) {
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
+  }
+  let real: string;
+  try {
+    real = path.join(fs.realpathSync(existing), ...rest);
+  } catch {
+    return `leads through a broken symlink (${path.relative(root, existing)})`;
+  }
+  const rel = path.relative(realRoot, real);
+  if (rel === '') return 'resolves to the project root itself through a symlink';
+  if (rel === '.git' || rel.startsWith(`.git${path.sep}`)) return 'resolves into .git through a symlink';
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    return `resolves outside the project through a symlink (to ${real})`;
+  }
+  return null;
+}
