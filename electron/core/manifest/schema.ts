@@ -110,16 +110,16 @@ const snapshotSchema = z
     mode: z
       .enum(['move', 'copy'])
       .default('copy')
-      .describe('"copy" (default, safer: the project keeps its files) or "move" (faster for large directories; the paths are absent during the upgrade).'),
+      .describe('"copy" (default, safer: the originals never leave the project) or "move" (faster for large directories; the originals leave the project while set aside).'),
   })
   .describe('Files outside git that a rollback must bring back. Git state is always snapshotted.');
 
 const hooksSchema = z
   .strictObject({
-    preUpgrade: command('Runs before anything changes; a non-zero exit cancels the upgrade.').optional(),
-    postCheckout: command('Runs right after the new release is checked out, before install.').optional(),
-    postUpgrade: command('Runs after the upgrade succeeded (smoke test passed).').optional(),
-    onRollback: command('Runs after a rollback restored the previous release.').optional(),
+    preUpgrade: command('Runs after the preflight checks, before anything changes; a non-zero exit stops the upgrade.').optional(),
+    postCheckout: command('Runs right after the new release is checked out, before install; a non-zero exit rolls back.').optional(),
+    postUpgrade: command('Runs after the smoke test passed, as the last step; a non-zero exit rolls back.').optional(),
+    onRollback: command('Runs after a rollback restored the previous release; its failure is reported, never blocks the restore.').optional(),
   })
   .describe('Shell commands run at points of an upgrade, in the project root.');
 

@@ -141,8 +141,12 @@ describe('seed format: rules', () => {
   });
 
   it('warns about a status outside the seed schema and unknown compatibility keys', () => {
-    const m = loadManifest(seed('status: experimental\ncompatibility:\n  notes: hi\n'), { core: 'c' });
-    expect(m.warnings).toEqual(['status "experimental" is not one of "draft", "active", "deprecated"; ignored', 'compatibility.notes: not used by Upshift; ignored']);
+    const m = loadManifest(seed('status: experimental\ncode: 1\ncompatibility:\n  notes: hi\n'), { core: 'c' });
+    expect(m.warnings).toEqual([
+      'status "experimental" is not one of "draft", "active", "deprecated"; ignored',
+      'code: not used by Upshift; ignored',
+      'compatibility.notes: not used by Upshift; ignored',
+    ]);
   });
 
   it('refuses a misspelling of a key it reads, since ignoring it would skip a check', () => {

@@ -86,7 +86,8 @@ export function normalizeSeedManifest(parsed: ParsedYaml, root: string, opts: { 
   };
   for (const [key, value] of Object.entries(data)) {
     if (USED_KEYS.includes(key)) continue;
-    misspelt([], key, USED_KEYS);
+    // `core` is Upshift's own short key, too close to ordinary words (`code`, `score`) to guess at.
+    misspelt([], key, USED_KEYS.filter((k) => k !== 'core'));
     if (key === 'status') {
       warnings.push(
         typeof value === 'string' && !SEED_STATUSES.includes(value)
