@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -23,6 +23,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Every complete output line, as it arrives. Exceptions thrown here are ignored. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Called once the process group exists, with its id (= the leader's pid), so a caller can journal it. */
+  onSpawn?: (pid: number) => void;
   /**
    * After the command exits, how long to keep reading output that is still in flight before giving up on pipes
    * that a background grandchild holds open. Default 500 ms.
@@ -57,12 +59,20 @@ const DEFAULTS = {
 const MAX_LINE_CHARS = 64 * 1024;
 const GROUP_POLL_MS = 50;
 
-/** Runs `command` with `/bin/sh -c` in its own process group. Never rejects for a non-zero exit; see CommandResult. */
+/**
+ * Runs `command` with `/bin/sh -c` in its own process group. Never rejects for a non-zero exit (see
+ * CommandResult); rejects only when it cannot start (missing cwd). stderr is joined to stdout at the source
+ * (`exec 2>&1`, then `exec /bin/sh -c "$1"`: the same pid, the command string untouched), so the log and the
+ * excerpt keep the exact order a terminal would show; `onLine` then reports every line as 'stdout'.
+ */
 export function runCommand(command: string, opts: RunOptions): Promise<CommandResult> {
-  return runProcess('/bin/sh', ['-c', command], command, opts);
+  return runProcess('/bin/sh', ['-c', 'exec 2>&1; exec /bin/sh -c "$1"', 'sh', command], command, opts);
 }
 
-/** Runs `file` with `args` directly (no shell), in its own process group, like runCommand. */
+/**
+ * Runs `file` with `args` directly (no shell), in its own process group, like runCommand. stdout and stderr stay
+ * separate pipes here, interleaved line by line as they arrive; a missing program rejects.
+ */
 export function runArgv(file: string, args: readonly string[], opts: RunOptions): Promise<CommandResult> {
   return runProcess(file, [...args], [file, ...args].map(displayQuote).join(' '), opts);
 }
@@ -206,16 +216,39 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Whether any process of the child's group is still running. Members that already exited but were reparented
+ * to a PID 1 that reaps slowly (containers) linger as zombies: on Linux those do not count.
+ */
 function groupAlive(child: ChildProcess): boolean {
   const pid = child.pid;
   if (pid === undefined) return false;
   if (process.platform === 'win32') return child.exitCode === null && child.signalCode === null;
   try {
     process.kill(-pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (process.platform !== 'linux') return true;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command name: state (3), ppid (4), pgrp (5).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+  }
+  return false;
 }
 
 function runProcess(file: string, args: string[], display: string, opts: RunOptions): Promise<CommandResult> {
@@ -283,6 +316,8 @@ function runProcess(file: string, args: string[], display: string, opts: RunOpti
       reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
+
+    if (child.pid !== undefined && opts.onSpawn) opts.onSpawn(child.pid);
 
     let exited = false;
     let closed = false;
