@@ -1,0 +1,102 @@
+import { runGit, GitError, isGitError } from './core.js';
+import { assertFullSha, assertRefComponent, assertUsableTagName, displayName } from './refname.js';
+import { resolveCommit } from './rev-parse.js';
+
+export interface RefOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export const SNAPSHOT_REF_PREFIX = 'refs/upshift/snapshots/';
+
+/** `refs/upshift/snapshots/<id>`; the id is one plain ref component (the operation id). */
+export function snapshotRefName(id: string): string {
+  assertRefComponent(id, 'the snapshot id');
+  return `${SNAPSHOT_REF_PREFIX}${id}`;
+}
+
+/**
+ * Records a snapshot as a ref outside `refs/heads` and `refs/tags`: invisible in branch and tag lists, never
+ * pushed by `git push --tags`, and it keeps the commit reachable so `git gc` cannot prune it. Fails with
+ * `ref-exists` rather than overwrite one (the seed's second-resolution tag names collided).
+ */
+export async function createSnapshotRef(cwd: string, id: string, sha: string, opts: RefOptions = {}): Promise<string> {
+  const ref = snapshotRefName(id);
+  await createRef(cwd, ref, sha, `upshift: snapshot ${id}`, opts);
+  return ref;
+}
+
+/** The commit a snapshot ref points to, or null when it does not exist. */
+export async function readSnapshotRef(cwd: string, id: string, opts: RefOptions = {}): Promise<string | null> {
+  return resolveCommit(cwd, snapshotRefName(id), opts);
+}
+
+/**
+ * Deletes a snapshot ref. With `expectedSha`, only if it still points there. Deleting one that is already gone
+ * succeeds (idempotent, for retries after a crash).
+ */
+export async function deleteSnapshotRef(cwd: string, id: string, opts: RefOptions & { expectedSha?: string } = {}): Promise<void> {
+  const ref = snapshotRefName(id);
+  if (opts.expectedSha !== undefined) assertFullSha(opts.expectedSha, cwd);
+  if ((await resolveCommit(cwd, ref, opts)) === null) return;
+  await runGit(['update-ref', '-m', `upshift: drop snapshot ${id}`, '-d', ref, ...(opts.expectedSha !== undefined ? [opts.expectedSha] : [])], {
+    cwd,
+    signal: opts.signal,
+  });
+}
+
+/** Every snapshot ref: id and commit. */
+export async function listSnapshotRefs(cwd: string, opts: RefOptions = {}): Promise<Array<{ id: string; sha: string }>> {
+  const { stdout } = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', SNAPSHOT_REF_PREFIX], { cwd, signal: opts.signal });
+  const out: Array<{ id: string; sha: string }> = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) refs\/upshift\/snapshots\/(.+)$/.exec(line);
+    if (m) out.push({ sha: m[1] as string, id: m[2] as string });
+  }
+  return out;
+}
+
+/**
+ * Creates a lightweight tag (the seed's `pre-upgrade-*` tags, for users who want them visible). Atomic and
+ * never overwrites: an existing tag of that name fails with `ref-exists`.
+ */
+export async function createLightweightTag(cwd: string, name: string, sha: string, opts: RefOptions = {}): Promise<void> {
+  assertUsableTagName(name, cwd);
+  await createRef(cwd, `refs/tags/${name}`, sha, `upshift: tag ${name}`, opts);
+}
+
+/** Deletes a tag Upshift created, only if it still points to `expectedSha`. */
+export async function deleteTag(cwd: string, name: string, expectedSha: string, opts: RefOptions = {}): Promise<void> {
+  assertUsableTagName(name, cwd);
+  assertFullSha(expectedSha, cwd);
+  await runGit(['update-ref', '-d', `refs/tags/${name}`, expectedSha], { cwd, signal: opts.signal });
+}
+
+async function createRef(cwd: string, ref: string, sha: string, reason: string, opts: RefOptions): Promise<void> {
+  assertFullSha(sha, cwd);
+  if ((await resolveCommit(cwd, sha, opts)) === null) {
+    throw new GitError({
+      kind: 'ref-not-found',
+      args: ['update-ref', ref, sha],
+      exitCode: null,
+      stderr: '',
+      cwd,
+      message: `Cannot create ${displayName(ref)}: commit ${sha.slice(0, 12)} is not in the repository. Nothing was changed.`,
+    });
+  }
+  try {
+    // An empty old value makes update-ref refuse if the ref exists: create-only, in one atomic step.
+    await runGit(['update-ref', '-m', reason, ref, sha, ''], { cwd, signal: opts.signal });
+  } catch (e) {
+    if (isGitError(e, 'ref-exists')) {
+      throw new GitError({
+        kind: 'ref-exists',
+        args: e.args,
+        exitCode: e.exitCode,
+        stderr: e.stderr,
+        cwd,
+        message: `${displayName(ref)} already exists; Upshift does not overwrite it. Nothing was changed.`,
+      });
+    }
+    throw e;
+  }
+}
