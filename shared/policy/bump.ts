@@ -1,0 +1,56 @@
+import type { BumpType } from '../api/types.js';
+import { compareVersions, parseVersion, type Version } from '../version/index.js';
+
+/**
+ * The kind of change from the current version to a target:
+ *
+ * - `none` when they are equal (build metadata and spelling do not count: `v1.0` → `1.0.0+b2`);
+ * - `downgrade` when the target is older; never labelled a patch, whatever the distance;
+ * - `prerelease` whenever the target is a prerelease (`1.0.0 → 1.0.1-beta`): a prerelease must meet the
+ *   prerelease gate even when the numbers only moved a patch;
+ * - otherwise the highest numeric part that changed: `major`, `minor`, or `patch` (a fourth-part change
+ *   such as `1.0.0.1 → 1.0.0.2` is a patch);
+ * - finishing a prerelease you already run (`1.0.0-rc.2 → 1.0.0`) is a `patch`: the numbers are the same
+ *   and the final release is, by convention, the rc with fixes.
+ *
+ * When the current version is unknown (`from` null or not a version, e.g. a checkout on a branch), the
+ * distance cannot be known, so it is classed `major` (or `prerelease` for a prerelease target): the
+ * default gates then require a person to approve it.
+ *
+ * Throws a TypeError when `to` is not a version: targets come from release selection, so a bad one is a
+ * programming error, not data to guess about.
+ */
+export function classifyBump(from: string | null, to: string): BumpType {
+  const target = parseVersion(to);
+  if (target === null) throw new TypeError(`classifyBump: target "${String(to)}" is not a version`);
+  const current = from === null ? null : parseVersion(from);
+  if (current === null) return target.prerelease.length > 0 ? 'prerelease' : 'major';
+  return bumpBetween(current, target);
+}
+
+/** classifyBump for parsed versions. */
+export function bumpBetween(current: Version, target: Version): BumpType {
+  const c = compareVersions(current, target);
+  if (c === 0) return 'none';
+  if (c > 0) return 'downgrade';
+  if (target.prerelease.length > 0) return 'prerelease';
+  const a = current.parts;
+  const b = target.parts;
+  if ((a[0] ?? 0) !== (b[0] ?? 0)) return 'major';
+  if ((a[1] ?? 0) !== (b[1] ?? 0)) return 'minor';
+  return 'patch';
+}
+
+/**
+ * True only when `to` is strictly newer than `from`, so "update available" is never reported for the same
+ * or an older version (a checkout ahead of the latest release stays quiet). An unknown current version
+ * (null or not a version) counts as upgradable, consistently with classifyBump; an unparseable `to` never
+ * is an upgrade.
+ */
+export function isUpgrade(from: string | null, to: string): boolean {
+  const target = parseVersion(to);
+  if (target === null) return false;
+  const current = from === null ? null : parseVersion(from);
+  if (current === null) return true;
+  return compareVersions(target, current) > 0;
+}

@@ -1,0 +1,4 @@
+/** Upgrade policy: kind of bump, risk, and the gate that decides who approves. Pure. */
+export { bumpBetween, classifyBump, isUpgrade } from './bump.js';
+export { defaultGates, gateFor, type GatedBump, type Gates } from './gates.js';
+export { assessRisk, type RiskInput } from './risk.js';

@@ -1,0 +1,87 @@
+import type { BumpType, Risk, RiskLevel } from '../api/types.js';
+
+export interface RiskInput {
+  bump: BumpType;
+  /** Breaking changes announced by the releases being skipped over, as text. */
+  breaking: string[];
+  /** Names of dependents the target is incompatible with. */
+  incompatibleDependents: string[];
+  hasSmokeTests: boolean;
+  /** The target fixes a security problem. */
+  security?: boolean;
+}
+
+const ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
+const BUMP: Record<BumpType, { level: RiskLevel; reason: string }> = {
+  patch: { level: 'low', reason: 'Patch release: by convention only bug fixes.' },
+  minor: { level: 'medium', reason: 'Minor release: new features that should stay backward compatible.' },
+  major: { level: 'high', reason: 'Major release: may contain incompatible changes.' },
+  prerelease: { level: 'medium', reason: 'Prerelease: not a final release and may be unstable.' },
+  none: { level: 'low', reason: 'Same version: nothing would change.' },
+  downgrade: {
+    level: 'high',
+    reason: 'Downgrade: moves to an older version, which may not read data written by the newer one.',
+  },
+};
+
+/**
+ * How risky an upgrade is, with one human sentence per factor. The level is the highest any factor
+ * reaches:
+ *
+ * - the bump: patch low, minor medium, major high, prerelease medium (a prerelease is never low), a
+ *   downgrade high;
+ * - breaking changes: high without smoke tests (nothing would notice the break), at least medium with them;
+ * - dependents the target is incompatible with: high;
+ * - no smoke tests at all: at least medium, since a broken upgrade would only be noticed by hand;
+ * - `security` adds a sentence but never lowers the level: a security fix is urgent, not safer, and
+ *   still passes through the same gates (the seed that auto-installed breaking security fixes was wrong).
+ */
+export function assessRisk(input: RiskInput): Risk {
+  const reasons: string[] = [];
+  let level: RiskLevel = 'low';
+  const raise = (to: RiskLevel) => {
+    if (ORDER[to] > ORDER[level]) level = to;
+  };
+
+  const bump = BUMP[input.bump] ?? { level: 'high' as const, reason: `Unknown kind of change "${String(input.bump)}".` };
+  raise(bump.level);
+  reasons.push(bump.reason);
+
+  const breaking = (input.breaking ?? []).filter((b) => typeof b === 'string' && b.trim() !== '');
+  if (breaking.length > 0) {
+    const list = breaking.map((b) => `"${clip(b.trim())}"`).join(', ');
+    const count = breaking.length === 1 ? '1 breaking change' : `${breaking.length} breaking changes`;
+    if (input.hasSmokeTests) {
+      raise('medium');
+      reasons.push(`${count} announced (${list}); smoke tests will check the result.`);
+    } else {
+      raise('high');
+      reasons.push(`${count} announced (${list}) and no smoke tests to catch what breaks.`);
+    }
+  }
+
+  const incompatible = input.incompatibleDependents ?? [];
+  if (incompatible.length > 0) {
+    raise('high');
+    const who = incompatible.length === 1 ? 'dependent' : 'dependents';
+    reasons.push(`Incompatible with ${incompatible.length} ${who}: ${incompatible.join(', ')}.`);
+  }
+
+  if (!input.hasSmokeTests) {
+    raise('medium');
+    reasons.push('No smoke tests configured: a broken upgrade would only be noticed by hand.');
+  }
+
+  if (input.security === true) {
+    reasons.push('Security fix: worth applying soon, but that does not make it any less risky.');
+  }
+
+  return { level, reasons };
+}
+
+/** Keeps one breaking-change text readable inside a sentence. */
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length <= 120 ? oneLine : `${oneLine.slice(0, 119)}…`;
+}
