@@ -143,6 +143,7 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
       ctx.record({ smokePassed: true });
     },
     'hook:postUpgrade': () => hook('hook:postUpgrade', m.hooks.postUpgrade),
+    'hook:onRollback': () => hook('hook:onRollback', m.hooks.onRollback),
     finalize: async () => {
       await returnStash(ctx, tree);
     },

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { processStartTime } from '../state/proc.js';
 
 export interface RunOptions {
   cwd: string;
@@ -21,6 +22,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Added to (not replacing) the current environment; a key set to undefined is removed. */
   env?: Record<string, string | undefined>;
+  /**
+   * Called once, synchronously, right after the process started, with its pid (= its process group id): journal
+   * it (with `processStartTime(pid)`) so that crash recovery can stop an orphaned group with `stopProcessGroup`.
+   */
+  onSpawn?: (pid: number) => void;
   /** Every complete output line, as it arrives. Exceptions thrown here are ignored. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Called once the process group exists, with its id (= the leader's pid), so a caller can journal it. */
@@ -216,16 +222,21 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/**
- * Whether any process of the child's group is still running. Members that already exited but were reparented
- * to a PID 1 that reaps slowly (containers) linger as zombies: on Linux those do not count.
- */
 function groupAlive(child: ChildProcess): boolean {
   const pid = child.pid;
   if (pid === undefined) return false;
   if (process.platform === 'win32') return child.exitCode === null && child.signalCode === null;
+  return processGroupAlive(pid);
+}
+
+/**
+ * Whether any process of group `pgid` is still running. Members that already exited but were reparented to a
+ * PID 1 that reaps slowly (containers) linger as zombies: on Linux those do not count.
+ */
+export function processGroupAlive(pgid: number): boolean {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1 || process.platform === 'win32') return false;
   try {
-    process.kill(-pid, 0);
+    process.kill(-pgid, 0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
@@ -246,9 +257,39 @@ function groupAlive(child: ChildProcess): boolean {
     }
     // Fields after the command name: state (3), ppid (4), pgrp (5).
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
   }
   return false;
+}
+
+export type StopGroupOutcome = 'not-running' | 'not-ours' | 'terminated' | 'killed';
+
+/**
+ * Stops a process group that a previous (crashed) Upshift process started with runCommand, given the leader's
+ * pid and start time as journalled from `onSpawn`. Safe against pid reuse: Linux does not hand out a pid while
+ * a group with that id has members, so a group whose leader is gone is still ours; a leader that is alive with
+ * another start time means the id was reused, and nothing is touched. SIGTERM, then SIGKILL after `graceMs`.
+ */
+export async function stopProcessGroup(pgid: number, leaderStartTime: number | null, opts: { graceMs?: number } = {}): Promise<StopGroupOutcome> {
+  if (!processGroupAlive(pgid)) return 'not-running';
+  const leaderNow = processStartTime(pgid);
+  if (leaderNow !== null && leaderStartTime !== null && leaderNow !== leaderStartTime) return 'not-ours';
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, sig);
+    } catch {
+      // gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + (opts.graceMs ?? DEFAULTS.killGraceMs);
+  while (Date.now() < deadline) {
+    if (!processGroupAlive(pgid)) return 'terminated';
+    await new Promise((r) => setTimeout(r, GROUP_POLL_MS));
+  }
+  if (!processGroupAlive(pgid)) return 'terminated';
+  signal('SIGKILL');
+  return 'killed';
 }
 
 function runProcess(file: string, args: string[], display: string, opts: RunOptions): Promise<CommandResult> {
@@ -435,6 +476,22 @@ function runProcess(file: string, args: string[], display: string, opts: RunOpti
     });
 
     if (child.pid === undefined) return; // spawn failed: 'error' follows
+    if (opts.onSpawn) {
+      try {
+        opts.onSpawn(child.pid);
+      } catch (err) {
+        // Not recorded means not recoverable after a crash: do not run the command unrecorded.
+        killGroup(child, 'SIGKILL');
+        done = true;
+        cleanup();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        log.note(`[upshift] stopped: recording the process failed: ${(err as Error).message}\n`);
+        log.close();
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+    }
 
     if (timeoutMs !== null) timeoutTimer = setTimeout(() => terminate('timeout'), timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+/**
+ * The `upshift` command: a thin layer over the engine. Parses arguments, asks for confirmation, prints either
+ * human text or exactly one JSON document, and maps outcomes to the documented exit codes.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Operation, UpgradePlan } from '../../shared/api/types.js';
+import { Engine } from '../core/engine/index.js';
+import { toApiError, UpshiftError, usageError } from '../core/errors.js';
+import type { OperationEvent } from '../core/executor/events.js';
+import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { formatCheck, formatHistory, formatList, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  stdinIsTty: boolean;
+  stderrIsTty: boolean;
+  style: Style;
+}
+
+function exitFor(op: Operation): ExitCodeValue {
+  if (op.status === 'succeeded') return ExitCode.ok;
+  if (op.status === 'blocked') return ExitCode.blocked;
+  return ExitCode.failed;
+}
+
+async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** Progress on a terminal, to stderr, so stdout stays clean for pipes. */
+function progressPrinter(io: Io, enabled: boolean): ((e: OperationEvent) => void) | undefined {
+  if (!enabled) return undefined;
+  return (e) => {
+    if (e.type !== 'step-changed') return;
+    if (e.status === 'running') io.err(io.style.dim(`… ${e.title}`));
+    else if (e.status === 'succeeded') io.err(`${io.style.green('✓')} ${e.stepId}${e.durationMs !== null ? io.style.dim(` ${e.durationMs} ms`) : ''}`);
+    else if (e.status === 'failed') io.err(`${io.style.red('✗')} ${e.stepId}: ${e.error ?? ''}`);
+  };
+}
+
+async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
+  const json = cmd.values.json === true;
+  const print = (doc: unknown, human: () => string) => io.out(json ? JSON.stringify(doc) : human());
+  const listener = progressPrinter(io, !json && io.stderrIsTty);
+  const engine = await Engine.open(listener ? { listener } : {});
+  try {
+    for (const r of engine.recovery.recovered) {
+      io.err(io.style.yellow(`Recovered interrupted operation ${r.interrupted}: ${r.recovery.status === 'succeeded' ? 'done' : 'FAILED'} (${r.recovery.id}).`));
+    }
+    const [first] = cmd.positionals;
+    switch (cmd.spec.name) {
+      case 'add': {
+        const project = await engine.addProject(first!, { ...(typeof cmd.values.name === 'string' ? { name: cmd.values.name } : {}), ...(typeof cmd.values.core === 'string' ? { core: cmd.values.core } : {}) });
+        print({ project }, () => `Watching ${project.name} at ${project.path} (${project.manifest}).`);
+        return ExitCode.ok;
+      }
+      case 'remove': {
+        const project = engine.removeProject(first!);
+        print({ project }, () => `No longer watching ${project.name}. Its checkout and history are kept.`);
+        return ExitCode.ok;
+      }
+      case 'list': {
+        const r = engine.listProjects();
+        print(r, () => formatList(r));
+        return ExitCode.ok;
+      }
+      case 'check': {
+        const r = await engine.check(cmd.positionals);
+        print(r, () => formatCheck(io.style, r));
+        return ExitCode.ok;
+      }
+      case 'plan': {
+        const plan = await engine.plan(first!, typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {});
+        print(plan, () => formatPlan(io.style, plan));
+        return plan.blocked ? ExitCode.blocked : ExitCode.ok;
+      }
+      case 'upgrade': {
+        const confirm = async (plan: UpgradePlan) => {
+          if (cmd.values.yes === true) return true;
+          if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to upgrade. Nothing was changed.');
+          io.err(formatPlan(io.style, plan));
+          return ask(`Upgrade ${plan.project} to ${plan.to.version}? [y/N] `);
+        };
+        const op = await engine.upgrade(first!, {
+          ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
+          stash: cmd.values.stash === true,
+          confirm,
+        });
+        if (!op) {
+          io.err('Cancelled. Nothing was changed.');
+          return ExitCode.nothingToDo;
+        }
+        print({ operation: op }, () => formatOperation(io.style, op));
+        return exitFor(op);
+      }
+      case 'rollback': {
+        const confirm = async (target: Operation) => {
+          if (cmd.values.yes === true) return true;
+          if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to roll back. Nothing was changed.');
+          return ask(`Return ${target.project} to the state before ${target.id} (${target.from.version ?? '?'})? [y/N] `);
+        };
+        const op = await engine.rollback(first!, { ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}), stash: cmd.values.stash === true, confirm });
+        if (!op) {
+          io.err('Cancelled. Nothing was changed.');
+          return ExitCode.nothingToDo;
+        }
+        print({ operation: op }, () => formatOperation(io.style, op));
+        return exitFor(op);
+      }
+      case 'history': {
+        const raw = cmd.values.limit;
+        const limit = raw === undefined ? 20 : Number(raw);
+        if (!Number.isInteger(limit) || limit < 0) throw usageError('BAD_ARGUMENTS', `--limit must be a whole number ≥ 0, got "${String(raw)}".`);
+        const r = engine.history({ ...(first ? { project: first } : {}), ...(limit > 0 ? { limit } : {}) });
+        print(r, () => formatHistory(io.style, r));
+        return ExitCode.ok;
+      }
+      case 'status': {
+        const r = await engine.status();
+        print(r, () => formatStatus(io.style, r));
+        return ExitCode.ok;
+      }
+      default:
+        throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
+    }
+  } finally {
+    engine.close();
+  }
+}
+
+function exitForError(err: unknown): ExitCodeValue {
+  if (err instanceof UpshiftError) {
+    if (err.category === 'usage') return ExitCode.usage;
+    if (err.category === 'blocked') return ExitCode.blocked;
+    if (err.category === 'nothing-to-do') return ExitCode.nothingToDo;
+    return ExitCode.failed;
+  }
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'MANIFEST_INVALID') return ExitCode.usage;
+  return ExitCode.failed;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
+  const json = argv.includes('--json');
+  try {
+    const cmd = parseCommand(argv);
+    if (cmd.help) {
+      io.out(cmd.spec ? commandHelp(cmd.spec) : globalHelp());
+      return ExitCode.ok;
+    }
+    return await run(cmd as ParsedCommand, io);
+  } catch (err) {
+    const apiError = toApiError(err);
+    if (json) io.out(JSON.stringify({ error: apiError }));
+    io.err(`${io.style.red('error:')} ${apiError.message}`);
+    return exitForError(err);
+  }
+}
+
+const color = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
+main(process.argv.slice(2), {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+  stdinIsTty: process.stdin.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
+  style: makeStyle(color),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`upshift: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = ExitCode.failed;
+  },
+);

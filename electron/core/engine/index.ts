@@ -1,0 +1,157 @@
+import type {
+  CheckResult,
+  HistoryResult,
+  ListResult,
+  Operation,
+  ProjectInfo,
+  StatusResult,
+  UpgradePlan,
+} from '../../../shared/api/types.js';
+import { usageError } from '../errors.js';
+import type { OperationListener } from '../executor/events.js';
+import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
+import { GitTagSource } from '../source/git-tags.js';
+import type { ReleaseSource } from '../source/types.js';
+import { assessOwner, resolveHome, StateStore } from '../state/index.js';
+import { checkProject, mapLimit } from './check.js';
+import { currentVersion } from './current.js';
+import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
+import { addProject, loadContext, requireProject, toInfo, type ProjectContext } from './projects.js';
+import { rollbackTarget, runRollback, runUpgrade, type RunOptions } from './run.js';
+
+export interface EngineOptions {
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  source?: ReleaseSource;
+  /** How many projects are checked at once. */
+  concurrency?: number;
+  listener?: OperationListener;
+}
+
+export interface UpgradeOptions extends RunOptions {
+  to?: string;
+  /** Called with the plan before anything changes; returning false cancels (nothing is recorded). */
+  confirm?: (plan: UpgradePlan) => Promise<boolean>;
+}
+
+/**
+ * The headless engine: one façade over state, sources, planning and execution, called by the CLI now and by
+ * the dashboard host later. Opening it recovers operations a crashed process left unfinished, first.
+ */
+export class Engine {
+  private constructor(
+    readonly store: StateStore,
+    private readonly source: ReleaseSource,
+    private readonly concurrency: number,
+    private readonly listener: OperationListener | undefined,
+    readonly recovery: RecoveryReport,
+  ) {}
+
+  static async open(opts: EngineOptions = {}): Promise<Engine> {
+    const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
+    try {
+      const recovery = await recoverInterrupted(store, opts.listener);
+      return new Engine(store, opts.source ?? new GitTagSource(), opts.concurrency ?? 8, opts.listener, recovery);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  addProject(path: string, opts: { name?: string; core?: string } = {}): Promise<ProjectInfo> {
+    return addProject(this.store, path, opts);
+  }
+
+  removeProject(name: string): ProjectInfo {
+    const record = requireProject(this.store, name);
+    const running = this.store.runningOperation(name);
+    if (running) throw usageError('OPERATION_RUNNING', `${name} has operation ${running.operation.id} in progress; remove it when that has finished. Nothing was changed.`);
+    this.store.removeProject(name);
+    return toInfo(record);
+  }
+
+  listProjects(): ListResult {
+    return { projects: this.store.listProjects().map(toInfo) };
+  }
+
+  /** Loads every watched project's manifest; an invalid manifest fails the whole command with its location. */
+  private contexts(): ProjectContext[] {
+    return this.store.listProjects().map(loadContext);
+  }
+
+  async check(names: readonly string[] = [], signal?: AbortSignal): Promise<CheckResult> {
+    for (const n of names) requireProject(this.store, n);
+    const all = this.contexts();
+    const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
+    const projects = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, () => this.store.now(), signal));
+    for (const p of projects) this.store.saveCheck(p);
+    return { projects };
+  }
+
+  async planFor(name: string, opts: PlanOptions = {}): Promise<PlanResult> {
+    requireProject(this.store, name);
+    const all = this.contexts();
+    const ctx = all.find((c) => c.record.name === name)!;
+    return buildPlan(ctx, all, this.source, this.store, opts);
+  }
+
+  async plan(name: string, opts: PlanOptions = {}): Promise<UpgradePlan> {
+    return (await this.planFor(name, opts)).plan;
+  }
+
+  /** Plans, asks `confirm`, then upgrades. Returns null when the user declined. */
+  async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
+    const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false });
+    const ctx = loadContext(requireProject(this.store, name));
+    if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;
+    return runUpgrade(this.store, ctx, plan, remote, { ...opts, ...(this.listener && !opts.listener ? { listener: this.listener } : {}) });
+  }
+
+  async rollback(name: string, opts: RunOptions & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
+    const ctx = loadContext(requireProject(this.store, name));
+    const target = rollbackTarget(this.store, name, opts.to);
+    if (opts.confirm && !(await opts.confirm(target))) return null;
+    return runRollback(this.store, ctx, target, { ...opts, ...(this.listener && !opts.listener ? { listener: this.listener } : {}) });
+  }
+
+  history(opts: { project?: string; limit?: number } = {}): HistoryResult {
+    if (opts.project) requireProject(this.store, opts.project);
+    return { operations: this.store.listOperations({ ...(opts.project ? { project: opts.project } : {}), ...(opts.limit ? { limit: opts.limit } : {}) }) };
+  }
+
+  /** From the last check (no network), plus what is running now; `current` is read fresh from each checkout. */
+  async status(): Promise<StatusResult> {
+    const projects = await mapLimit(this.store.listProjects(), this.concurrency, async (p) => {
+      const check = this.store.getCheck(p.name);
+      const running = this.store.runningOperation(p.name);
+      const live = running && assessOwner({ pid: running.operation.pid, pidStartTime: running.pidStartTime, bootId: running.bootId, host: running.operation.host });
+      let current = check?.current ?? { version: null, tag: null, sha: null, source: 'unknown' as const };
+      try {
+        const ctx = loadContext(p);
+        const { parsed: _p, ...fresh } = await currentVersion(p.path, ctx.pattern, ctx.manifest.declaredVersion);
+        current = fresh;
+      } catch {
+        // Keep the last check's view when the checkout or its manifest cannot be read now.
+      }
+      return {
+        name: p.name,
+        path: p.path,
+        current,
+        latest: check?.latest ?? null,
+        updateAvailable: check?.updateAvailable ?? false,
+        risk: check?.risk ?? null,
+        compatible: check?.compatible ?? null,
+        lastCheck: check?.checkedAt ?? null,
+        operationInProgress:
+          running && (live === 'alive' || live === 'other-host')
+            ? { id: running.operation.id, kind: running.operation.kind, pid: running.operation.pid, startedAt: running.operation.startedAt }
+            : null,
+      };
+    });
+    return { projects };
+  }
+}

@@ -1,0 +1,134 @@
+import type { ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
+import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
+import { estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
+import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
+import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
+import { blockedError, UpshiftError, usageError } from '../errors.js';
+import { commitsBetween, diffStat, fetchTag } from '../git/index.js';
+import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
+import type { ReleaseSource } from '../source/types.js';
+import type { StateStore } from '../state/index.js';
+import { discover, newerThan } from './check.js';
+import { dependentsOf, type ProjectContext } from './projects.js';
+
+/** At most this many releases between current and target are fetched for notes and breaking changes. */
+const MAX_RELEASES_READ = 30;
+
+export interface PlanOptions {
+  to?: string;
+  stash?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The plan plus what the executor needs that the JSON does not show. */
+export interface PlanResult {
+  plan: UpgradePlan;
+  target: Release | null;
+  remote: string;
+}
+
+function findRelease(releases: readonly Release[], wanted: string): Release | undefined {
+  const v = parseVersion(wanted);
+  return releases.find((r) => r.tag === wanted || (v !== null && compareVersions(r.version, v) === 0));
+}
+
+/**
+ * Everything an upgrade of one project would do, computed without changing the checkout (only the tags read
+ * are fetched). The default target is the newest release on the channel that no dependent blocks and no gate
+ * skips; each candidate is listed with why it is or is not eligible.
+ */
+export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, opts: PlanOptions = {}): Promise<PlanResult> {
+  const m = ctx.manifest;
+  const path = ctx.record.path;
+  const { current, releases } = await discover(ctx, source, opts.signal);
+  let pool = releases;
+  if (opts.to && !findRelease(releases, opts.to) && m.channel === 'stable') {
+    // An explicit --to may name a prerelease; the channel only decides what is offered by default.
+    pool = (await discover({ ...ctx, manifest: { ...m, channel: 'prerelease' } }, source, opts.signal)).releases;
+  }
+  const candidates = newerThan(current, pool).slice(0, MAX_RELEASES_READ);
+  if (opts.to) {
+    const wanted = findRelease(pool, opts.to);
+    if (!wanted) throw usageError('RELEASE_NOT_FOUND', `No release ${opts.to} on ${m.source.remote} (tag pattern ${m.source.tagPattern}). Run \`upshift check ${ctx.record.name}\` to see what exists. Nothing was changed.`);
+    if (!candidates.includes(wanted)) {
+      const cmp = current.parsed ? compareVersions(wanted.version, current.parsed) : 1;
+      if (cmp === 0) throw new UpshiftError('NOTHING_TO_DO', `${ctx.record.name} already runs ${current.version}.`, { category: 'nothing-to-do' });
+      if (cmp < 0) throw blockedError('DOWNGRADE', `${wanted.version.normalized} is older than the current ${current.version}; Upshift never offers a downgrade as an upgrade. Use \`upshift rollback ${ctx.record.name}\` to return to a state before an upgrade.`);
+    }
+  }
+  if (candidates.length === 0) {
+    throw new UpshiftError('NOTHING_TO_DO', `${ctx.record.name} is on ${current.version ?? 'an unknown version'}, and no newer release is on its ${m.channel} channel.`, { category: 'nothing-to-do' });
+  }
+
+  // Oldest first, so the breaking changes of every release crossed add up on the way to each candidate.
+  const ascending = [...candidates].reverse();
+  const infos = new Map<string, ReleaseInfo>();
+  let previousSha = current.sha;
+  for (const r of ascending) {
+    const fetched = await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {});
+    const info = await loadReleaseInfo(path, { tag: r.tag, sha: fetched.sha, version: r.version.normalized, previousSha });
+    infos.set(r.tag, info);
+    previousSha = fetched.sha;
+  }
+  const dependents = dependentsOf(ctx.record.name, all);
+  const verdicts = new Map<string, { target: TargetRelease; report: ReturnType<typeof evaluateDependents>; blockers: string[] }>();
+  const breakingSoFar: TargetRelease['breaking'] = [];
+  for (const r of ascending) {
+    const info = infos.get(r.tag)!;
+    breakingSoFar.push(...info.breaking);
+    const target: TargetRelease = { version: r.version.normalized, contractsVersion: info.contractsVersion, breaking: [...breakingSoFar] };
+    const report = evaluateDependents(ctx.record.name, target, dependents);
+    const blockers = report.dependents.filter((d) => !d.compatible).map((d) => d.reason);
+    const gate = gateFor(classifyBump(current.version, r.version.normalized), m.gates);
+    if (gate === 'skip') blockers.push(`policy: ${classifyBump(current.version, r.version.normalized)} upgrades of ${ctx.record.name} are set to "skip"`);
+    verdicts.set(r.tag, { target, report, blockers });
+  }
+  const chosen = opts.to ? findRelease(candidates, opts.to)! : (candidates.find((r) => verdicts.get(r.tag)!.blockers.length === 0) ?? candidates[0]!);
+  const verdict = verdicts.get(chosen.tag)!;
+  const info = infos.get(chosen.tag)!;
+  const bump = classifyBump(current.version, chosen.version.normalized);
+  const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
+  const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
+  const [commits, diffstat] = current.sha
+    ? await Promise.all([commitsBetween(path, current.sha, info.sha), diffStat(path, current.sha, info.sha).catch(() => null)])
+    : [{ count: 0, items: [] }, null];
+  const risk = assessRisk({
+    bump,
+    breaking: verdict.target.breaking.map((b) => b.text),
+    incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
+    hasSmokeTests: m.smoke !== null,
+  });
+  const plan: UpgradePlan = {
+    project: ctx.record.name,
+    path,
+    from: { version: current.version, tag: current.tag, sha: current.sha },
+    to: { version: chosen.version.normalized, tag: chosen.tag, sha: info.sha },
+    bump,
+    gate: gateFor(bump, m.gates),
+    risk,
+    compatibility: verdict.report,
+    releaseNotes,
+    commits: { count: commits.count, items: commits.items.map((c) => ({ sha: c.sha, subject: c.subject })) },
+    diffstat,
+    steps: upgradeSteps({
+      remote: m.source.remote,
+      targetTag: chosen.tag,
+      targetSha: info.sha,
+      install: m.install,
+      smoke: m.smoke,
+      hooks: m.hooks,
+      snapshotPaths: m.snapshot.paths,
+      snapshotMode: m.snapshot.mode,
+      seedFormat: m.seedFormat,
+      stash: opts.stash ?? false,
+    }),
+    estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
+    blocked: verdict.blockers.length > 0,
+    blockers: verdict.blockers,
+    candidates: candidates.map((r) => {
+      const b = verdicts.get(r.tag)!.blockers;
+      return { ...toReleaseRef(r), sha: infos.get(r.tag)!.sha, blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+    }),
+  };
+  return { plan, target: chosen, remote: m.source.remote };
+}

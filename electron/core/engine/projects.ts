@@ -1,0 +1,83 @@
+import { realpathSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { ProjectInfo } from '../../../shared/api/types.js';
+import { compileTagPattern, type TagPattern } from '../../../shared/version/index.js';
+import type { Requirement } from '../../../shared/compat/requirement.js';
+import { usageError } from '../errors.js';
+import { assertRepositoryRoot } from '../git/index.js';
+import { loadManifest, type ProjectManifest } from '../manifest/index.js';
+import type { ProjectRecord, StateStore } from '../state/index.js';
+
+/** A watched project with its manifest loaded and its tag pattern compiled, for one command's duration. */
+export interface ProjectContext {
+  record: ProjectRecord;
+  manifest: ProjectManifest;
+  pattern: TagPattern;
+  /** The project this one builds on: `--core` at add time, else the manifest's `core:`. */
+  core: string | null;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function loadContext(record: ProjectRecord): ProjectContext {
+  const manifest = loadManifest(record.path, record.core ? { core: record.core } : {});
+  return { record, manifest, pattern: compileTagPattern(manifest.source.tagPattern), core: record.core ?? manifest.core };
+}
+
+/** Every watched project that declares a requirement on `name`, with that requirement. */
+export function dependentsOf(name: string, all: readonly ProjectContext[]): Array<{ project: string; requirement: Requirement }> {
+  const out: Array<{ project: string; requirement: Requirement }> = [];
+  for (const ctx of all) {
+    if (ctx.record.name === name) continue;
+    const req = ctx.manifest.requires[name];
+    if (req) out.push({ project: ctx.record.name, requirement: req });
+  }
+  return out;
+}
+
+/**
+ * Registers a checkout. Everything is validated before anything is written: the path is a git work tree root,
+ * the manifest loads, the name is free and well formed, the core (if named) is watched.
+ */
+export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo> {
+  const abs = resolve(rawPath);
+  let path: string;
+  try {
+    path = realpathSync(abs);
+    if (!statSync(path).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw usageError('PATH_NOT_FOUND', `${abs} is not a directory. Nothing was changed.`);
+  }
+  try {
+    await assertRepositoryRoot(path);
+  } catch (err) {
+    throw usageError('NOT_A_REPOSITORY', `${path} is not the root of a git checkout: ${(err as Error).message} Nothing was changed.`);
+  }
+  const manifest = loadManifest(path, opts.core ? { core: opts.core } : {});
+  const name = opts.name ?? manifest.name ?? basename(path);
+  if (!NAME.test(name)) {
+    throw usageError('BAD_NAME', `"${name}" is not a usable project name: use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit. Pass --name. Nothing was changed.`);
+  }
+  if (store.getProject(name)) throw usageError('PROJECT_EXISTS', `A project named "${name}" is already watched. Pass --name to choose another. Nothing was changed.`);
+  const existing = store.getProjectByPath(path);
+  if (existing) throw usageError('PATH_WATCHED', `${path} is already watched as "${existing.name}". Nothing was changed.`);
+  const core = opts.core ?? manifest.core;
+  if (opts.core !== undefined && !store.getProject(opts.core)) {
+    throw usageError('CORE_NOT_FOUND', `--core names "${opts.core}", which is not a watched project. Add it first. Nothing was changed.`);
+  }
+  const record = store.addProject({ name, path, core: core ?? null, manifest: manifest.file ?? 'none', channel: manifest.channel });
+  return toInfo(record);
+}
+
+export function toInfo(r: ProjectRecord): ProjectInfo {
+  return { name: r.name, path: r.path, core: r.core, manifest: r.manifest, channel: r.channel, addedAt: r.addedAt };
+}
+
+export function requireProject(store: StateStore, name: string): ProjectRecord {
+  const record = store.getProject(name);
+  if (!record) {
+    const known = store.listProjects().map((p) => p.name);
+    throw usageError('PROJECT_NOT_FOUND', `No watched project is named "${name}".${known.length ? ` Watched: ${known.join(', ')}.` : ' Add one with `upshift add <path>`.'}`);
+  }
+  return record;
+}

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs';
+import type { Operation, PlanStep, UpgradePlan } from '../../../shared/api/types.js';
+import { shellQuote } from '../../../shared/plan/index.js';
+import { blockedError, UpshiftError } from '../errors.js';
+import { OperationContext } from '../executor/context.js';
+import type { OperationListener } from '../executor/events.js';
+import { gitWorktree } from '../executor/git-worktree.js';
+import type { Journal, SetAsideEntry } from '../executor/journal.js';
+import { executeOperation, type OperationJob } from '../executor/upgrade.js';
+import { storedCopyExists } from '../executor/set-aside.js';
+import { newOperationId, ProjectLock, type StateStore } from '../state/index.js';
+import { operationLogDir } from '../state/paths.js';
+import type { ProjectContext } from './projects.js';
+
+export interface RunOptions {
+  stash?: boolean;
+  signal?: AbortSignal;
+  listener?: OperationListener;
+}
+
+/**
+ * Takes the project's lock, records the operation with its planned steps and the journal's starting point
+ * (HEAD and branch) in one durable write, runs it, and records the outcome. A held lock refuses at once.
+ */
+async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob, kind: 'upgrade' | 'rollback', target: string | null, opts: RunOptions): Promise<Operation> {
+  const id = newOperationId();
+  const lock = ProjectLock.acquire(store, ctx.record.name, { operationId: id });
+  try {
+    const tree = gitWorktree(ctx.record.path);
+    const [originalSha, originalBranch] = await Promise.all([tree.headSha(), tree.currentBranch()]);
+    const journal: Journal = { originalSha, originalBranch };
+    mkdirSync(operationLogDir(store.paths.home, id), { recursive: true });
+    const op = store.createOperation({
+      id,
+      project: ctx.record.name,
+      kind,
+      target,
+      from: { version: job.from.version, tag: job.from.tag, sha: originalSha },
+      to: { version: job.to.version, tag: job.to.tag, sha: job.to.sha },
+      steps: job.steps,
+      journal: journal as unknown as Record<string, unknown>,
+    });
+    opts.listener?.({ type: 'operation-started', operationId: op.id, project: op.project, kind });
+    const octx = new OperationContext(store, id, { name: ctx.record.name, path: ctx.record.path }, opts.listener, opts.signal);
+    const outcome = await executeOperation(octx, tree, job);
+    const warnings = outcome.warnings.length > 0 ? `\nWarnings: ${outcome.warnings.join('\n')}` : '';
+    store.finishOperation(id, outcome.status, {
+      error: outcome.error ? outcome.error + warnings : warnings ? warnings.trim() : null,
+      manualRecovery: outcome.manualRecovery,
+    });
+    opts.listener?.({ type: 'operation-finished', operationId: id, status: outcome.status, error: outcome.error });
+    return store.getOperation(id)!;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Upgrades to the plan's target. A blocked plan is recorded as a `blocked` operation and refused. */
+export async function runUpgrade(store: StateStore, ctx: ProjectContext, plan: UpgradePlan, remote: string, opts: RunOptions): Promise<Operation> {
+  if (plan.blocked || !plan.to.sha) {
+    const op = store.createOperation({
+      project: ctx.record.name,
+      kind: 'upgrade',
+      status: 'blocked',
+      from: plan.from,
+      to: plan.to,
+      error: `Blocked: ${plan.blockers.join('; ')}`,
+    });
+    throw blockedError('BLOCKED', `Upgrade of ${ctx.record.name} to ${plan.to.version} is blocked: ${plan.blockers.join('; ')}. Nothing was changed.`, { operation: op.id, blockers: plan.blockers });
+  }
+  const job: OperationJob = {
+    kind: 'upgrade',
+    manifest: ctx.manifest,
+    remote,
+    from: { version: plan.from.version, tag: plan.from.tag },
+    to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha },
+    steps: plan.steps,
+    stash: opts.stash ?? false,
+  };
+  return runJob(store, ctx, job, 'upgrade', null, opts);
+}
+
+/** The operation a rollback undoes: the one named, else the latest succeeded upgrade not undone since. */
+export function rollbackTarget(store: StateStore, project: string, id?: string): Operation {
+  if (id) {
+    const op = store.getOperation(id);
+    if (!op || op.project !== project) throw new UpshiftError('OPERATION_NOT_FOUND', `No operation ${id} for project ${project}. See \`upshift history ${project}\`.`, { category: 'usage' });
+    if (op.status !== 'succeeded' && op.status !== 'interrupted' && op.status !== 'rolled_back') {
+      throw new UpshiftError('NOT_ROLLBACKABLE', `Operation ${id} is ${op.status}: it changed nothing that needs undoing.`, { category: 'nothing-to-do' });
+    }
+    return op;
+  }
+  const last = store.lastSucceededUpgrade(project, { excludeUndone: true });
+  if (!last) throw new UpshiftError('NOTHING_TO_DO', `${project} has no succeeded upgrade to roll back. Pass --to <operation-id> to return to the state before another operation.`, { category: 'nothing-to-do' });
+  return last;
+}
+
+/**
+ * Returns the checkout to the state before operation `target`: its recorded commit (on its branch when that
+ * branch still points there), its set-aside paths copied back. Recorded as an operation of its own, with its own
+ * snapshot, so a failed rollback is undone too and a rollback can itself be rolled back.
+ */
+export async function runRollback(store: StateStore, ctx: ProjectContext, target: Operation, opts: RunOptions): Promise<Operation> {
+  const record = store.getOperationRecord(target.id)!;
+  const j = record.journal as unknown as Journal;
+  if (!j.originalSha) throw new UpshiftError('NO_SNAPSHOT', `Operation ${target.id} recorded no snapshot to return to.`, { category: 'usage' });
+  const tree = gitWorktree(ctx.record.path);
+  const branchAt = j.originalBranch ? await tree.resolveCommit(`refs/heads/${j.originalBranch}`) : null;
+  const restorePaths: SetAsideEntry[] = (j.setAside ?? []).filter((e) => e.done && storedCopyExists(e));
+  const steps: PlanStep[] = [
+    { id: 'preflight', title: opts.stash ? 'Check free disk space, take the project lock, stash uncommitted work' : 'Refuse a dirty tree, check free disk space, take the project lock', command: 'git status --porcelain' },
+    { id: 'snapshot', title: 'Record HEAD and branch as refs/upshift/snapshots/<operation>', command: 'git update-ref refs/upshift/snapshots/<operation> HEAD' },
+    {
+      id: 'checkout',
+      title: `Check out ${j.originalBranch && branchAt === j.originalSha ? `branch ${j.originalBranch} at ` : ''}${j.originalSha.slice(0, 12)} (the state before ${target.id})`,
+      command: j.originalBranch && branchAt === j.originalSha ? `git checkout ${shellQuote(j.originalBranch)}` : `git checkout --detach ${j.originalSha}`,
+    },
+  ];
+  if (restorePaths.length > 0) steps.push({ id: 'restore-paths', title: `Copy back ${restorePaths.map((e) => e.path).join(', ')} as they were before ${target.id}`, command: null });
+  else if (ctx.manifest.install) steps.push({ id: 'install', title: 'Install dependencies', command: ctx.manifest.install });
+  if (ctx.manifest.hooks.onRollback) steps.push({ id: 'hook:onRollback', title: 'Run the onRollback hook', command: ctx.manifest.hooks.onRollback });
+  steps.push({ id: 'finalize', title: 'Record the rollback, release the lock', command: null });
+  const job: OperationJob = {
+    kind: 'rollback',
+    manifest: { ...ctx.manifest, hooks: { ...ctx.manifest.hooks, preUpgrade: null, postCheckout: null, postUpgrade: null }, snapshot: { ...ctx.manifest.snapshot, paths: [] }, seedFormat: false },
+    remote: ctx.manifest.source.remote,
+    from: { version: target.to.version, tag: target.to.tag },
+    to: { version: target.from.version, tag: target.from.tag, sha: j.originalSha, branch: j.originalBranch && branchAt === j.originalSha ? j.originalBranch : null },
+    steps,
+    stash: opts.stash ?? false,
+    restorePaths,
+  };
+  return runJob(store, ctx, job, 'rollback', target.id, opts);
+}

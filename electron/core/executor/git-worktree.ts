@@ -1,0 +1,60 @@
+import {
+  checkoutDetached,
+  createLightweightTag,
+  createSnapshotRef,
+  currentBranch,
+  fetchTag,
+  getStatus,
+  headSha,
+  isGitError,
+  listStashes,
+  resolveCommit,
+  restoreBranch,
+  SNAPSHOT_REF_PREFIX,
+  stashPop,
+  stashPush,
+} from '../git/index.js';
+import type { Worktree } from './worktree.js';
+
+/** The executor's Worktree over the real git layer. */
+export function gitWorktree(path: string): Worktree {
+  return {
+    path,
+    async headSha() {
+      const sha = await headSha(path);
+      if (!sha) throw new Error(`${path} has no commit checked out`);
+      return sha;
+    },
+    currentBranch: () => currentBranch(path),
+    async changedFiles() {
+      const s = await getStatus(path);
+      return [...new Set([...s.conflicted, ...s.staged, ...s.unstaged, ...s.untracked])];
+    },
+    stashPush: (message) => stashPush(path, message),
+    async findStash(message) {
+      const entry = (await listStashes(path)).find((e) => e.subject.endsWith(`: ${message}`));
+      return entry?.sha ?? null;
+    },
+    stashPop: (sha) => stashPop(path, sha),
+    async updateRef(ref, sha) {
+      if (!ref.startsWith(SNAPSHOT_REF_PREFIX)) throw new Error(`refusing to write ${ref}: Upshift only writes ${SNAPSHOT_REF_PREFIX}*`);
+      await createSnapshotRef(path, ref.slice(SNAPSHOT_REF_PREFIX.length), sha);
+    },
+    async createTag(name, sha) {
+      try {
+        await createLightweightTag(path, name, sha);
+        return true;
+      } catch (err) {
+        if (isGitError(err, 'ref-exists')) return false;
+        throw err;
+      }
+    },
+    async fetchTag(remote, tag) {
+      return (await fetchTag(path, remote, tag)).sha;
+    },
+    checkoutDetached: (sha) => checkoutDetached(path, sha),
+    restoreBranch: (branch, sha) => restoreBranch(path, branch, sha, { discardChanges: true }),
+    forceDetached: (sha) => checkoutDetached(path, sha, { discardChanges: true }),
+    resolveCommit: (ref) => resolveCommit(path, ref),
+  };
+}
