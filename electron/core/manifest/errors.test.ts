@@ -88,17 +88,19 @@ describe('ManifestError', () => {
 
 describe('invalid YAML', () => {
   it('reports the line of a syntax error', () => {
-    const e = failure('name: api\nsmoke:\n  command: "npm test\n  timeoutSeconds: 5\n');
-    expect(e.field).toBe('');
-    expect(e.problem).toMatch(/^invalid YAML: /);
-    expect(e.line).toBeGreaterThanOrEqual(3);
-    expect(e.line).toBeLessThanOrEqual(5);
+    const e = failure('name: api\nsmoke:\n  command: x\n timeoutSeconds: 5\n');
+    expect(e.message).toBe('upshift.yml:4:1: invalid YAML: all mapping items must start at the same column. Nothing was changed.');
+    expect(summary(failure('name: api\n\tchannel: stable\n'))).toEqual(['2:1 : invalid YAML: tabs are not allowed as indentation']);
+    expect(summary(failure('install: @make\n'))).toEqual(['1:10 : invalid YAML: plain value cannot start with reserved character @']);
   });
 
-  it('reports a bad indentation at its line', () => {
-    const e = failure('name: api\nsmoke:\n  command: x\n timeoutSeconds: 5\n');
-    expect(e.line).toBe(4);
-    expect(e.problem).toMatch(/^invalid YAML: /);
+  it('points an unclosed quote or bracket at where it was opened, not where the file ran out', () => {
+    expect(summary(failure('name: api\nsmoke:\n  command: "npm test\n  timeoutSeconds: 5\n'))).toEqual([
+      '3:12 smoke.command: invalid YAML: the quoted string that starts here is never closed (missing closing "quote, noticed at line 5)',
+    ]);
+    expect(summary(failure('name: api\nsnapshot:\n  paths: [data, cache\nchannel: stable\n'))).toEqual([
+      expect.stringMatching(/^3:10 snapshot\.paths: invalid YAML: the list \[ that starts here is never closed \(flow sequence .*, noticed at line 4\)$/),
+    ]);
   });
 
   it('refuses duplicate keys, naming the nested field and pointing at the second one', () => {

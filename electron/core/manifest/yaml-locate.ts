@@ -8,6 +8,7 @@ import {
   type Node as YamlNode,
   type Pair,
   parseDocument,
+  visit,
 } from 'yaml';
 import { formatFieldPath, type ManifestIssue } from './errors.js';
 
@@ -38,12 +39,23 @@ export function parseYaml(file: string, text: string): { parsed: ParsedYaml } | 
   };
   const issues: ManifestIssue[] = [];
   for (const err of doc.errors) {
-    const field = err.code === 'DUPLICATE_KEY' ? fieldAtOffset(doc, err.pos[0]) : '';
-    const problem =
-      err.code === 'DUPLICATE_KEY'
-        ? 'duplicate key (each key may appear only once in a mapping)'
-        : `invalid YAML: ${lowerFirst(err.message)}`;
-    issues.push({ file, ...at(err.pos[0]), field, problem });
+    if (err.code === 'DUPLICATE_KEY') {
+      issues.push({ file, ...at(err.pos[0]), field: fieldAtOffset(doc, err.pos[0]), problem: 'duplicate key (each key may appear only once in a mapping)' });
+      continue;
+    }
+    // An unclosed quote or bracket is only noticed where the text runs out; point at where it was opened.
+    const opened = unclosedOpening(doc, err.code, err.message, err.pos[0]);
+    if (opened) {
+      const detected = at(err.pos[0]);
+      issues.push({
+        file,
+        ...at(opened.offset),
+        field: fieldAtOffset(doc, opened.offset),
+        problem: `invalid YAML: the ${opened.what} that starts here is never closed (${lowerFirst(err.message)}, noticed at line ${detected.line})`,
+      });
+    } else {
+      issues.push({ file, ...at(err.pos[0]), field: '', problem: `invalid YAML: ${lowerFirst(err.message)}` });
+    }
   }
   const warnings: string[] = [];
   for (const w of doc.warnings) {
@@ -167,6 +179,20 @@ function walkForKey(node: unknown, offset: number, trail: PropertyKey[]): Proper
     }
   }
   return null;
+}
+
+/** For an unclosed quoted string or flow collection error, the node that was left open and where it starts. */
+function unclosedOpening(doc: Document.Parsed, code: string, message: string, offset: number): { offset: number; what: string } | null {
+  const quote = code === 'MISSING_CHAR' && /quote/i.test(message);
+  const flow = code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(message);
+  if (!quote && !flow) return null;
+  let found: { offset: number; what: string } | null = null;
+  visit(doc, (_key, node) => {
+    if (!isNodeWithRange(node) || node.range[1] !== offset) return;
+    if (quote && isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) found = { offset: node.range[0], what: 'quoted string' };
+    if (flow && (isSeq(node) || isMap(node)) && node.flow) found = { offset: node.range[0], what: isSeq(node) ? 'list [' : 'mapping {' };
+  });
+  return found;
 }
 
 function isNodeWithRange(n: unknown): n is YamlNode & { range: [number, number, number] } {
