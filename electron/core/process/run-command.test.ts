@@ -2,7 +2,18 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandSucceeded, formatDuration, formatExitReason, runArgv, runCommand, type CommandResult } from './run-command.js';
+import { spawn } from 'node:child_process';
+import { processStartTime } from '../state/proc.js';
+import {
+  commandSucceeded,
+  formatDuration,
+  formatExitReason,
+  processGroupAlive,
+  runArgv,
+  runCommand,
+  stopProcessGroup,
+  type CommandResult,
+} from './run-command.js';
 
 let dir: string;
 beforeEach(() => {
@@ -207,6 +218,63 @@ describe('runCommand', () => {
 
   it('rejects when the working directory does not exist', async () => {
     await expect(runCommand('true', { cwd: path.join(dir, 'missing') })).rejects.toThrow(/working directory .*missing does not exist/);
+  });
+});
+
+describe('onSpawn and orphaned groups', () => {
+  it('reports the pid (= process group id) before the command runs', async () => {
+    let spawned: number | null = null;
+    const r = await runCommand('echo $$', { cwd: dir, onSpawn: (pid) => (spawned = pid) });
+    expect(spawned).toBe(r.pid);
+    expect(r.excerpt).toBe(String(r.pid)); // exec keeps the pid: the command's shell is the group leader
+  });
+
+  it('refuses to run a command it could not record', async () => {
+    const marker = path.join(dir, 'ran');
+    await expect(
+      runCommand(`sleep 0.3; touch ${marker}`, {
+        cwd: dir,
+        onSpawn: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(() => statSync(marker)).toThrow();
+  });
+
+  it.runIf(process.platform === 'linux')('stopProcessGroup stops the survivors of a group whose leader died', async () => {
+    const pidFile = path.join(dir, 'orphan.pid');
+    const leader = spawn('/bin/sh', ['-c', `sleep 1000 & echo $! > ${pidFile}; wait`], { detached: true, stdio: 'ignore' });
+    const pgid = leader.pid!;
+    const startTime = processStartTime(pgid);
+    expect(await eventually(() => {
+      try {
+        return readFileSync(pidFile, 'utf8').trim() !== '';
+      } catch {
+        return false;
+      }
+    })).toBe(true);
+    leader.kill('SIGKILL'); // the "crashed" owner; its background sleep lives on in the group
+    await new Promise((r) => leader.once('exit', r));
+    const orphan = readPid(pidFile);
+    expect(isGone(orphan)).toBe(false);
+    expect(processGroupAlive(pgid)).toBe(true);
+    expect(await stopProcessGroup(pgid, startTime, { graceMs: 2000 })).toBe('terminated');
+    expect(await eventually(() => isGone(orphan))).toBe(true);
+    expect(await stopProcessGroup(pgid, startTime)).toBe('not-running');
+  });
+
+  it.runIf(process.platform === 'linux')('stopProcessGroup leaves a reused id alone', async () => {
+    const leader = spawn('/bin/sh', ['-c', 'sleep 1000'], { detached: true, stdio: 'ignore' });
+    try {
+      const pgid = leader.pid!;
+      expect(await eventually(() => processGroupAlive(pgid))).toBe(true);
+      expect(await stopProcessGroup(pgid, (processStartTime(pgid) ?? 0) - 1)).toBe('not-ours');
+      expect(isGone(pgid)).toBe(false);
+    } finally {
+      leader.kill('SIGKILL');
+    }
   });
 });
 

@@ -29,8 +29,6 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
   /** Every complete output line, as it arrives. Exceptions thrown here are ignored. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** Called once the process group exists, with its id (= the leader's pid), so a caller can journal it. */
-  onSpawn?: (pid: number) => void;
   /**
    * After the command exits, how long to keep reading output that is still in flight before giving up on pipes
    * that a background grandchild holds open. Default 500 ms.
@@ -357,8 +355,6 @@ function runProcess(file: string, args: string[], display: string, opts: RunOpti
       reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
-
-    if (child.pid !== undefined && opts.onSpawn) opts.onSpawn(child.pid);
 
     let exited = false;
     let closed = false;
