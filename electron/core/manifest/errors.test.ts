@@ -175,11 +175,23 @@ describe('schema violations', () => {
     ]);
   });
 
-  it('reports an empty value as such', () => {
-    expect(summary(failure('install:\nsmoke:\n  command: "  "\n'))).toEqual([
-      '1:1 install: expected a string, got an empty value',
+  it('reports an empty value as such (an empty block is not taken as "use the defaults")', () => {
+    expect(summary(failure('install:\nsmoke:\n  command: "  "\nhooks:\n  # preUpgrade: x\n'))).toEqual([
+      '1:1 install: expected a string, got an empty value (remove the key to use the default)',
       '3:3 smoke.command: must not be empty, got "  "',
+      '4:1 hooks: expected a mapping, got an empty value (remove the key to use the default)',
     ]);
+  });
+
+  it('explains a requirement written as a bare string, and refuses an empty project name', () => {
+    expect(summary(failure('requires:\n  platform: "^1.2"\n  " ": {}\n'))).toEqual([
+      '2:3 requires.platform: expected a mapping, got "^1.2" (write the constraint under a key: "range: ^1.2", or "min:" / "max:")',
+      '3:3 requires[" "]: " " is not a valid name here (must not be empty)',
+    ]);
+  });
+
+  it('refuses keys that are lists or mappings', () => {
+    expect(summary(failure('? [a, b]\n: 1\n'))).toEqual(['1:3 : keys must be plain text, not a list or mapping']);
   });
 
   it('reports unknown enum values with a suggestion', () => {

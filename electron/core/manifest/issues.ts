@@ -30,8 +30,13 @@ export function toManifestIssues(parsed: ParsedYaml, schema: z.ZodType, issues: 
       }
       case 'invalid_type':
         if (value === undefined) add(segments, 'is required');
-        else add(segments, `expected ${typeName(issue.expected)}, got ${describeValue(value)}`);
+        else add(segments, `expected ${typeName(issue.expected)}, got ${describeValue(value)}${typeHint(segments, value)}`);
         break;
+      case 'invalid_key': {
+        const reasons = issue.issues.map((i) => i.message).join('; ');
+        add(segments, `${describeValue(segments[segments.length - 1])} is not a valid name here (${reasons})`);
+        break;
+      }
       case 'invalid_value': {
         const options = issue.values.map((v) => JSON.stringify(v));
         const expected = options.length === 1 ? options[0] : `one of ${options.join(', ')}`;
@@ -63,6 +68,15 @@ export function toManifestIssues(parsed: ParsedYaml, schema: z.ZodType, issues: 
     }
   }
   return out;
+}
+
+/** A hint for the commonest shape mistakes. */
+function typeHint(segments: readonly PropertyKey[], value: unknown): string {
+  if (value === null) return ' (remove the key to use the default)';
+  if (segments.length === 2 && segments[0] === 'requires' && typeof value === 'string') {
+    return ` (write the constraint under a key: "range: ${value}", or "min:" / "max:")`;
+  }
+  return '';
 }
 
 function typeName(expected: string): string {

@@ -66,6 +66,14 @@ export function parseYaml(file: string, text: string): { parsed: ParsedYaml } | 
       warnings.push(`line ${line}, column ${column}: ${w.message}`);
     }
   }
+  visit(doc, {
+    Pair(_key, pair) {
+      const k: unknown = pair.key;
+      if (k !== null && !isScalar(k) && isNodeWithRange(k)) {
+        issues.push({ file, ...at(k.range[0]), field: '', problem: 'keys must be plain text, not a list or mapping' });
+      }
+    },
+  });
   if (issues.length > 0) return { issues };
 
   const root = doc.contents;
