@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ManifestError, type ManifestIssue } from './errors.js';
+import { ManifestError } from './errors.js';
 import { DEFAULT_GATES } from './schema.js';
 import { normalizeSeedManifest, SEED_MANIFEST_FILE } from './seed.js';
 import type { ProjectManifest } from './types.js';
@@ -107,9 +107,4 @@ export function readAndParse(file: string): ParsedYaml {
   const result = parseYaml(file, text);
   if ('issues' in result) throw new ManifestError(result.issues);
   return result.parsed;
-}
-
-/** Throws a ManifestError when there are issues. */
-export function throwIfIssues(issues: ManifestIssue[]): void {
-  if (issues.length > 0) throw new ManifestError(issues);
 }
