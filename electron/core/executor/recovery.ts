@@ -74,7 +74,7 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   let error: string | null = null;
   let manual: string | null = null;
   try {
-    await ctx.step('stop-orphan', 'Stop any command the interrupted process left running', async () => stopOrphanGroup(journal.runningPgid ?? null));
+    await ctx.step('stop-orphan', 'Stop any command the interrupted process left running', () => stopOrphanGroup(journal.runningPgid ?? null));
     if (running) store.finishStep(op.id, running.id, { status: 'failed', error: `Interrupted: process ${op.pid} ended ${interruptedAt}.` });
     if (!project) throw new Error(`project "${op.project}" is no longer registered; its checkout was not touched`);
     const tree = gitWorktree(path);

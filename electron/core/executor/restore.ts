@@ -1,4 +1,4 @@
-import { isProcessAlive } from '../state/lock.js';
+import { stopProcessGroup } from '../process/index.js';
 import { shellQuote } from '../../../shared/plan/index.js';
 import type { Journal } from './journal.js';
 import { stashMessage } from './journal.js';
@@ -21,14 +21,8 @@ export interface RestoreHooks {
 }
 
 /** Stops a process group left behind by a process that died mid-command (kill -9 of the CLI during install). */
-export function stopOrphanGroup(running: Journal['runningPgid']): void {
-  if (!running) return;
-  if (!isProcessAlive(running.pid, running.startTime)) return;
-  try {
-    process.kill(-running.pid, 'SIGKILL');
-  } catch {
-    // Already gone between the check and the kill.
-  }
+export async function stopOrphanGroup(running: Journal['runningPgid']): Promise<void> {
+  if (running) await stopProcessGroup(running.pid, running.startTime, { graceMs: 2000 });
 }
 
 /**
@@ -49,7 +43,7 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
     }
   };
 
-  await run('stop-orphan', async () => stopOrphanGroup(journal.runningPgid ?? null));
+  await run('stop-orphan', () => stopOrphanGroup(journal.runningPgid ?? null));
 
   let headBack = await run('checkout', async () => {
     if (journal.originalBranch) await tree.restoreBranch(journal.originalBranch, journal.originalSha);
