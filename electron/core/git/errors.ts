@@ -280,7 +280,7 @@ const RULES: readonly Rule[] = [
   {
     kind: 'ref-not-found',
     pattern:
-      /couldn't find remote ref|unknown revision|bad revision|not a valid object name|Not a valid object name|reference is not a tree|did not match any file\(s\) known to git|invalid reference|Needed a single revision|no such ref|is not a valid ref|No names found, cannot describe anything|no tag exactly matches|does not point to a valid object|not a valid tag name|bad object|ambiguous argument/i,
+      /couldn't find remote ref|unknown revision|bad revision|not a valid object name|Not a valid object name|reference is not a tree|did not match any file\(s\) known to git|invalid reference|Needed a single revision|no such ref|is not a valid ref|No names found, cannot describe anything|no tag exactly matches|does not point to a valid object|not a valid tag name|bad object|ambiguous argument|Invalid revision range|Invalid symmetric difference/i,
   },
 ];
 

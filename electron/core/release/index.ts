@@ -1,0 +1,19 @@
+/**
+ * What a release says about itself: metadata, notes and breaking changes, read from the local repository.
+ * Precondition for everything here: the release's tag has been fetched (`fetchTag`), so its commit and tree
+ * are local.
+ */
+export type { BreakingChange, ReleaseInput, ReleaseMetadata } from './types.js';
+export { readReleaseMetadata, parseReleaseMetadata, METADATA_FILES, type MetadataResult, type ReadMetadataOptions } from './metadata.js';
+export { findChangelogSection, CHANGELOG_FILES, type ChangelogSection } from './changelog.js';
+export { breakingChangesOfCommit, breakingFooters, parseConventionalHeader, type CommitBreakingChange, type CommitMessage, type ParsedHeader } from './conventional.js';
+export {
+  loadReleaseInfo,
+  releaseNotes,
+  breakingChanges,
+  metadataMarkdown,
+  type ReleaseInfo,
+  type ReleaseInfoInput,
+  type ReleaseInfoOptions,
+  type NotesInput,
+} from './info.js';

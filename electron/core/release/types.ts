@@ -1,0 +1,43 @@
+import type { Version } from '../../../shared/version/index.js';
+
+/**
+ * A release to describe: its tag and the commit it points at. The tag and commit must be present locally
+ * (the engine calls `fetchTag` first); nothing here talks to the remote.
+ */
+export interface ReleaseInput {
+  tag: string;
+  sha: string;
+  /** The normalised version (`1.3.0`) or the parsed Version. */
+  version: string | Version;
+}
+
+/** A breaking change, attributed to the release that brings it. */
+export interface BreakingChange {
+  text: string;
+  /** Stable identifier a dependent can allow: the metadata entry's `id`, or the commit's 7-character id. */
+  id?: string;
+  /** The release version (normalised). */
+  version: string;
+}
+
+/** Release metadata as read from `release_metadata.json` / `releases.json` in the release's tree. */
+export interface ReleaseMetadata {
+  file: string;
+  version: string | null;
+  channel: string | null;
+  releaseDate: string | null;
+  contractsVersion: string | null;
+  breaking: Array<{ text: string; id?: string }>;
+  features: string[];
+  fixes: string[];
+  migrationGuideUrl: string | null;
+  /** Free text (`notes`, `summary`, `description`). */
+  summary: string | null;
+  checksum: { type: string; value: string } | null;
+  /** Keys present in the entry that Upshift does not use (dotted for nested ones). */
+  ignoredKeys: string[];
+}
+
+export function versionText(v: string | Version): string {
+  return typeof v === 'string' ? v : v.normalized;
+}
