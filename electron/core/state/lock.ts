@@ -40,7 +40,7 @@ export class LockHeldError extends UpshiftError {
     const what = owner.operationId ? `operation ${owner.operationId}` : 'an operation';
     const hint =
       state === 'other-host'
-        ? ` Upshift cannot tell from ${hostname()} whether that process is still running; if it is not, remove the lock with \`upshift unlock ${owner.project}\`.`
+        ? ` Upshift cannot tell from ${hostname()} whether that process is still running. If it is not, run Upshift on ${owner.host} once: there a dead owner's lock is taken over automatically.`
         : ' Wait for it to finish, or stop that process; a lock whose process has died is taken over automatically.';
     super('LOCK_HELD', `Project "${owner.project}" is locked by ${what}, ${who}, since ${owner.acquiredAt}.${hint}`, {
       category: 'blocked',
