@@ -2,6 +2,7 @@ import { Range } from 'semver';
 import { compareVersions } from './compare.js';
 import { makeVersion } from './parse.js';
 import type { Bound, Interval } from './constraint.js';
+import type { Version } from './types.js';
 
 /**
  * Range syntax (`>=1.7.0 <2.0.0`, `^1.2`, `~1.2.3`, `1.2.3 - 1.4`, `||`) is parsed by the `semver`
@@ -19,6 +20,10 @@ export function rangeIntervals(text: string, error: (problem: string) => Error):
   const bad = /[^0-9A-Za-z.+\-*<>=^~|\s]/.exec(text);
   if (bad !== null) throw error(`unexpected character "${bad[0]}"`);
 
+  if (text.split('||').some((alternative) => alternative.trim() === '')) {
+    // semver reads `1.0.0 ||` as "any version": an empty alternative is far more likely a mistake.
+    throw error('an alternative around "||" is empty');
+  }
   const normalized = text.replace(/[vV]?\d[0-9A-Za-z.+*-]*/g, (token) => normalizeToken(token, error));
   let range: Range;
   try {
@@ -45,12 +50,9 @@ export function rangeIntervals(text: string, error: (problem: string) => Error):
         case '<=':
           interval.upper = tighterUpper(interval.upper, { version: v, inclusive: true });
           break;
-        case '<': {
-          // `<2.0.0` also keeps 2.0.0's prereleases out: people read 2.0.0-rc.1 as a 2.x release.
-          const below = v.prerelease.length === 0 ? makeVersion(v.parts, [0]) : v;
-          interval.upper = tighterUpper(interval.upper, { version: below, inclusive: false });
+        case '<':
+          interval.upper = tighterUpper(interval.upper, { version: v, inclusive: false });
           break;
-        }
         default: {
           const exact = { version: v, inclusive: true };
           interval.lower = tighterLower(interval.lower, exact);
@@ -58,6 +60,7 @@ export function rangeIntervals(text: string, error: (problem: string) => Error):
         }
       }
     }
+    keepPrereleasesOfUpperOut(interval);
     if (!isEmpty(interval)) intervals.push(interval);
   }
   if (intervals.length === 0) throw error('no version can satisfy it');
@@ -114,7 +117,29 @@ function tighterUpper(a: Bound | null, b: Bound): Bound {
   return a.inclusive ? b : a;
 }
 
+/**
+ * `<2.0.0` also keeps 2.0.0's prereleases out (it becomes `<2.0.0-0`): people read 2.0.0-rc.1 as a 2.x
+ * release. Not when the lower bound is itself a prerelease of that same version (`>=1.0.0-rc.1 <1.0.0`
+ * asks precisely for 1.0.0's prereleases).
+ */
+function keepPrereleasesOfUpperOut(i: Interval): void {
+  const upper = i.upper;
+  if (upper === null || upper.inclusive || upper.version.prerelease.length > 0) return;
+  const lower = i.lower;
+  if (lower !== null && lower.version.prerelease.length > 0 && sameParts(lower.version, upper.version)) return;
+  i.upper = { version: makeVersion(upper.version.parts, [0]), inclusive: false };
+}
+
+function sameParts(a: Version, b: Version): boolean {
+  for (let k = 0; k < 4; k++) if ((a.parts[k] ?? 0) !== (b.parts[k] ?? 0)) return false;
+  return true;
+}
+
+/** The lowest version there is; nothing is below it. */
+const LOWEST = makeVersion([0, 0, 0], [0]);
+
 function isEmpty(i: Interval): boolean {
+  if (i.upper !== null && !i.upper.inclusive && compareVersions(i.upper.version, LOWEST) <= 0) return true;
   if (i.lower === null || i.upper === null) return false;
   const c = compareVersions(i.lower.version, i.upper.version);
   return c > 0 || (c === 0 && !(i.lower.inclusive && i.upper.inclusive));
