@@ -17,7 +17,7 @@ import { checkProject, mapLimit } from './check.js';
 import { currentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { addProject, loadContext, requireProject, toInfo, type ProjectContext } from './projects.js';
-import { rollbackTarget, runRollback, runUpgrade, type RunOptions } from './run.js';
+import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 
 export interface EngineOptions {
   home?: string;
@@ -28,7 +28,7 @@ export interface EngineOptions {
   listener?: OperationListener;
 }
 
-export interface UpgradeOptions extends RunOptions {
+export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
   to?: string;
   /** Called with the plan before anything changes; returning false cancels (nothing is recorded). */
   confirm?: (plan: UpgradePlan) => Promise<boolean>;
@@ -105,17 +105,27 @@ export class Engine {
 
   /** Plans, asks `confirm`, then upgrades. Returns null when the user declined. */
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
-    const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false });
-    const ctx = loadContext(requireProject(this.store, name));
-    if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;
-    return runUpgrade(this.store, ctx, plan, remote, { ...opts, ...(this.listener && !opts.listener ? { listener: this.listener } : {}) });
+    requireProject(this.store, name);
+    return withProjectLock(this.store, name, async (operationId) => {
+      const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false });
+      const ctx = loadContext(requireProject(this.store, name));
+      if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;
+      return runUpgrade(this.store, ctx, plan, remote, { ...opts, operationId, ...this.listenerFor(opts) });
+    });
   }
 
-  async rollback(name: string, opts: RunOptions & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
+  async rollback(name: string, opts: Omit<RunOptions, 'operationId'> & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
     const ctx = loadContext(requireProject(this.store, name));
-    const target = rollbackTarget(this.store, name, opts.to);
-    if (opts.confirm && !(await opts.confirm(target))) return null;
-    return runRollback(this.store, ctx, target, { ...opts, ...(this.listener && !opts.listener ? { listener: this.listener } : {}) });
+    return withProjectLock(this.store, name, async (operationId) => {
+      const target = rollbackTarget(this.store, name, opts.to);
+      if (opts.confirm && !(await opts.confirm(target))) return null;
+      return runRollback(this.store, ctx, target, { ...opts, operationId, ...this.listenerFor(opts) });
+    });
+  }
+
+  private listenerFor(opts: { listener?: OperationListener }): { listener?: OperationListener } {
+    const listener = opts.listener ?? this.listener;
+    return listener ? { listener } : {};
   }
 
   history(opts: { project?: string; limit?: number } = {}): HistoryResult {

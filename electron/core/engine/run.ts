@@ -13,19 +13,34 @@ import { operationLogDir } from '../state/paths.js';
 import type { ProjectContext } from './projects.js';
 
 export interface RunOptions {
+  /** The operation's id, under which the caller already holds the project's lock. */
+  operationId: string;
   stash?: boolean;
   signal?: AbortSignal;
   listener?: OperationListener;
 }
 
 /**
- * Takes the project's lock, records the operation with its planned steps and the journal's starting point
- * (HEAD and branch) in one durable write, runs it, and records the outcome. A held lock refuses at once.
+ * Holds the project's lock for the whole of `fn`: planning, confirmation and execution see one consistent
+ * checkout. A held lock refuses at once (LockHeldError names the holder).
+ */
+export async function withProjectLock<T>(store: StateStore, project: string, fn: (operationId: string) => Promise<T>): Promise<T> {
+  const id = newOperationId();
+  const lock = ProjectLock.acquire(store, project, { operationId: id });
+  try {
+    return await fn(id);
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Records the operation with its planned steps and the journal's starting point (HEAD and branch) in one
+ * durable write, runs it, and records the outcome. The caller holds the project's lock.
  */
 async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob, kind: 'upgrade' | 'rollback', target: string | null, opts: RunOptions): Promise<Operation> {
-  const id = newOperationId();
-  const lock = ProjectLock.acquire(store, ctx.record.name, { operationId: id });
-  try {
+  const id = opts.operationId;
+  {
     const tree = gitWorktree(ctx.record.path);
     const [originalSha, originalBranch] = await Promise.all([tree.headSha(), tree.currentBranch()]);
     const journal: Journal = { originalSha, originalBranch };
@@ -50,8 +65,6 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
     });
     opts.listener?.({ type: 'operation-finished', operationId: id, status: outcome.status, error: outcome.error });
     return store.getOperation(id)!;
-  } finally {
-    lock.release();
   }
 }
 
