@@ -20,8 +20,9 @@ const FENCE_RE = /^[ \t]{0,3}(`{3,}|~{3,})/;
  * The section of a changelog for one release. Headings in the styles projects actually use are recognised:
  * `## [1.2.0] - 2024-01-31` (Keep a Changelog), `## v1.2.0 - date`, `# 1.2.0`, `### jq-1.7`,
  * `## [1.2.0](https://…) (2024-01-31)` (conventional-changelog). A heading matches when any word in it is the
- * release's tag or parses as the same version (`1.2` and `1.2.0` match). Headings inside fenced code are
- * skipped. Returns null when there is no such section or it is empty. Pure.
+ * release's tag or parses as the same version (`1.2` and `1.2.0` match). The section ends at the next heading of
+ * the same or a higher level, or at any heading naming a version. Headings inside fenced code are skipped.
+ * Returns null when there is no such section or it is empty. Pure.
  */
 export function findChangelogSection(text: string, version: Version | string, tag?: string): ChangelogSection | null {
   const wanted = typeof version === 'string' ? parseVersion(version) : version;
@@ -44,7 +45,8 @@ export function findChangelogSection(text: string, version: Version | string, ta
     if (!h) continue;
     const hLevel = (h[1] as string).length;
     if (start >= 0) {
-      if (hLevel <= level) return section(lines.slice(start + 1, i), heading);
+      // The next release's heading ends the section even when it is nested deeper (`# 1.1.0` then `## 1.0.0`).
+      if (hLevel <= level || namesAnyVersion(h[2] as string)) return section(lines.slice(start + 1, i), heading);
       continue;
     }
     if (headingNames(h[2] as string, wanted, tag)) {
@@ -68,6 +70,10 @@ function headingNames(text: string, wanted: Version | null, tag: string | undefi
     }
   }
   return false;
+}
+
+function namesAnyVersion(text: string): boolean {
+  return text.split(/[\s[\]()|,:;*_`"']+/).some((w) => /^[vV]?\d+\.\d+/.test(w) && parseVersion(w.replace(/[-–—.]+$/, '')) !== null);
 }
 
 function section(lines: string[], heading: string): ChangelogSection | null {
