@@ -300,6 +300,13 @@ describe('bad data never throws and never lets an upgrade through', () => {
     ]);
   });
 
+  it('a malformed breaking-change entry is still reported, not thrown', () => {
+    const bad = { text: undefined, version: undefined } as unknown as BreakingChange;
+    const verdict = one({ allowBreaking: ['1.3.0'] }, target('1.3.0', null, [bad]));
+    expect(verdict.compatible).toBe(false);
+    expect(verdict.reason).toBe('finance does not allow breaking change "undefined" (core undefined)');
+  });
+
   it('no dependents: compatible, nothing to report', () => {
     expect(evaluateDependents('core', target('9.9.9'), [])).toEqual({ compatible: true, dependents: [] });
   });

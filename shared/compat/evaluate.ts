@@ -127,7 +127,7 @@ function evaluateOne(core: string, target: TargetRelease, dependent: Dependent):
   let allowedCount = 0;
   for (const change of target.breaking ?? []) {
     if (breakingAllowed(change, allowed)) allowedCount++;
-    else failures.push(`${name} does not allow breaking change "${change.text}" (${core} ${displayVersion(change.version)})`);
+    else failures.push(`${name} does not allow breaking change "${String(change.text)}" (${core} ${displayVersion(change.version)})`);
   }
 
   if (failures.length > 0) return { project: name, compatible: false, reason: failures.join('; ') };
@@ -165,12 +165,12 @@ function constraintOf(text: string | undefined, field: string, project: string, 
 /** An allowlist entry matches the change's text, its id, its release version (any spelling), or `*`. */
 function breakingAllowed(change: BreakingChange, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return false;
-  const changeVersion: Version | null = parseVersion(change.version);
+  const changeVersion: Version | null = typeof change.version === 'string' ? parseVersion(change.version) : null;
   for (const raw of allowed) {
     if (typeof raw !== 'string') continue;
     const entry = raw.trim();
     if (entry === '') continue;
-    if (entry === '*' || entry === change.text.trim() || (change.id !== undefined && entry === change.id)) return true;
+    if (entry === '*' || entry === String(change.text).trim() || (change.id !== undefined && entry === change.id)) return true;
     if (entry === change.version) return true;
     if (changeVersion !== null) {
       const v = parseVersion(entry);
@@ -181,5 +181,5 @@ function breakingAllowed(change: BreakingChange, allowed: readonly string[]): bo
 }
 
 function displayVersion(text: string): string {
-  return parseVersion(text)?.normalized ?? text;
+  return parseVersion(text)?.normalized ?? String(text);
 }

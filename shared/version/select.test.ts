@@ -57,6 +57,12 @@ describe('selectReleases', () => {
     expect(all[3]?.prerelease).toBe(false);
   });
 
+  it('fails closed on an unknown channel: prereleases stay out', () => {
+    const options = { channel: 'beta' as unknown as 'stable' };
+    expect(tagsOf(selectReleases(list, 'v{version}', options))[0]).toBe('v1.10.0');
+    expect(latestRelease(list, 'v{version}', options)?.tag).toBe('v1.10.0');
+  });
+
   it('returns an empty list when nothing matches', () => {
     expect(selectReleases([], 'v{version}')).toEqual([]);
     expect(selectReleases(refs('main', 'nightly'), 'v{version}')).toEqual([]);

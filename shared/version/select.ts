@@ -6,7 +6,10 @@ import { compileTagPattern, DEFAULT_TAG_PATTERN, rawMatcher, type TagPattern } f
 import type { Release, TagRef, Version } from './types.js';
 
 export interface SelectOptions {
-  /** `stable` (default) leaves prereleases out; `prerelease` includes them. */
+  /**
+   * `stable` (the default) leaves prereleases out; only `prerelease` lets them in, so an unknown value
+   * (say the seed's `beta`, unmapped) fails closed.
+   */
   channel?: Channel;
 }
 
@@ -33,7 +36,7 @@ export function selectReleases(
   options: SelectOptions = {},
 ): Release[] {
   const tp = typeof pattern === 'string' ? compileTagPattern(pattern) : pattern;
-  const stableOnly = (options.channel ?? 'stable') === 'stable';
+  const stableOnly = options.channel !== 'prerelease';
   const found: Release[] = [];
   for (let i = 0; i < refs.length; i++) {
     const ref = refs[i] as TagRef;
@@ -59,9 +62,9 @@ export function selectReleases(
 /**
  * The newest release in the channel, or null when there is none. Same answer as
  * `selectReleases(...)[0] ?? null`, but in one linear pass with no sorting and, for patterns made by
- * compileTagPattern, no allocation per tag: the numeric parts are compared straight from the regular
- * expression's match, a Version is built only when two candidates differ by prerelease alone, and the
- * per-tag safety checks run only on the winner. Should the winner fail them (a hostile remote), the scan
+ * compileTagPattern, nothing allocated per tag beyond the regular expression's match: the numeric parts
+ * are compared straight from the match, a Version is built only when two candidates differ by prerelease
+ * alone, and the per-tag safety checks run only on the winner. Should the winner fail them (a hostile remote), the scan
  * is repeated without it a few times, then falls back to the full selection.
  */
 export function latestRelease(
@@ -72,7 +75,7 @@ export function latestRelease(
   const tp = typeof pattern === 'string' ? compileTagPattern(pattern) : pattern;
   const exec = rawMatcher(tp);
   if (exec === null) return selectReleases(refs, tp, options)[0] ?? null;
-  const stableOnly = (options.channel ?? 'stable') === 'stable';
+  const stableOnly = options.channel !== 'prerelease';
   const rejected = new Set<number>();
   for (let attempt = 0; attempt < 4; attempt++) {
     const index = scanLatest(refs, tp, exec, stableOnly, rejected);
