@@ -1,3 +1,4 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -73,18 +74,38 @@ describe('runGit', () => {
     expect(e.toApiError()).toMatchObject({ code: 'GIT_OUTPUT_TOO_LARGE', retryable: false });
   });
 
-  it('times out and kills the whole process group (git and what it started)', async () => {
+  it('times out and kills the whole process group, including the ssh transport git started', async () => {
     const dir = makeTempDir();
-    git(dir, 'init', '-q', '-b', 'main');
-    const marker = path.join(dir, 'survived');
+    const pidFile = path.join(dir, 'pid');
+    // A stand-in for ssh that hangs (a host that never answers). git does not kill its transport itself.
+    const fakeSsh = path.join(dir, 'fake-ssh');
+    writeFileSync(fakeSsh, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 30\n`);
+    chmodSync(fakeSsh, 0o755);
     const started = Date.now();
-    const e = await failure(runGit(['-c', `alias.slow=!sleep 3; touch ${marker}`, 'slow'], { cwd: dir, timeoutMs: 300 }));
+    const e = await failure(runGit(['-c', `core.sshCommand=${fakeSsh}`, 'ls-remote', 'ssh://example.invalid/x.git'], { cwd: dir, timeoutMs: 300 }));
     expect(e.kind).toBe('timeout');
     expect(e.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(2500);
-    await new Promise((r) => setTimeout(r, 3500));
-    expect(await import('node:fs').then((fs) => fs.existsSync(marker))).toBe(false);
-  }, 15_000);
+    expect(e.message).toMatch(/did not finish within/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    // Zombie-aware: an orphan that no init reaps still answers kill(pid, 0).
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return process.platform !== 'linux';
+      }
+    };
+    for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    const survived = alive();
+    if (survived) process.kill(pid, 'SIGKILL');
+    expect(survived).toBe(false);
+  });
 
   it('aborts on signal, and refuses to start when already aborted', async () => {
     const dir = makeTempDir();

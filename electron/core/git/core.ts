@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { GitError, classifyGitStderr, type GitErrorInit, type GitErrorKind } from './errors.js';
+import { GitError, classifyGitStderr, describeCommand, type GitErrorInit, type GitErrorKind } from './errors.js';
 
 export { GitError, classifyGitStderr, gitErrorCode, isGitError, describeCommand, type GitErrorKind } from './errors.js';
 
@@ -132,6 +132,7 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
     shell: false,
   });
 
+  trackGroup(child.pid);
   return new Promise<GitResult>((resolve, reject) => {
     const out: Buffer[] = [];
     let outBytes = 0;
@@ -184,6 +185,7 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
     });
 
     child.on('close', (code, sig) => {
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -218,9 +220,23 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
   });
 }
 
-function describe(args: readonly string[]): string {
-  const verb = args.find((a) => !a.startsWith('-'));
-  return verb ? `git ${verb}` : 'git';
+const describe = describeCommand;
+
+/**
+ * Process groups of git commands still running. git runs in its own session (so ssh cannot prompt), which also
+ * means a Ctrl-C on Upshift's terminal does not reach it: when Upshift exits, it ends them itself.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number | undefined): void {
+  if (pid === undefined || process.platform === 'win32') return;
+  liveGroups.add(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const g of liveGroups) killGroup(g, 'SIGKILL');
+    });
+  }
 }
 
 function spawnFailure(e: NodeJS.ErrnoException, args: readonly string[], cwd: string): GitError {

@@ -7,8 +7,11 @@ export interface FetchTagOptions {
   /** The commit discovery saw for this tag; a different one after the fetch means the tag moved on the remote. */
   expectedSha?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Default 10 minutes: a first fetch of a big release can be slow, but must not hang an upgrade forever. */
   timeoutMs?: number | undefined;
 }
+
+export const DEFAULT_FETCH_TIMEOUT_MS = 600_000;
 
 export interface FetchedTag {
   tag: string;
@@ -34,7 +37,7 @@ export async function fetchTag(cwd: string, remote: string, tag: string, opts: F
   try {
     await runGit(
       ['fetch', '--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', '--no-auto-maintenance', '--', remote, `${ref}:${ref}`],
-      { cwd, signal: opts.signal, timeoutMs: opts.timeoutMs },
+      { cwd, signal: opts.signal, timeoutMs: opts.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS },
     );
   } catch (e) {
     if (isGitError(e, 'ref-exists')) {

@@ -23,6 +23,13 @@ describe('parseLsRemoteTags', () => {
     ]);
   });
 
+  it('drops refs advertised with the null object id', () => {
+    const out = [`${'0'.repeat(40)}\trefs/tags/v9.9.9`, `${A}\trefs/tags/v1.0.0`].join('\n');
+    const r = parseLsRemoteTags(out);
+    expect(r.tags.map((t) => t.tag)).toEqual(['v1.0.0']);
+    expect(r.dropped).toEqual([{ display: 'v9.9.9', reason: expect.stringMatching(/without an object/) as unknown }]);
+  });
+
   it('ignores lines that are not tag refs, tolerates CRLF, accepts SHA-256 ids', () => {
     const sha256 = 'd'.repeat(64);
     const out = [`${A}\tHEAD`, `${A}\trefs/heads/main`, 'garbage', `${A} refs/tags/space-separated`, `${A}\trefs/tags/v2.0.0\r`, `${sha256}\trefs/tags/v3.0.0`].join('\n');
@@ -121,6 +128,12 @@ describe('hostile tag names on a real remote', () => {
       `v9.9.9&&${script}`,
       `v9.9.${'9'.repeat(300)}`,
       `${'x'.repeat(150)}/${'y'.repeat(150)}`,
+      // git cannot read these from packed-refs, and advertises them with a null object id.
+      'v9.9.9\u0007bell',
+      'v9.9.9\u001b[31mred',
+      'v9.9.9\u007f',
+      // Read by git as `v9.9.9` (cut at the space) with a null id: must not become the "latest release".
+      'v9.9.9 x',
     ];
     const { remote } = createRemoteFromTagList([...hostile, 'v1.0.0', 'v1.1.0'], { dir });
     const work = path.join(dir, 'work');

@@ -2,6 +2,8 @@ import { runGit, GitError, isGitError } from './core.js';
 import { assertRemote, displayName, isUsableTagName } from './refname.js';
 
 export const DEFAULT_MAX_TAGS = 50_000;
+/** A remote that has not answered in two minutes is not going to. */
+export const DEFAULT_LS_REMOTE_TIMEOUT_MS = 120_000;
 
 export interface RemoteTag {
   tag: string;
@@ -31,6 +33,7 @@ export interface ListRemoteTagsOptions {
   /** Cap on ls-remote's output; default 16 MiB. */
   maxBytes?: number;
   signal?: AbortSignal | undefined;
+  /** Default 2 minutes. */
   timeoutMs?: number | undefined;
 }
 
@@ -51,7 +54,7 @@ export async function listRemoteTags(cwd: string, remote: string, opts: ListRemo
     ({ stdout } = await runGit(args, {
       cwd,
       signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS,
       ...(opts.maxBytes !== undefined ? { maxOutputBytes: opts.maxBytes } : {}),
     }));
   } catch (e) {
@@ -74,6 +77,7 @@ export async function listRemoteTags(cwd: string, remote: string, opts: ListRemo
 
 const LINE_RE = /^([0-9a-f]{40}|[0-9a-f]{64})\trefs\/tags\/(.+)$/;
 const MAX_DROPPED_LISTED = 100;
+const NULL_SHA_RE = /^0+$/;
 
 /** Parses `git ls-remote --tags` output. Pure; exported for tests on captured or hostile output. */
 export function parseLsRemoteTags(stdout: string): RemoteTagList {
@@ -91,14 +95,20 @@ export function parseLsRemoteTags(stdout: string): RemoteTagList {
     let name = m[2] as string;
     const isPeeled = name.endsWith('^{}');
     if (isPeeled) name = name.slice(0, -3);
-    if (!isUsableTagName(name)) {
+    // git advertises refs it cannot read (a malformed name in packed-refs) with the null object id.
+    const broken = NULL_SHA_RE.test(sha);
+    if (broken || !isUsableTagName(name)) {
       if (!seenDropped.has(name)) {
         seenDropped.add(name);
         droppedCount++;
-        if (dropped.length < MAX_DROPPED_LISTED) dropped.push({ display: displayName(name), reason: unsafeReason(name) });
+        const reason = broken ? 'advertised without an object (a broken ref on the remote)' : unsafeReason(name);
+        if (dropped.length < MAX_DROPPED_LISTED) dropped.push({ display: displayName(name), reason });
       }
+      objects.delete(name);
+      peeled.delete(name);
       continue;
     }
+    if (seenDropped.has(name)) continue;
     (isPeeled ? peeled : objects).set(name, sha);
   }
 
