@@ -72,6 +72,13 @@ export const COMMANDS: CommandSpec[] = [
     options: { limit: { type: 'string', description: 'At most N operations (default 20; 0 for all)' }, json },
     positionals: [0, 1],
   },
+  {
+    name: 'unlock',
+    usage: 'upshift unlock <project> [--json]',
+    summary: 'Remove a project lock held by a process on another host (or a dead one). A live local holder is never unlocked.',
+    options: { json },
+    positionals: [1, 1],
+  },
   { name: 'status', usage: 'upshift status [--json]', summary: 'Per project: current, latest, risk, last check, operation in progress.', options: { json }, positionals: [0, 0] },
 ];
 

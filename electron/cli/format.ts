@@ -93,7 +93,7 @@ export function formatOperation(s: Style, op: Operation): string {
     op.status === 'succeeded' ? s.green(op.status) : op.status === 'rolled_back' || op.status === 'blocked' ? s.yellow(op.status) : op.status === 'running' ? s.cyan(op.status) : s.red(op.status);
   const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${op.startedAt}, ${op.user}@${op.host})`)}`];
   for (const st of op.steps) {
-    if (st.status === 'pending') continue;
+    if (st.status === 'pending' || st.status === 'skipped') continue;
     const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : st.status === 'skipped' ? s.dim('-') : '•';
     out.push(`  ${mark} ${st.id.padEnd(18)} ${ms(st.durationMs).padStart(8)}${st.error ? `  ${s.red(st.error.split('\n')[0]!)}` : ''}`);
   }

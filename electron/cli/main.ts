@@ -123,6 +123,11 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         print(r, () => formatHistory(io.style, r));
         return ExitCode.ok;
       }
+      case 'unlock': {
+        const r = engine.unlock(first!);
+        print(r, () => (r.removed ? `Removed the lock on ${r.project} held by pid ${r.removed.pid} on ${r.removed.host} since ${r.removed.acquiredAt}.` : `${r.project} was not locked.`));
+        return ExitCode.ok;
+      }
       case 'status': {
         const r = await engine.status();
         print(r, () => formatStatus(io.style, r));

@@ -7,12 +7,13 @@ import type {
   StatusResult,
   UpgradePlan,
 } from '../../../shared/api/types.js';
+import { compareVersions, parseVersion } from '../../../shared/version/index.js';
 import { usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
 import type { ReleaseSource } from '../source/types.js';
-import { assessOwner, resolveHome, StateStore } from '../state/index.js';
+import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
 import { checkProject, mapLimit } from './check.js';
 import { currentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
@@ -72,6 +73,19 @@ export class Engine {
     if (running) throw usageError('OPERATION_RUNNING', `${name} has operation ${running.operation.id} in progress; remove it when that has finished. Nothing was changed.`);
     this.store.removeProject(name);
     return toInfo(record);
+  }
+
+  /**
+   * Removes a project's lock left by a process Upshift cannot judge (another host sharing this state directory).
+   * A lock whose owner runs on this machine is never removed: stop that process instead.
+   */
+  unlock(name: string): { project: string; removed: LockOwner | null } {
+    requireProject(this.store, name);
+    const held = ProjectLock.inspect(this.store, name);
+    if (held && held.state === 'alive') {
+      throw new LockHeldError(held.owner, held.state);
+    }
+    return { project: name, removed: ProjectLock.forceRelease(this.store, name) };
   }
 
   listProjects(): ListResult {
@@ -147,13 +161,18 @@ export class Engine {
       } catch {
         // Keep the last check's view when the checkout or its manifest cannot be read now.
       }
+      // The cached check may predate an upgrade: judge "update available" against the version running now.
+      const latest = check?.latest ?? null;
+      const now = current.version ? parseVersion(current.version) : null;
+      const newer = latest ? parseVersion(latest.version) : null;
+      const updateAvailable = newer !== null && (now === null || compareVersions(newer, now) > 0);
       return {
         name: p.name,
         path: p.path,
         current,
-        latest: check?.latest ?? null,
-        updateAvailable: check?.updateAvailable ?? false,
-        risk: check?.risk ?? null,
+        latest,
+        updateAvailable,
+        risk: updateAvailable ? (check?.risk ?? null) : null,
         compatible: check?.compatible ?? null,
         lastCheck: check?.checkedAt ?? null,
         operationInProgress:

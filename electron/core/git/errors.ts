@@ -32,6 +32,8 @@ interface KindInfo {
   next: string;
   retryable: boolean;
   category: ErrorCategory;
+  /** git refuses this failure before writing anything, so the message can say nothing was changed. */
+  unchanged?: boolean;
 }
 
 const KINDS: Record<GitErrorKind, KindInfo> = {
@@ -39,42 +41,49 @@ const KINDS: Record<GitErrorKind, KindInfo> = {
     what: 'the directory is not a git repository',
     next: 'Check the project path; it must be the root of a git checkout.',
     retryable: false,
+    unchanged: true,
     category: 'usage',
   },
   'dubious-ownership': {
     what: 'git refused the repository because it is owned by another user',
     next: 'Run Upshift as the owner of the checkout, or mark it safe with `git config --global --add safe.directory <path>`.',
     retryable: false,
+    unchanged: true,
     category: 'usage',
   },
   'remote-not-found': {
     what: 'no such remote is configured, and no repository exists at that path',
     next: 'Check the remote name with `git remote -v` in the project.',
     retryable: false,
+    unchanged: true,
     category: 'usage',
   },
   'remote-unreachable': {
     what: 'the remote could not be reached',
     next: 'Check the network connection and the remote URL, then try again.',
     retryable: true,
+    unchanged: true,
     category: 'failed',
   },
   'auth-required': {
     what: 'the remote asked for credentials that Upshift cannot prompt for',
     next: 'Make sure `git fetch` works in the project without a prompt (credential helper, SSH agent, known_hosts).',
     retryable: false,
+    unchanged: true,
     category: 'failed',
   },
   'ref-not-found': {
     what: 'a revision, tag or branch does not exist',
     next: 'Check that the release still exists on the remote; run the check again.',
     retryable: false,
+    unchanged: true,
     category: 'failed',
   },
   'ref-exists': {
     what: 'a ref that Upshift meant to create already exists with another value',
     next: 'Inspect the existing ref; Upshift never overwrites one it did not create.',
     retryable: false,
+    unchanged: true,
     category: 'failed',
   },
   'ref-mismatch': {
@@ -87,12 +96,14 @@ const KINDS: Record<GitErrorKind, KindInfo> = {
     what: 'a file does not exist at that commit',
     next: 'Check the path.',
     retryable: false,
+    unchanged: true,
     category: 'failed',
   },
   'dirty-tree': {
     what: 'local changes would be overwritten',
     next: 'Commit or stash the changes in the project, then try again.',
     retryable: false,
+    unchanged: true,
     category: 'blocked',
   },
   conflict: {
@@ -105,12 +116,14 @@ const KINDS: Record<GitErrorKind, KindInfo> = {
     what: 'another git process holds a lock on the repository',
     next: 'Wait for the other git command to finish (or remove a stale `.lock` file if none is running), then try again.',
     retryable: true,
+    unchanged: true,
     category: 'blocked',
   },
   'invalid-argument': {
     what: 'Upshift refused to pass an unsafe value to git',
     next: 'This usually means a hostile or malformed tag or ref name; nothing was run.',
     retryable: false,
+    unchanged: true,
     category: 'usage',
   },
   'output-too-large': {
@@ -135,6 +148,7 @@ const KINDS: Record<GitErrorKind, KindInfo> = {
     what: 'the git executable could not be started',
     next: 'Install git (2.30 or newer) and make sure it is on PATH.',
     retryable: false,
+    unchanged: true,
     category: 'usage',
   },
   unknown: {
@@ -217,7 +231,7 @@ function defaultMessage(init: GitErrorInit): string {
   const verb = describeCommand(init.args);
   const said = lastMeaningfulLine(init.stderr);
   const where = init.cwd ? ` in ${init.cwd}` : '';
-  return `${verb}${where} failed: ${info.what}${said ? ` (git said: "${said}")` : ''}. ${info.next}`;
+  return `${verb}${where} failed: ${info.what}${said ? ` (git said: "${said}")` : ''}. ${info.unchanged ? 'Nothing was changed. ' : ''}${info.next}`;
 }
 
 /** `git fetch` for ['-c', 'x=y', 'fetch', ...]: the verb, skipping leading options. */
