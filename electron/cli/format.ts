@@ -94,7 +94,7 @@ export function formatOperation(s: Style, op: Operation): string {
   const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${op.startedAt}, ${op.user}@${op.host})`)}`];
   for (const st of op.steps) {
     if (st.status === 'pending' || st.status === 'skipped') continue;
-    const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : st.status === 'skipped' ? s.dim('-') : '•';
+    const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : '•';
     out.push(`  ${mark} ${st.id.padEnd(18)} ${ms(st.durationMs).padStart(8)}${st.error ? `  ${s.red(st.error.split('\n')[0]!)}` : ''}`);
   }
   if (op.error) out.push(`  ${op.error.split('\n').join('\n  ')}`);
