@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult, HistoryResult, ListResult, OperationResult, UpgradePlan } from '../shared/api/types.js';
 import { CliHarness } from './helpers/cli.js';
-import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from './helpers/repos.js';
+import { cleanupTempDirs, createRemoteWithReleases, FIXTURES_DIR, git, makeTempDir } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
 
-const FIXTURES = join(import.meta.dirname, '../../shared/fixtures/vitruvyan');
+const FIXTURES = join(FIXTURES_DIR, 'vitruvyan');
 
 function metadata(version: string, contracts: string, breaking: string[] = []): string {
   return JSON.stringify({ version, release_date: '2026-01-01', channel: 'stable', contracts_version: contracts, changes: { breaking_changes: breaking, features: [`feature of ${version}`], fixes: [] } });
