@@ -5,6 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
 import semver from 'semver';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,6 +63,11 @@ const results = [
 
 const baseline = results[results.length - 1];
 console.log(`vim tags: ${refs.length}, runs: ${runs} (after 10 warm-up runs), node ${process.version}`);
+console.log(
+  `cpu: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (a loaded machine inflates medians; min shows the unloaded cost)`,
+);
 for (const r of results) {
   const tag = r.result?.tag ?? 'none';
   const ratio = (baseline.median / r.median).toFixed(1);
@@ -72,3 +78,8 @@ for (const r of results) {
 }
 const all = selectReleases(refs, pattern, { channel: 'prerelease' });
 console.log(`releases found: ${all.length} (of ${refs.length} tags)`);
+const latest = results[0];
+console.log(
+  `latest-selection budget 5 ms: median ${latest.median.toFixed(3)} ms -> ${latest.median <= 5 ? 'within' : 'OVER'} budget` +
+    `; naive baseline picks ${baseline.result?.tag} (semver.coerce drops vim's zero-padded patch numbers)`,
+);
