@@ -1,0 +1,143 @@
+// What `upshift upgrade` costs on top of the work it has to do: one upgrade v1.0.0 → v1.1.0 of a project with a
+// trivial install and smoke test, against the same git commands and scripts run by hand, one after another.
+// Every run starts from a fresh copy of the fixture (and a fresh UPSHIFT_HOME). Needs the compiled CLI:
+//   npx tsc -p tsconfig.node.json && node bench/upgrade-overhead.mjs [runs]
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  benchEnv, cli, deadline, git, gitCounter, makeTempDir, ms, nodeStartupMs, performance, printTable, removeTempDir,
+  requireBuild, runOk, runSyncOk, stats, verdict,
+} from './lib.mjs';
+
+const RUNS = Number(process.argv[2] ?? 7);
+const TARGET_OVERHEAD_MS = 300;
+
+requireBuild();
+deadline(10 * 60_000, 'upgrade-overhead');
+
+const tmp = makeTempDir('upshift-bench-upgrade-');
+const env = benchEnv();
+
+// ---------------------------------------------------------------------------------------------------------
+// Fixture: fixture/remote.git (v1.0.0, v1.1.0) and fixture/project, a clone made when only v1.0.0 existed.
+
+const fixture = join(tmp, 'fixture');
+const src = join(tmp, 'src');
+mkdirSync(fixture);
+mkdirSync(src);
+git(src, ['init', '-q', '-b', 'main']);
+writeFileSync(join(src, 'upshift.yml'), 'install: sh install.sh\nsmoke:\n  command: sh smoke.sh\n  timeoutSeconds: 60\n');
+writeFileSync(join(src, 'install.sh'), 'echo installed\n');
+writeFileSync(join(src, 'smoke.sh'), 'test -f VERSION && echo smoke ok\n');
+writeFileSync(join(src, 'VERSION'), '1.0.0\n');
+git(src, ['add', '-A']);
+git(src, ['commit', '-q', '-m', 'Release 1.0.0']);
+git(src, ['tag', 'v1.0.0']);
+const remoteTemplate = join(fixture, 'remote.git');
+git(tmp, ['clone', '-q', '--bare', '--no-hardlinks', src, remoteTemplate]);
+git(fixture, ['clone', '-q', remoteTemplate, 'project']);
+writeFileSync(join(src, 'VERSION'), '1.1.0\n');
+git(src, ['commit', '-q', '-am', 'feat: release 1.1.0']);
+git(src, ['tag', 'v1.1.0']);
+git(src, ['push', '-q', remoteTemplate, 'main', 'v1.1.0']);
+const targetSha = git(src, ['rev-parse', 'v1.1.0^{commit}']);
+
+/** A fresh copy of the fixture whose clone points at its own copy of the remote. */
+let copies = 0;
+function freshCopy() {
+  const dir = join(tmp, `run-${copies++}`);
+  cpSync(fixture, dir, { recursive: true });
+  const project = join(dir, 'project');
+  git(project, ['config', 'remote.origin.url', join(dir, 'remote.git')], env);
+  return { dir, project, home: join(dir, 'home') };
+}
+
+function assertAtTarget(project, what) {
+  const head = git(project, ['rev-parse', 'HEAD'], env);
+  if (head !== targetSha) throw new Error(`${what}: HEAD is ${head}, expected v1.1.0 (${targetSha})`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The two measurements
+
+async function upshiftUpgrade(extraEnv = {}) {
+  const c = freshCopy();
+  const runEnv = { ...env, UPSHIFT_HOME: c.home, ...extraEnv };
+  await runOk(process.execPath, [cli, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
+  const r = await runOk(process.execPath, [cli, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv, timeoutMs: 120_000 });
+  const op = JSON.parse(r.stdout).operation;
+  if (op?.status !== 'succeeded') throw new Error(`upgrade finished as ${op?.status}: ${r.stdout}`);
+  assertAtTarget(c.project, 'upshift upgrade');
+  removeTempDir(c.dir);
+  return r.ms;
+}
+
+function manualUpgrade() {
+  const c = freshCopy();
+  const o = { cwd: c.project, env };
+  const t0 = performance.now();
+  const dirty = runSyncOk('git', ['status', '--porcelain'], o);
+  if (dirty.trim() !== '') throw new Error(`fixture is dirty: ${dirty}`);
+  runSyncOk('git', ['update-ref', 'refs/upshift/snapshots/x', 'HEAD'], o);
+  runSyncOk('git', ['fetch', '--no-tags', '--no-recurse-submodules', 'origin', 'refs/tags/v1.1.0:refs/tags/v1.1.0'], o);
+  runSyncOk('git', ['-c', 'core.hooksPath=/dev/null', 'checkout', '--detach', '--no-recurse-submodules', targetSha], o);
+  runSyncOk('sh', ['-c', 'sh install.sh'], o);
+  runSyncOk('sh', ['-c', 'sh smoke.sh'], o);
+  const elapsed = performance.now() - t0;
+  assertAtTarget(c.project, 'manual commands');
+  removeTempDir(c.dir);
+  return elapsed;
+}
+
+// One untimed round of each first (page cache), then alternate which goes first.
+await upshiftUpgrade();
+manualUpgrade();
+const upgradeSamples = [];
+const manualSamples = [];
+for (let i = 0; i < RUNS; i++) {
+  if (i % 2 === 0) {
+    upgradeSamples.push(await upshiftUpgrade());
+    manualSamples.push(manualUpgrade());
+  } else {
+    manualSamples.push(manualUpgrade());
+    upgradeSamples.push(await upshiftUpgrade());
+  }
+}
+const startup = await nodeStartupMs(10, env);
+const cliLoad = [];
+for (let i = 0; i < 5; i++) cliLoad.push((await runOk(process.execPath, [cli, '--help'], { env })).ms);
+
+// Untimed diagnostic: the git processes one upgrade starts (the `add` before it is counted separately).
+const counter = gitCounter(join(tmp, 'bin'));
+{
+  const c = freshCopy();
+  const runEnv = { ...env, UPSHIFT_HOME: c.home, PATH: counter.pathEnv };
+  await runOk(process.execPath, [cli, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
+  counter.reset();
+  await runOk(process.execPath, [cli, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv });
+  removeTempDir(c.dir);
+}
+const calls = counter.read();
+
+// ---------------------------------------------------------------------------------------------------------
+// Report
+
+const up = stats(upgradeSamples);
+const man = stats(manualSamples);
+const overhead = up.median - man.median;
+const row = (label, s) => [label, ms(s.median), ms(s.min), ms(s.max)];
+console.log(`upgrade-overhead: v1.0.0 → v1.1.0, install + smoke = trivial sh scripts; ${RUNS} runs each, alternating after 1 warm-up, fresh copy per run; node ${process.version}`);
+printTable([
+  ['', 'median', 'min', 'max'],
+  row('upshift upgrade core --to 1.1.0 --yes --json', up),
+  row('baseline: the same git commands + install + smoke by hand', man),
+  row('node -e 0 (startup, context)', startup),
+  row('upshift --help (startup + module load, context)', stats(cliLoad)),
+]);
+console.log(`overhead upgrade − baseline:                 ${ms(overhead)}  (target ≤ ${TARGET_OVERHEAD_MS} ms: ${verdict(overhead <= TARGET_OVERHEAD_MS)})`);
+console.log(`overhead beyond node startup:                ${ms(overhead - startup.median)}  (context)`);
+console.log(
+  `git processes started by one upgrade: ${calls.total} (baseline 4): ` + calls.verbs.map(([verb, n]) => `${verb} ${n}`).join(', '),
+);
+
+removeTempDir(tmp);
