@@ -12,7 +12,7 @@ import { clearTimeout } from 'node:timers';
 export { performance };
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const cli = join(root, 'dist/electron/cli/main.js');
+export const cli = join(root, 'dist/upshift.mjs');
 
 /** Exits with a clear message when the CLI has not been built. */
 export function requireBuild() {

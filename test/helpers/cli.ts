@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeTempDir, testGitEnv } from './repos.js';
 
 /** The built CLI; `npm test` builds before running the tests. */
-export const CLI = fileURLToPath(new URL('../../dist/electron/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/upshift.mjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

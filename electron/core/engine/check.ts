@@ -4,7 +4,8 @@ import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { toApiError } from '../errors.js';
 import type { ReleaseSource } from '../source/types.js';
-import { currentVersion, type CurrentState } from './current.js';
+import { cachedCurrentVersion, type CurrentState } from './current.js';
+import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
 
 export interface Discovery {
@@ -13,10 +14,10 @@ export interface Discovery {
   releases: Release[];
 }
 
-export async function discover(ctx: ProjectContext, source: ReleaseSource, signal?: AbortSignal): Promise<Discovery> {
+export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<Discovery> {
   const m = ctx.manifest;
   const [current, releases] = await Promise.all([
-    currentVersion(ctx.record.path, ctx.pattern, m.declaredVersion),
+    cachedCurrentVersion(store, ctx.record, ctx.pattern, m.source.tagPattern, m.declaredVersion),
     source.listReleases({ path: ctx.record.path, remote: m.source.remote, tagPattern: ctx.pattern, channel: m.channel }, signal),
   ]);
   return { current, releases };
@@ -36,11 +37,11 @@ export function boundsVerdict(ctx: ProjectContext, all: readonly ProjectContext[
 }
 
 /** One project's check: current and latest, whether it is an update, risk, gate, compatibility, the latest compatible. */
-export async function checkProject(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, now: () => string, signal?: AbortSignal): Promise<ProjectCheck> {
-  const base = { name: ctx.record.name, path: ctx.record.path, checkedAt: now() };
+export async function checkProject(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<ProjectCheck> {
+  const base = { name: ctx.record.name, path: ctx.record.path, checkedAt: store.now() };
   let found: Discovery;
   try {
-    found = await discover(ctx, source, signal);
+    found = await discover(ctx, source, store, signal);
   } catch (err) {
     return {
       ...base,

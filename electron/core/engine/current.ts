@@ -1,6 +1,7 @@
 import type { CurrentVersion } from '../../../shared/api/types.js';
-import { compareVersions, type TagPattern, type Version } from '../../../shared/version/index.js';
-import { headSha, nearestTag, tagsPointingAt } from '../git/index.js';
+import { compareVersions, parseVersion, type TagPattern, type Version } from '../../../shared/version/index.js';
+import { headSha, nearestTag, readRefFiles, tagsPointingAt } from '../git/index.js';
+import type { ProjectRecord, StateStore } from '../state/index.js';
 
 export interface CurrentState extends CurrentVersion {
   parsed: Version | null;
@@ -29,4 +30,29 @@ export async function currentVersion(path: string, pattern: TagPattern, declared
     if (version) return { version: version.normalized, tag: null, sha, source: 'manifest', parsed: version };
   }
   return { version: null, tag: null, sha, source: 'unknown', parsed: null };
+}
+
+interface CachedCurrent {
+  key: string;
+  current: CurrentVersion;
+}
+
+/**
+ * The current version, from a cache keyed by HEAD and the tag refs (read from the ref files, no git process)
+ * plus the tag pattern and declared version. Git is asked only when one of those changed, which keeps checking
+ * many projects close to the cost of listing their remotes.
+ */
+export async function cachedCurrentVersion(store: StateStore, record: ProjectRecord, pattern: TagPattern, tagPattern: string, declared: string | null): Promise<CurrentState> {
+  const refs = readRefFiles(record.path);
+  const key = refs ? `${refs.fingerprint}\0${tagPattern}\0${declared ?? ''}` : null;
+  const cached = record.settings.currentCache as CachedCurrent | undefined;
+  if (key && cached?.key === key) {
+    return { ...cached.current, parsed: cached.current.version ? pattern.match(cached.current.tag ?? cached.current.version) ?? parseVersion(cached.current.version) : null };
+  }
+  const fresh = await currentVersion(record.path, pattern, declared);
+  if (key) {
+    const { parsed: _parsed, ...current } = fresh;
+    store.updateProject(record.name, { settings: { ...record.settings, currentCache: { key, current } satisfies CachedCurrent } });
+  }
+  return fresh;
 }

@@ -15,7 +15,7 @@ import { GitTagSource } from '../source/git-tags.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
 import { checkProject, mapLimit } from './check.js';
-import { currentVersion } from './current.js';
+import { cachedCurrentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { addProject, loadContext, requireProject, toInfo, type ProjectContext } from './projects.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
@@ -101,7 +101,7 @@ export class Engine {
     for (const n of names) requireProject(this.store, n);
     const all = this.contexts();
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
-    const projects = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, () => this.store.now(), signal));
+    const projects = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal));
     for (const p of projects) this.store.saveCheck(p);
     return { projects };
   }
@@ -156,7 +156,7 @@ export class Engine {
       let current = check?.current ?? { version: null, tag: null, sha: null, source: 'unknown' as const };
       try {
         const ctx = loadContext(p);
-        const { parsed: _p, ...fresh } = await currentVersion(p.path, ctx.pattern, ctx.manifest.declaredVersion);
+        const { parsed: _p, ...fresh } = await cachedCurrentVersion(this.store, p, ctx.pattern, ctx.manifest.source.tagPattern, ctx.manifest.declaredVersion);
         current = fresh;
       } catch {
         // Keep the last check's view when the checkout or its manifest cannot be read now.

@@ -40,11 +40,11 @@ function findRelease(releases: readonly Release[], wanted: string): Release | un
 export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, opts: PlanOptions = {}): Promise<PlanResult> {
   const m = ctx.manifest;
   const path = ctx.record.path;
-  const { current, releases } = await discover(ctx, source, opts.signal);
+  const { current, releases } = await discover(ctx, source, store, opts.signal);
   let pool = releases;
   if (opts.to && !findRelease(releases, opts.to) && m.channel === 'stable') {
     // An explicit --to may name a prerelease; the channel only decides what is offered by default.
-    pool = (await discover({ ...ctx, manifest: { ...m, channel: 'prerelease' } }, source, opts.signal)).releases;
+    pool = (await discover({ ...ctx, manifest: { ...m, channel: 'prerelease' } }, source, store, opts.signal)).releases;
   }
   const candidates = newerThan(current, pool).slice(0, MAX_RELEASES_READ);
   if (opts.to) {

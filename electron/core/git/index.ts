@@ -15,3 +15,4 @@ export * from './log.js';
 export * from './diffstat.js';
 export * from './describe.js';
 export * from './show.js';
+export * from './ref-files.js';
