@@ -59,7 +59,8 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
     switch (cmd.spec.name) {
       case 'add': {
         const project = await engine.addProject(first!, { ...(typeof cmd.values.name === 'string' ? { name: cmd.values.name } : {}), ...(typeof cmd.values.core === 'string' ? { core: cmd.values.core } : {}) });
-        print({ project }, () => `Watching ${project.name} at ${project.path} (${project.manifest}).`);
+        const where = project.current.version ? `on ${project.current.version} (${project.current.source === 'tag' ? `tag ${project.current.tag}` : `from ${project.current.source}`})` : 'current version unknown';
+        print({ project }, () => [`Watching ${project.name} at ${project.path} (${project.manifest}), ${where}.`, ...project.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return ExitCode.ok;
       }
       case 'remove': {

@@ -63,7 +63,7 @@ export class Engine {
     this.store.close();
   }
 
-  addProject(path: string, opts: { name?: string; core?: string } = {}): Promise<ProjectInfo> {
+  addProject(path: string, opts: { name?: string; core?: string } = {}): ReturnType<typeof addProject> {
     return addProject(this.store, path, opts);
   }
 

@@ -63,13 +63,19 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   // Oldest first, so the breaking changes of every release crossed add up on the way to each candidate.
   const ascending = [...candidates].reverse();
   const infos = new Map<string, ReleaseInfo>();
-  let previousSha = current.sha;
-  for (const r of ascending) {
-    const fetched = await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {});
-    const info = await loadReleaseInfo(path, { tag: r.tag, sha: fetched.sha, version: r.version.normalized, previousSha });
-    infos.set(r.tag, info);
-    previousSha = fetched.sha;
-  }
+  const shas: string[] = [];
+  for (const r of ascending) shas.push((await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
+  // Everything below only reads the local repository: run it side by side. The range of the likely target
+  // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
+  const likely = opts.to ? findRelease(candidates, opts.to)! : candidates[0]!;
+  const likelySha = shas[ascending.indexOf(likely)]!;
+  const rangeOf = (sha: string) =>
+    current.sha ? Promise.all([commitsBetween(path, current.sha, sha), diffStat(path, current.sha, sha).catch(() => null)]) : Promise.resolve([{ count: 0, items: [] }, null] as const);
+  const likelyRange = rangeOf(likelySha);
+  const loaded = await Promise.all(
+    ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
+  );
+  ascending.forEach((r, i) => infos.set(r.tag, loaded[i]!));
   const dependents = dependentsOf(ctx.record.name, all);
   const verdicts = new Map<string, { target: TargetRelease; report: ReturnType<typeof evaluateDependents>; blockers: string[] }>();
   const breakingSoFar: TargetRelease['breaking'] = [];
@@ -89,9 +95,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const bump = classifyBump(current.version, chosen.version.normalized);
   const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
   const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
-  const [commits, diffstat] = current.sha
-    ? await Promise.all([commitsBetween(path, current.sha, info.sha), diffStat(path, current.sha, info.sha).catch(() => null)])
-    : [{ count: 0, items: [] }, null];
+  const [commits, diffstat] = await (chosen === likely ? likelyRange : rangeOf(info.sha));
   const risk = assessRisk({
     bump,
     breaking: verdict.target.breaking.map((b) => b.text),

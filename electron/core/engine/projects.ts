@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ProjectInfo } from '../../../shared/api/types.js';
+import type { CurrentVersion, ProjectInfo } from '../../../shared/api/types.js';
+import { cachedCurrentVersion } from './current.js';
 import { compileTagPattern, type TagPattern } from '../../../shared/version/index.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { usageError } from '../errors.js';
@@ -39,7 +40,7 @@ export function dependentsOf(name: string, all: readonly ProjectContext[]): Arra
  * Registers a checkout. Everything is validated before anything is written: the path is a git work tree root,
  * the manifest loads, the name is free and well formed, the core (if named) is watched.
  */
-export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo> {
+export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
   const abs = resolve(rawPath);
   let path: string;
   try {
@@ -66,7 +67,9 @@ export async function addProject(store: StateStore, rawPath: string, opts: { nam
     throw usageError('CORE_NOT_FOUND', `--core names "${opts.core}", which is not a watched project. Add it first. Nothing was changed.`);
   }
   const record = store.addProject({ name, path, core: core ?? null, manifest: manifest.file ?? 'none', channel: manifest.channel });
-  return toInfo(record);
+  // Reading the current version now tells the user what Upshift sees, and primes the cache check and plan use.
+  const { parsed: _parsed, ...current } = await cachedCurrentVersion(store, record, compileTagPattern(manifest.source.tagPattern), manifest.source.tagPattern, manifest.declaredVersion);
+  return { ...toInfo(record), current, warnings: manifest.warnings };
 }
 
 export function toInfo(r: ProjectRecord): ProjectInfo {

@@ -8,6 +8,7 @@ import {
   headSha,
   isGitError,
   listStashes,
+  readHead,
   resolveCommit,
   restoreBranch,
   SNAPSHOT_REF_PREFIX,
@@ -21,11 +22,16 @@ export function gitWorktree(path: string): Worktree {
   return {
     path,
     async headSha() {
+      const fast = readHead(path);
+      if (fast) return fast.sha;
       const sha = await headSha(path);
       if (!sha) throw new Error(`${path} has no commit checked out`);
       return sha;
     },
-    currentBranch: () => currentBranch(path),
+    async currentBranch() {
+      const fast = readHead(path);
+      return fast ? fast.branch : currentBranch(path);
+    },
     async changedFiles() {
       const s = await getStatus(path);
       return [...new Set([...s.conflicted, ...s.staged, ...s.unstaged, ...s.untracked])];

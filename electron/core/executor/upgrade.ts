@@ -112,7 +112,9 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
     },
     fetch: async () => {
       if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
-      const sha = await tree.fetchTag(job.remote, job.to.tag);
+      // The plan fetched this tag moments ago under the same lock; fetch again only if it is not there as planned.
+      const local = await tree.resolveCommit(`refs/tags/${job.to.tag}`);
+      const sha = local === job.to.sha ? local : await tree.fetchTag(job.remote, job.to.tag);
       if (sha !== job.to.sha) {
         throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
       }

@@ -1,7 +1,6 @@
 import { runGit, GitError, isGitError } from './core.js';
 import { refineRemoteError } from './ls-remote.js';
-import { assertFullSha, assertRemote, assertUsableTagName, displayName } from './refname.js';
-import { resolveCommit } from './rev-parse.js';
+import { assertFullSha, assertRemote, assertUsableTagName, displayName, isFullSha } from './refname.js';
 
 export interface FetchTagOptions {
   /** The commit discovery saw for this tag; a different one after the fetch means the tag moved on the remote. */
@@ -52,9 +51,13 @@ export async function fetchTag(cwd: string, remote: string, tag: string, opts: F
     }
     throw refineRemoteError(e, remote);
   }
-  const sha = await resolveCommit(cwd, ref, opts);
-  const object = await runGit(['rev-parse', '--verify', '--end-of-options', ref], { cwd, signal: opts.signal });
-  if (sha === null) {
+  // One process for both ids: the ref's own object, and the commit it peels to (fails for a non-commit).
+  // `ref` always starts with "refs/", so it cannot be read as an option (and without --verify, git 2.39 would
+  // echo --end-of-options as a line of output).
+  const ids = await runGit(['rev-parse', ref, `${ref}^{commit}`], { cwd, signal: opts.signal, expectedExitCodes: [0, 128] });
+  const [objectSha, peeled] = ids.stdout.trim().split('\n');
+  const sha = ids.exitCode === 0 && peeled && isFullSha(peeled) ? peeled : null;
+  if (sha === null || !objectSha) {
     throw new GitError({
       kind: 'ref-not-found',
       args: ['rev-parse', ref],
@@ -75,5 +78,5 @@ export async function fetchTag(cwd: string, remote: string, tag: string, opts: F
       details: { expectedSha: opts.expectedSha, actualSha: sha },
     });
   }
-  return { tag, sha, objectSha: object.stdout.trim() };
+  return { tag, sha, objectSha };
 }

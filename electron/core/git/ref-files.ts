@@ -56,48 +56,63 @@ function hashLooseTags(dir: string, prefix: string, hash: ReturnType<typeof crea
   return true;
 }
 
-/**
- * Reads HEAD and a fingerprint of the tag refs straight from `.git`, so that a check of many projects does not
- * start a git process per project just to learn that nothing changed. Returns null for anything but the plain
- * layout it understands (a `.git` file as in worktrees and submodules, reftable, symbolic refs to non-branches,
- * thousands of loose tags): callers then ask git.
- */
-export function readRefFiles(workTree: string): RefFilesSnapshot | null {
+interface HeadFiles {
+  gitDir: string;
+  head: string;
+  sha: string;
+  branch: string | null;
+  packedStat: Stats | null;
+}
+
+function readHeadFiles(workTree: string): HeadFiles | null {
   const gitDir = join(workTree, '.git');
   if (!stat(gitDir)?.isDirectory() || stat(join(gitDir, 'reftable'))) return null;
   let head: string;
-  let packed: string | null;
   try {
     head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
   } catch {
     return null;
   }
   const packedStat = stat(join(gitDir, 'packed-refs'));
+  if (SHA.test(head)) return { gitDir, head, sha: head, branch: null, packedStat };
+  if (!head.startsWith('ref: refs/heads/')) return null;
+  const ref = head.slice(5);
+  let sha: string | null = null;
   try {
-    packed = packedStat ? readFileSync(join(gitDir, 'packed-refs'), 'utf8') : null;
+    const loose = readFileSync(join(gitDir, ref), 'utf8').trim();
+    if (SHA.test(loose)) sha = loose;
   } catch {
-    return null;
+    // Not a loose ref: look in packed-refs.
   }
-  let sha: string | null;
-  let branch: string | null = null;
-  if (SHA.test(head)) {
-    sha = head;
-  } else if (head.startsWith('ref: refs/heads/')) {
-    const ref = head.slice(5);
-    branch = ref.slice('refs/heads/'.length);
-    let loose: string | null = null;
+  if (sha === null && packedStat) {
     try {
-      loose = readFileSync(join(gitDir, ref), 'utf8').trim();
+      sha = packedRef(readFileSync(join(gitDir, 'packed-refs'), 'utf8'), ref);
     } catch {
-      loose = null;
+      return null;
     }
-    sha = loose !== null && SHA.test(loose) ? loose : packedRef(packed, ref);
-  } else {
-    return null;
   }
-  if (!sha) return null;
+  return sha ? { gitDir, head, sha, branch: ref.slice('refs/heads/'.length), packedStat } : null;
+}
+
+/**
+ * HEAD's commit and branch read straight from `.git`, or null for any layout but the plain one (a `.git` file as
+ * in worktrees and submodules, reftable, a symbolic ref to a non-branch): callers then ask git.
+ */
+export function readHead(workTree: string): { sha: string; branch: string | null } | null {
+  const h = readHeadFiles(workTree);
+  return h ? { sha: h.sha, branch: h.branch } : null;
+}
+
+/**
+ * Reads HEAD and a fingerprint of the tag refs straight from `.git`, so that a check of many projects does not
+ * start a git process per project just to learn that nothing changed. Returns null where `readHead` does, and
+ * when there are thousands of loose tags: callers then ask git.
+ */
+export function readRefFiles(workTree: string): RefFilesSnapshot | null {
+  const h = readHeadFiles(workTree);
+  if (!h) return null;
   const hash = createHash('sha1');
-  hash.update(`${head}\0${sha}\0${packedStat?.size ?? -1}\0${packedStat?.mtimeMs ?? -1}\n`);
-  if (!hashLooseTags(join(gitDir, 'refs', 'tags'), '', hash, { left: MAX_LOOSE_TAGS })) return null;
-  return { headSha: sha, branch, fingerprint: hash.digest('hex') };
+  hash.update(`${h.head}\0${h.sha}\0${h.packedStat?.size ?? -1}\0${h.packedStat?.mtimeMs ?? -1}\n`);
+  if (!hashLooseTags(join(h.gitDir, 'refs', 'tags'), '', hash, { left: MAX_LOOSE_TAGS })) return null;
+  return { headSha: h.sha, branch: h.branch, fingerprint: hash.digest('hex') };
 }
