@@ -171,6 +171,14 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
   }
 }
 
+// A reader that goes away (`upshift history | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const color = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
 main(process.argv.slice(2), {
   out: (t) => process.stdout.write(`${t}\n`),

@@ -97,17 +97,3 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     error: null,
   };
 }
-
-/** Runs `fn` over `items` with at most `limit` at once, keeping the input order in the result. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

@@ -14,7 +14,8 @@ import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js
 import { GitTagSource } from '../source/git-tags.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
-import { checkProject, mapLimit } from './check.js';
+import { checkProject } from './check.js';
+import { mapLimit } from '../util/map-limit.js';
 import { cachedCurrentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { addProject, loadContext, requireProject, toInfo, type ProjectContext } from './projects.js';
@@ -102,7 +103,7 @@ export class Engine {
     const all = this.contexts();
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
     const projects = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal));
-    for (const p of projects) this.store.saveCheck(p);
+    this.store.saveChecks(projects);
     return { projects };
   }
 

@@ -152,6 +152,12 @@ export class StateStore {
   saveCheck(check: ProjectCheck): void {
     this.checks.save(check);
   }
+  /** Saves many checks in one transaction: one disk sync instead of one per project. */
+  saveChecks(checks: readonly ProjectCheck[]): void {
+    this.ctx.db.transaction(() => {
+      for (const c of checks) this.checks.save(c);
+    })();
+  }
   getCheck(project: string): ProjectCheck | null {
     return this.checks.get(project);
   }
