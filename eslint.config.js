@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const electronPatterns = [{ group: ['electron', 'electron/*'], message: 'Only electron/main and electron/preload may import electron.' }];
+// The package 'electron' itself (a bare specifier), not the project's own electron/ folder.
+const electronPatterns = [{ regex: '^electron(/|$)', message: 'Only electron/main and electron/preload may import electron.' }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'renderer/dist/**', 'test-results/**'] },

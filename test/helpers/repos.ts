@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, onTestFinished } from 'vitest';
+import { REPOSITORY_LOCAL_VARS } from '../../electron/core/git/core.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Temporary directories
@@ -67,25 +68,6 @@ export function disposeTempDir(dir: string): void {
 // ---------------------------------------------------------------------------------------------------------
 // Running git
 
-const REPOSITORY_LOCAL_VARS = [
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_CONFIG',
-  'GIT_CONFIG_PARAMETERS',
-  'GIT_CONFIG_COUNT',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_IMPLICIT_WORK_TREE',
-  'GIT_GRAFT_FILE',
-  'GIT_INDEX_FILE',
-  'GIT_NO_REPLACE_OBJECTS',
-  'GIT_REPLACE_REF_BASE',
-  'GIT_PREFIX',
-  'GIT_INTERNAL_SUPER_PREFIX',
-  'GIT_SHALLOW_FILE',
-  'GIT_COMMON_DIR',
-  'GIT_NAMESPACE',
-];
 
 export const TEST_AUTHOR = { name: 'Upshift Test', email: 'test@upshift.invalid' };
 

@@ -42,7 +42,7 @@ export interface GitResult {
  * hook, or tests run from a pre-commit hook) they would make every command act on the wrong repository, so they
  * are removed; it is the list `git rev-parse --local-env-vars` prints, which git itself clears for submodules.
  */
-const REPOSITORY_LOCAL_VARS = [
+export const REPOSITORY_LOCAL_VARS: readonly string[] = [
   'GIT_ALTERNATE_OBJECT_DIRECTORIES',
   'GIT_CONFIG',
   'GIT_CONFIG_PARAMETERS',
