@@ -1,0 +1,159 @@
+/**
+ * The one contract between the UI and the engine: every method with its input schema and result type, and every
+ * event. The Electron preload exposes it as `window.upshift` over IPC; browser mode (`upshift serve`) carries it
+ * as HTTP JSON plus Server-Sent Events. The receiving side always validates inputs with these zod schemas.
+ */
+import { z } from 'zod';
+import type {
+  ApiError,
+  CheckResult,
+  ListResult,
+  Operation,
+  OperationStep,
+  ProjectCheck,
+  ProjectInfo,
+  UpgradePlan,
+} from './types.js';
+
+const name = z.string().min(1).max(64);
+const version = z.string().min(1).max(100);
+const operationId = z.string().regex(/^op_[A-Za-z0-9_]+$/, 'an operation id like op_20261121T101500Z_ab12cd');
+const gate = z.enum(['auto', 'review', 'manual', 'skip']);
+
+export const settingsSchema = z.object({
+  /** Minutes between background checks (a jitter of up to 10% is added). */
+  pollMinutes: z.number().int().min(5).max(7 * 24 * 60),
+  /** Background checks stopped by the user ("Pause checks"). */
+  paused: z.boolean(),
+  notifications: z.object({ enabled: z.boolean() }),
+  launchAtLogin: z.boolean(),
+  /** Per-project overrides of the manifest. */
+  projects: z.record(
+    name,
+    z.object({
+      channel: z.enum(['stable', 'prerelease']).optional(),
+      gates: z.object({ patch: gate, minor: gate, major: gate, prerelease: gate }).partial().optional(),
+    }),
+  ),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  pollMinutes: 60,
+  paused: false,
+  notifications: { enabled: true },
+  launchAtLogin: false,
+  projects: {},
+};
+
+export const historyQuerySchema = z.object({
+  project: name.optional(),
+  status: z.array(z.enum(['running', 'succeeded', 'rolled_back', 'failed', 'blocked', 'interrupted'])).optional(),
+  kind: z.array(z.enum(['upgrade', 'rollback', 'recovery'])).optional(),
+  /** ISO dates (inclusive bounds on the start time). */
+  since: z.string().datetime({ offset: true }).optional(),
+  until: z.string().datetime({ offset: true }).optional(),
+  limit: z.number().int().min(1).max(10_000).default(200),
+  offset: z.number().int().min(0).default(0),
+});
+export type HistoryQuery = z.input<typeof historyQuerySchema>;
+
+/** Why an update is not offered right now, when the user said so. */
+export interface UpdateDecision {
+  skipped: string[];
+  snoozedUntil: string | null;
+}
+
+/** Everything the Updates view shows about one project. */
+export interface ProjectView extends ProjectInfo {
+  check: ProjectCheck | null;
+  /** Versions the user skipped, and a remind-me-later time for the latest. */
+  decision: UpdateDecision;
+  operationInProgress: { id: string; kind: Operation['kind'] } | null;
+}
+
+export interface PollerState {
+  paused: boolean;
+  lastCheckAt: string | null;
+  nextCheckAt: string | null;
+  /** Consecutive failed checks (backoff grows with it). */
+  failures: number;
+}
+
+export interface AppState {
+  projects: ProjectView[];
+  poller: PollerState;
+  settings: Settings;
+}
+
+export interface OperationDetail {
+  operation: Operation;
+  /** The last lines of each step's log, by step id. */
+  logs: Record<string, string>;
+}
+
+/** Input schemas, by method name. */
+export const inputs = {
+  getState: z.object({}),
+  addProject: z.object({ path: z.string().min(1).max(4096), name: name.optional(), core: name.optional() }),
+  validateProject: z.object({ path: z.string().min(1).max(4096) }),
+  removeProject: z.object({ name }),
+  checkNow: z.object({ projects: z.array(name).max(1000).optional() }),
+  getPlan: z.object({ project: name, to: version.optional() }),
+  startUpgrade: z.object({ project: name, to: version.optional(), stash: z.boolean().optional() }),
+  cancel: z.object({ operationId }),
+  rollback: z.object({ project: name, to: operationId.optional(), stash: z.boolean().optional() }),
+  queryHistory: historyQuerySchema,
+  getOperation: z.object({ id: operationId }),
+  getSettings: z.object({}),
+  setSettings: settingsSchema.partial(),
+  skipVersion: z.object({ project: name, version }),
+  snooze: z.object({ project: name, version, minutes: z.number().int().min(1).max(60 * 24 * 365) }),
+  pauseChecks: z.object({ paused: z.boolean() }),
+} as const;
+
+export type MethodName = keyof typeof inputs;
+export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
+
+/** Result types, by method name. */
+export interface MethodOutputs {
+  getState: AppState;
+  addProject: ProjectInfo;
+  validateProject: { ok: true; manifest: ProjectInfo['manifest']; name: string; warnings: string[] } | { ok: false; error: ApiError };
+  removeProject: ProjectInfo;
+  checkNow: CheckResult;
+  getPlan: UpgradePlan;
+  startUpgrade: { operationId: string };
+  cancel: { cancelled: boolean };
+  rollback: { operationId: string };
+  queryHistory: { operations: Operation[]; total: number };
+  getOperation: OperationDetail;
+  getSettings: Settings;
+  setSettings: Settings;
+  skipVersion: ProjectView;
+  snooze: ProjectView;
+  pauseChecks: PollerState;
+}
+
+/** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */
+export type UpshiftApi = {
+  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutputs[M]>;
+} & {
+  /** Subscribes to events; returns the unsubscribe function. */
+  subscribe(listener: (event: UpshiftEvent) => void): () => void;
+};
+
+export type UpshiftEvent =
+  | { type: 'state-changed'; state: AppState }
+  | { type: 'project-changed'; project: ProjectView }
+  | { type: 'operation-started'; operation: Operation }
+  | { type: 'operation-step'; operationId: string; step: Pick<OperationStep, 'id' | 'title' | 'status' | 'durationMs' | 'error'> }
+  | { type: 'operation-log'; operationId: string; stepId: string; line: string }
+  | { type: 'operation-finished'; operation: Operation }
+  | { type: 'history-changed' }
+  | { type: 'notification'; id: string; project: string; version: string; title: string; body: string }
+  | { type: 'check-failed'; project: string; error: ApiError };
+
+export const METHOD_NAMES = Object.keys(inputs) as MethodName[];
+
+export type { ListResult };
