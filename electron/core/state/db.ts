@@ -99,6 +99,40 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'dashboard: settings, update decisions, notifications sent, history indexes',
+    sql: `
+      -- App settings (poll interval, pause, notifications, per-project overrides), one JSON value per key.
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY NOT NULL,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- "Skip this version" and "Remind me later", per (project, version): one decision each.
+      CREATE TABLE decisions (
+        project    TEXT NOT NULL REFERENCES projects (name) ON DELETE CASCADE,
+        version    TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('skip', 'snooze')),
+        until      TEXT,
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (project, version)
+      );
+
+      -- Which release the user was told about, and when: once per version, across restarts and processes.
+      CREATE TABLE notified (
+        project TEXT NOT NULL REFERENCES projects (name) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        PRIMARY KEY (project, version)
+      );
+
+      -- History filters by status or kind, newest first, without scanning the table.
+      CREATE INDEX operations_by_status ON operations (status, started_at);
+      CREATE INDEX operations_by_kind ON operations (kind, started_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,3 +4,5 @@ export * from './store.js';
 export * from './projects.js';
 export * from './operations.js';
 export * from './lock.js';
+export * from './decisions.js';
+export type { OperationMark, ProjectMark } from './changes.js';

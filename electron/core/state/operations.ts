@@ -10,7 +10,9 @@ import type {
   StepStatus,
 } from '../../../shared/api/types.js';
 import { UpshiftError } from '../errors.js';
+import { HistoryRepo } from './history.js';
 import { parseJsonObject, type StoreContext } from './internal.js';
+import { durationBetween, OP_COLUMNS, rowToOperation, STEP_COLUMNS, toStep, type OperationRow, type StepRow } from './operation-rows.js';
 import { operationLogDir } from './paths.js';
 import { currentBootId, processStartTime } from './proc.js';
 
@@ -87,6 +89,9 @@ export interface OperationFilter {
   project?: string;
   status?: OperationStatus | readonly OperationStatus[];
   kind?: OperationKind | readonly OperationKind[];
+  /** Inclusive bounds on the start time, ISO-8601 (any offset; compared in UTC). */
+  since?: string;
+  until?: string;
   /** Default: no limit. */
   limit?: number;
   offset?: number;
@@ -132,77 +137,12 @@ function currentUser(): string {
   }
 }
 
-function durationBetween(start: string | null, end: string | null): number | null {
-  if (!start || !end) return null;
-  const ms = Date.parse(end) - Date.parse(start);
-  return Number.isFinite(ms) ? Math.max(0, ms) : null;
-}
-
-interface OperationRow {
-  id: string;
-  project: string;
-  kind: string;
-  status: string;
-  from_version: string | null;
-  from_tag: string | null;
-  from_sha: string | null;
-  to_version: string | null;
-  to_tag: string | null;
-  to_sha: string | null;
-  target_id: string | null;
-  started_at: string;
-  finished_at: string | null;
-  error: string | null;
-  manual_recovery: string | null;
-  host: string;
-  user: string;
-  pid: number;
-  pid_start_time: number | null;
-  boot_id: string | null;
-  log_dir: string | null;
-  journal: string;
-}
-
-interface StepRow {
-  seq: number;
-  step_id: string;
-  title: string;
-  command: string | null;
-  status: string;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  error: string | null;
-  output_excerpt: string | null;
-  log_path: string | null;
-}
-
-const OP_COLUMNS =
-  'id, project, kind, status, from_version, from_tag, from_sha, to_version, to_tag, to_sha, target_id, started_at, finished_at, error, manual_recovery, host, user, pid, pid_start_time, boot_id, log_dir, journal';
-const STEP_COLUMNS = 'seq, step_id, title, command, status, started_at, finished_at, duration_ms, error, output_excerpt, log_path';
-
-function toStep(row: StepRow): OperationStep {
-  return {
-    id: row.step_id,
-    title: row.title,
-    status: row.status as StepStatus,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    durationMs: row.duration_ms,
-    command: row.command,
-    error: row.error,
-    outputExcerpt: row.output_excerpt,
-    logPath: row.log_path,
-  };
-}
-
-function asList<T>(v: T | readonly T[] | undefined): readonly T[] | undefined {
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? (v as readonly T[]) : [v as T];
-}
-
 export class OperationsRepo {
-  constructor(private readonly ctx: StoreContext) {}
+  private readonly history: HistoryRepo;
+
+  constructor(private readonly ctx: StoreContext) {
+    this.history = new HistoryRepo(ctx);
+  }
 
   private notFound(id: string): UpshiftError {
     return new UpshiftError('UNKNOWN_OPERATION', `No operation with id "${id}" is recorded.`, { category: 'usage', details: { id } });
@@ -432,25 +372,7 @@ export class OperationsRepo {
   // ---- reads ----
 
   private toOperation(row: OperationRow): Operation {
-    return {
-      id: row.id,
-      project: row.project,
-      kind: row.kind as OperationKind,
-      status: row.status as OperationStatus,
-      from: { version: row.from_version, tag: row.from_tag, sha: row.from_sha },
-      to: { version: row.to_version, tag: row.to_tag, sha: row.to_sha },
-      steps: this.steps(row.id),
-      error: row.error,
-      target: row.target_id,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      durationMs: durationBetween(row.started_at, row.finished_at),
-      host: row.host,
-      user: row.user,
-      pid: row.pid,
-      logDir: row.log_dir,
-      manualRecovery: row.manual_recovery,
-    };
+    return rowToOperation(row, this.steps(row.id));
   }
 
   private toRecord(row: OperationRow): OperationRecord {
@@ -476,42 +398,13 @@ export class OperationsRepo {
     return row ? this.toRecord(row) : null;
   }
 
-  private where(filter: OperationFilter): { clause: string; params: unknown[] } {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (filter.project !== undefined) {
-      conds.push('project = ?');
-      params.push(filter.project);
-    }
-    for (const [column, values] of [
-      ['status', asList(filter.status)],
-      ['kind', asList(filter.kind)],
-    ] as const) {
-      if (values === undefined) continue;
-      if (values.length === 0) {
-        conds.push('0');
-        continue;
-      }
-      conds.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-      params.push(...values);
-    }
-    return { clause: conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '', params };
-  }
-
-  /** Newest first (by start time, then insertion order). */
+  /** Newest first (by start time, then insertion order), steps loaded for the whole page in one query. */
   list(filter: OperationFilter = {}): Operation[] {
-    const { clause, params } = this.where(filter);
-    const limit = filter.limit !== undefined && filter.limit >= 0 ? Math.trunc(filter.limit) : -1;
-    const offset = filter.offset !== undefined && filter.offset > 0 ? Math.trunc(filter.offset) : 0;
-    const rows = this.ctx.stmts
-      .get(`SELECT ${OP_COLUMNS} FROM operations ${clause} ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`)
-      .all(...params, limit, offset) as OperationRow[];
-    return rows.map((r) => this.toOperation(r));
+    return this.history.list(filter);
   }
 
   count(filter: Omit<OperationFilter, 'limit' | 'offset'> = {}): number {
-    const { clause, params } = this.where(filter);
-    return (this.ctx.stmts.get(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...params) as { n: number }).n;
+    return this.history.count(filter);
   }
 
   /** Operations still marked running (possibly orphaned by a crash), oldest first, with their journals. */

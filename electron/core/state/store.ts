@@ -1,6 +1,9 @@
 import type { Operation, OperationStatus, OperationStep, ProjectCheck } from '../../../shared/api/types.js';
+import { ChangesRepo, type OperationMark, type ProjectMark } from './changes.js';
 import { ChecksRepo } from './checks.js';
 import { openDatabase, schemaVersion, type Db, type Migration } from './db.js';
+import { DecisionsRepo, type UpdateDecisionRecord } from './decisions.js';
+import { HistoryRepo } from './history.js';
 import { StatementCache, type StoreContext } from './internal.js';
 import {
   OperationsRepo,
@@ -15,6 +18,7 @@ import {
 } from './operations.js';
 import { ensureHome, statePaths, type StatePaths } from './paths.js';
 import { ProjectsRepo, type NewProject, type ProjectPatch, type ProjectRecord } from './projects.js';
+import { SettingsRepo } from './settings.js';
 
 export interface StoreOptions {
   /** Clock for timestamps (tests). Default: the real time. */
@@ -34,6 +38,10 @@ export class StateStore {
   private readonly projects: ProjectsRepo;
   private readonly operations: OperationsRepo;
   private readonly checks: ChecksRepo;
+  private readonly history: HistoryRepo;
+  private readonly settings: SettingsRepo;
+  private readonly decisions: DecisionsRepo;
+  private changes: ChangesRepo | null = null;
   private closed = false;
 
   private constructor(db: Db, paths: StatePaths, opts: StoreOptions) {
@@ -43,6 +51,9 @@ export class StateStore {
     this.projects = new ProjectsRepo(this.ctx);
     this.operations = new OperationsRepo(this.ctx);
     this.checks = new ChecksRepo(this.ctx);
+    this.history = new HistoryRepo(this.ctx);
+    this.settings = new SettingsRepo(this.ctx);
+    this.decisions = new DecisionsRepo(this.ctx);
   }
 
   /** Opens (creating the home directory and the database as needed) and migrates the store under `home`. */
@@ -60,6 +71,10 @@ export class StateStore {
   /** The store's "now" as an ISO-8601 UTC string. */
   now(): string {
     return this.ctx.now();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   get schemaVersion(): number {
@@ -132,6 +147,10 @@ export class StateStore {
   countOperations(filter?: Omit<OperationFilter, 'limit' | 'offset'>): number {
     return this.operations.count(filter);
   }
+  /** One page of history (newest first) and the total matching the filter, from one snapshot. */
+  queryOperations(filter: OperationFilter): { operations: Operation[]; total: number } {
+    return this.history.page(filter);
+  }
   unfinishedOperations(): OperationRecord[] {
     return this.operations.unfinished();
   }
@@ -163,5 +182,69 @@ export class StateStore {
   }
   listChecks(): ProjectCheck[] {
     return this.checks.list();
+  }
+
+  // ---- settings (loose JSON per key; the service owns the schema) ----
+  getSettings(): Record<string, unknown> {
+    return this.settings.all();
+  }
+  getSetting(key: string): unknown {
+    return this.settings.get(key);
+  }
+  /** Writes the given keys in one transaction; `undefined` removes a key. */
+  setSettings(values: Record<string, unknown>): void {
+    this.settings.set(values);
+  }
+
+  // ---- update decisions and notifications sent ----
+  setDecision(project: string, version: string, kind: 'skip' | 'snooze', until?: string | null): UpdateDecisionRecord {
+    return this.decisions.set(project, version, kind, until ?? null);
+  }
+  clearDecision(project: string, version: string): boolean {
+    return this.decisions.clear(project, version);
+  }
+  listDecisions(project?: string): UpdateDecisionRecord[] {
+    return this.decisions.list(project);
+  }
+  getDecision(project: string, version: string): UpdateDecisionRecord | null {
+    return this.decisions.get(project, version);
+  }
+  notifiedAt(project: string, version: string): string | null {
+    return this.decisions.notifiedAt(project, version);
+  }
+  /** See DecisionsRepo.claimNotification: true at most once per release (plus once per passed snooze). */
+  claimNotification(project: string, version: string, at: string, remindAfter: string | null = null): boolean {
+    return this.decisions.claimNotification(project, version, at, remindAfter);
+  }
+
+  // ---- change detection (for watching commits made by other connections) ----
+  private get changeQueries(): ChangesRepo {
+    return (this.changes ??= new ChangesRepo(this.ctx));
+  }
+  /** Bumped whenever ANOTHER connection commits; unchanged by this connection's own writes. */
+  dataVersion(): number {
+    return this.changeQueries.dataVersion();
+  }
+  lastOperationSeq(): number {
+    return this.changeQueries.lastOperationSeq();
+  }
+  operationsAfter(seq: number, limit?: number): OperationMark[] {
+    return this.changeQueries.operationsAfter(seq, limit);
+  }
+  operationMarks(ids: readonly string[]): OperationMark[] {
+    return this.changeQueries.operationMarks(ids);
+  }
+  runningOperationMarks(): OperationMark[] {
+    return this.changeQueries.runningOperations();
+  }
+  projectMarks(): ProjectMark[] {
+    return this.changeQueries.projectMarks();
+  }
+  preferencesSignature(): string {
+    return this.changeQueries.preferencesSignature();
+  }
+  /** Steps of many operations in one query. */
+  stepsOf(ids: readonly string[]): Map<string, OperationStep[]> {
+    return this.history.stepsOf(ids);
   }
 }
