@@ -80,6 +80,17 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [1, 1],
   },
   { name: 'status', usage: 'upshift status [--json]', summary: 'Per project: current, latest, risk, last check, operation in progress.', options: { json }, positionals: [0, 0] },
+  {
+    name: 'serve',
+    usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
+    summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',
+    options: {
+      port: { type: 'string', description: 'Port to listen on (default: a free one)' },
+      host: { type: 'string', description: 'Interface to bind (default 127.0.0.1); anything else exposes the dashboard to the network' },
+      open: { type: 'boolean', description: 'Open the dashboard in the default browser' },
+    },
+    positionals: [0, 0],
+  },
 ];
 
 export interface ParsedCommand {

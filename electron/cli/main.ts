@@ -4,12 +4,16 @@
  * human text or exactly one JSON document, and maps outcomes to the documented exit codes.
  */
 import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
 import type { Operation, UpgradePlan } from '../../shared/api/types.js';
 import { Engine } from '../core/engine/index.js';
 import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { openBrowser } from './open-browser.js';
+import { serveCommand, type ServeDeps } from './serve.js';
+import { openServeService } from './serve-service.js';
 import { formatCheck, formatHistory, formatList, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
 
 interface Io {
@@ -142,6 +146,34 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   }
 }
 
+/** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const on = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function serveDeps(io: Io): ServeDeps {
+  return {
+    openService: () => openServeService(process.env),
+    // The CLI is bundled to dist/upshift.mjs; Vite builds the renderer to dist/renderer/ beside it.
+    staticDir: process.env.UPSHIFT_RENDERER_DIR || fileURLToPath(new URL('./renderer/', import.meta.url)),
+    stopSignal,
+    openBrowser: (url, onError) => openBrowser(url, onError),
+    env: process.env,
+    out: io.out,
+    err: io.err,
+    style: io.style,
+  };
+}
+
 function exitForError(err: unknown): ExitCodeValue {
   if (err instanceof UpshiftError) {
     if (err.category === 'usage') return ExitCode.usage;
@@ -162,6 +194,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
       io.out(cmd.spec ? commandHelp(cmd.spec) : globalHelp());
       return ExitCode.ok;
     }
+    if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));
     return await run(cmd as ParsedCommand, io);
   } catch (err) {
     const apiError = toApiError(err);
@@ -189,6 +222,8 @@ main(process.argv.slice(2), {
 }).then(
   (code) => {
     process.exitCode = code;
+    // `serve` has closed its server and the service; should anything still hold the event loop, do not hang.
+    if (process.argv[2] === 'serve') setTimeout(() => process.exit(code), 3000).unref();
   },
   (err: unknown) => {
     process.stderr.write(`upshift: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
