@@ -2,7 +2,7 @@
  * Browser mode's HTTP server: the built renderer, the contract as JSON over POST, and events over SSE, on
  * loopback by default. Every request passes, in order: Host check (DNS rebinding) → Origin check (CSRF) →
  * for /api/* the Fetch-Metadata check and the bearer token → the route. Every response carries strict security
- * headers. See docs/browser-mode.md for the protocol.
+ * headers. The protocol is in electron/host/README.md.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
