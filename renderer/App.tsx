@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { Nav } from './components/Nav.js';
+import { Toasts } from './components/Toasts.js';
+import { markNavigated, parseRoute, type Route } from './lib/route.js';
+import { useApp } from './store/context.js';
+import { HistoryView } from './views/HistoryView.js';
+import { OperationView } from './views/OperationView.js';
+import { PlanView } from './views/PlanView.js';
+import { SettingsView } from './views/SettingsView.js';
+import { UpdatesView } from './views/UpdatesView.js';
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = () => {
+      markNavigated();
+      setRoute(parseRoute(location.hash));
+    };
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+const TITLES: Record<Route['view'], string> = {
+  updates: 'Updates',
+  plan: 'Plan',
+  operation: 'Operation',
+  history: 'History',
+  settings: 'Projects & settings',
+};
+
+function View({ route }: { route: Route }) {
+  switch (route.view) {
+    case 'plan':
+      return <PlanView key={route.project} project={route.project} to={route.to} />;
+    case 'operation':
+      return <OperationView key={route.id} id={route.id} />;
+    case 'history':
+      return <HistoryView />;
+    case 'settings':
+      return <SettingsView />;
+    default:
+      return <UpdatesView />;
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const status = useApp((s) => s.load.status);
+  const connection = useApp((s) => s.connection);
+  const mode = useApp((s) => s.transport.mode);
+  const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
+
+  useEffect(() => {
+    // The e2e tests wait for this: the first state has arrived and the views show real data.
+    const root = document.getElementById('root');
+    if (root && status === 'ready') root.dataset.ready = 'true';
+  }, [status]);
+
+  useEffect(() => {
+    const suffix = updates > 0 ? ` (${updates})` : '';
+    document.title = `${TITLES[route.view]}${suffix} · Upshift`;
+  }, [route.view, updates]);
+
+  return (
+    <div className="shell">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <Nav route={route} />
+      <main id="main" tabIndex={-1} className="main">
+        {mode === 'browser' && connection === 'reconnecting' && status === 'ready' && (
+          <div className="banner banner-warning" role="status">
+            Lost the connection to Upshift — reconnecting… Anything that happens meanwhile will show up once it is back.
+          </div>
+        )}
+        <View route={route} />
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Route } from '../lib/route.js';
+import { setThemeChoice, useTheme } from '../lib/theme.js';
+import { useApp } from '../store/context.js';
+
+interface Item {
+  href: string;
+  label: string;
+  active: (r: Route) => boolean;
+}
+
+const ITEMS: Item[] = [
+  { href: '#/updates', label: 'Updates', active: (r) => r.view === 'updates' || r.view === 'plan' },
+  { href: '#/history', label: 'History', active: (r) => r.view === 'history' || r.view === 'operation' },
+  { href: '#/settings', label: 'Projects & settings', active: (r) => r.view === 'settings' },
+];
+
+/** The sidebar: the views, how many updates wait, the live connection, the theme toggle. */
+export function Nav({ route }: { route: Route }) {
+  const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
+  const connection = useApp((s) => s.connection);
+  const mode = useApp((s) => s.transport.mode);
+  const { effective } = useTheme();
+  const nextTheme = effective === 'dark' ? 'light' : 'dark';
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">⇡</span>
+        <span className="brand-name">Upshift</span>
+      </div>
+      <ul className="nav-list">
+        {ITEMS.map((item) => {
+          const current = item.active(route);
+          return (
+            <li key={item.href}>
+              <a href={item.href} className={current ? 'nav-link current' : 'nav-link'} aria-current={current ? 'page' : undefined}>
+                {item.label}
+                {item.label === 'Updates' && updates > 0 && (
+                  <span className="nav-count">
+                    {updates}
+                    <span className="visually-hidden"> {updates === 1 ? 'update' : 'updates'} available</span>
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="sidebar-footer">
+        {mode === 'browser' && (
+          <p className={`connection connection-${connection}`} role="status">
+            <span className="connection-dot" aria-hidden="true" />
+            {connection === 'open' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          </p>
+        )}
+        <button type="button" className="button button-ghost theme-toggle" aria-pressed={effective === 'dark'} onClick={() => setThemeChoice(nextTheme)}>
+          Dark theme
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,73 @@
+import type { AppState, OperationDetail, Settings } from '../../shared/api/contract.js';
+import type { ApiError, Operation, OperationStatus, OperationKind, UpgradePlan } from '../../shared/api/types.js';
+import type { ConnectionStatus } from '../transport/types.js';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** An operation as the dashboard follows it: the last full record plus what the events added since. */
+export interface LiveOperation {
+  id: string;
+  /** Null until the operation-started event or a getOperation answer arrives. */
+  operation: Operation | null;
+  /** Tail of each step's output, by step id (capped). */
+  logs: Record<string, string[]>;
+  /** When this dashboard saw each step start (epoch ms), for live durations of running steps. */
+  stepStartedAt: Record<string, number>;
+}
+
+export interface PlanState {
+  project: string | null;
+  to: string | null;
+  status: LoadStatus;
+  plan: UpgradePlan | null;
+  error: ApiError | null;
+}
+
+export interface HistoryFilters {
+  project: string | null;
+  status: OperationStatus | null;
+  kind: OperationKind | null;
+  /** Local calendar days, YYYY-MM-DD, inclusive. */
+  from: string | null;
+  to: string | null;
+}
+
+export interface HistoryState {
+  filters: HistoryFilters;
+  /** Total matching operations; null before the first page. */
+  total: number | null;
+  /** Loaded pages by page index (PAGE_SIZE operations each). */
+  pages: Record<number, Operation[]>;
+  /** Pages being requested. */
+  loading: Record<number, true>;
+  error: ApiError | null;
+  /** Bumped on every reset: answers for an older generation are dropped. */
+  generation: number;
+  selectedId: string | null;
+  detail: { status: LoadStatus; data: OperationDetail | null; error: ApiError | null };
+}
+
+export type ToastKind = 'info' | 'success' | 'error' | 'update';
+
+export interface Toast {
+  id: string;
+  kind: ToastKind;
+  title: string;
+  body?: string;
+  action?: { label: string; href: string };
+}
+
+export interface DataState {
+  app: AppState | null;
+  load: { status: LoadStatus; error: ApiError | null };
+  checking: boolean;
+  connection: ConnectionStatus;
+  plan: PlanState;
+  operations: Record<string, LiveOperation>;
+  /** The operation each project's plan view follows (kept after it finishes, to show the final state). */
+  activeByProject: Record<string, string>;
+  history: HistoryState;
+  toasts: Toast[];
+}
+
+export type { Settings };

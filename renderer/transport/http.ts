@@ -1,0 +1,119 @@
+/**
+ * Browser-mode transport: `POST api/<method>` with the bearer token, JSON in, `{result}` or `{error}` out; events over
+ * Server-Sent Events (events.ts).
+ */
+import type { MethodName, UpshiftApi, UpshiftEvent } from '../../shared/api/contract.js';
+import type { ApiError } from '../../shared/api/types.js';
+import { UpshiftCallError } from './errors.js';
+import { EventStream, type EventSourceFactory } from './events.js';
+import type { ConnectionChange, Transport } from './types.js';
+
+/** Every method of the contract. A Record over MethodName: the compiler fails here when the contract grows. */
+const METHODS: Record<MethodName, true> = {
+  getState: true,
+  addProject: true,
+  validateProject: true,
+  removeProject: true,
+  checkNow: true,
+  getPlan: true,
+  startUpgrade: true,
+  cancel: true,
+  rollback: true,
+  queryHistory: true,
+  getOperation: true,
+  getSettings: true,
+  setSettings: true,
+  skipVersion: true,
+  snooze: true,
+  pauseChecks: true,
+};
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+  ok: boolean;
+  status: number;
+  statusText?: string;
+  text(): Promise<string>;
+}>;
+
+export interface HttpTransportOptions {
+  token: string | null;
+  /** Base URL the `api/` paths resolve against (the page's URL in the browser). */
+  baseUrl: string;
+  fetch: FetchLike;
+  eventSource: EventSourceFactory;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+}
+
+function httpError(status: number, statusText: string | undefined, body: string): ApiError {
+  if (status === 401 || status === 403) {
+    return {
+      code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+      message: 'This dashboard link is missing its access token or it has expired. Open the address printed by `upshift serve` again.',
+      retryable: false,
+    };
+  }
+  const snippet = body.trim().slice(0, 200);
+  return {
+    code: `HTTP_${status}`,
+    message: `The Upshift server answered ${status}${statusText ? ` ${statusText}` : ''}${snippet ? `: ${snippet}` : ''}`,
+    retryable: status >= 500 || status === 429,
+  };
+}
+
+export async function callHttp(opts: Pick<HttpTransportOptions, 'token' | 'baseUrl' | 'fetch'>, method: string, input: unknown): Promise<unknown> {
+  const url = new URL(`api/${method}`, opts.baseUrl).toString();
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  let res: Awaited<ReturnType<FetchLike>>;
+  try {
+    res = await opts.fetch(url, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+  } catch (e) {
+    throw new UpshiftCallError({
+      code: 'NETWORK',
+      message: `Cannot reach the Upshift server (${e instanceof Error ? e.message : String(e)}). Is \`upshift serve\` still running?`,
+      retryable: true,
+    });
+  }
+  const text = await res.text().catch(() => '');
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  const envelope = (typeof body === 'object' && body !== null ? body : {}) as { result?: unknown; error?: ApiError };
+  if (!res.ok || envelope.error) {
+    const e = envelope.error;
+    if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+      throw new UpshiftCallError({ code: e.code, message: e.message, retryable: Boolean(e.retryable), ...(e.details ? { details: e.details } : {}) });
+    }
+    throw new UpshiftCallError(httpError(res.status, res.statusText, body === null ? text : ''));
+  }
+  if (!('result' in envelope)) {
+    throw new UpshiftCallError({ code: 'BAD_RESPONSE', message: 'The Upshift server sent a response without a result.', retryable: true });
+  }
+  return envelope.result;
+}
+
+export function createHttpTransport(opts: HttpTransportOptions): Transport {
+  const eventsUrl = new URL('api/events', opts.baseUrl);
+  if (opts.token) eventsUrl.searchParams.set('token', opts.token);
+  const stream = new EventStream(eventsUrl.toString(), opts.eventSource, {
+    setTimeout: opts.setTimeout,
+    clearTimeout: opts.clearTimeout,
+  });
+
+  const api = {} as Record<string, unknown>;
+  for (const method of Object.keys(METHODS) as MethodName[]) {
+    api[method] = (input: unknown) => callHttp(opts, method, input);
+  }
+  api.subscribe = (listener: (event: UpshiftEvent) => void) => stream.subscribe(listener);
+
+  return {
+    mode: 'browser',
+    api: api as UpshiftApi,
+    onConnection: (listener: (change: ConnectionChange) => void) => stream.onConnection(listener),
+    pickFolder: null,
+  };
+}

@@ -1,0 +1,28 @@
+/** "#/operation/<id>": one operation followed live (from the Updates row of a running project, or a link). */
+import { OperationProgress } from '../components/OperationProgress.js';
+import { useApp } from '../store/context.js';
+import { ViewHeading } from './ViewHeading.js';
+
+export function OperationView({ id }: { id: string }) {
+  const op = useApp((s) => s.operations[id]?.operation ?? null);
+  return (
+    <div className="view">
+      <header className="view-header">
+        <ViewHeading>Operation</ViewHeading>
+        <p className="view-subtitle">
+          <code>{id}</code>
+          {op ? ` · ${op.project}` : ''}
+        </p>
+      </header>
+      <OperationProgress operationId={id} />
+      <div className="actions">
+        <a className="button" href="#/updates">
+          Back to Updates
+        </a>
+        <a className="button" href="#/history">
+          Open History
+        </a>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+/** "Updates": every watched project with current → latest, risk, compatibility, last check; Check now; Upgrade. */
+import type { ProjectView } from '../../shared/api/contract.js';
+import { CompatBadge, RiskBadge } from '../components/Badges.js';
+import { EmptyState } from '../components/EmptyState.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
+import { Skeleton } from '../components/Skeleton.js';
+import { BUMP_LABELS, domId, formatDateTime, formatRelative, formatVersion } from '../lib/format.js';
+import { useNow } from '../lib/hooks.js';
+import { formatRoute, navigate, planHref } from '../lib/route.js';
+import { useActions, useApp } from '../store/context.js';
+import { ViewHeading } from './ViewHeading.js';
+
+function Decision({ p, now }: { p: ProjectView; now: number }) {
+  const latest = p.check?.latest?.version;
+  const notes: string[] = [];
+  if (latest && p.decision.skipped.includes(latest)) notes.push(`You skipped ${latest}`);
+  if (p.decision.snoozedUntil && Date.parse(p.decision.snoozedUntil) > now) {
+    notes.push(`Reminder ${formatRelative(p.decision.snoozedUntil, now)}`);
+  }
+  if (notes.length === 0) return null;
+  return <span className="muted small decision">{notes.join(' · ')}</span>;
+}
+
+function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
+  const nameId = domId('project', p.name);
+  const check = p.check;
+  const latest = check?.latest ?? null;
+  const hasUpdate = Boolean(check?.updateAvailable && latest);
+  return (
+    <tr aria-labelledby={nameId} className={hasUpdate ? 'row-update' : undefined}>
+      <th scope="row" id={nameId} className="project-name">
+        {p.name}
+      </th>
+      <td>
+        <span className="version">{formatVersion(check?.current ?? null)}</span>
+        {hasUpdate && (
+          <>
+            <span aria-hidden="true"> → </span>
+            <span className="visually-hidden"> to </span>
+            <span className="version version-new">{latest!.version}</span>
+            {check?.bump && <span className="muted small"> ({BUMP_LABELS[check.bump]})</span>}
+          </>
+        )}
+        {!hasUpdate && check && !check.error && <span className="muted small"> · up to date</span>}
+        <Decision p={p} now={now} />
+      </td>
+      <td>{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
+      <td>
+        {check ? <CompatBadge compatible={check.compatible} /> : <span className="muted">—</span>}
+        {check && check.blockers.length > 0 && <span className="muted small block-reason">{check.blockers[0]}</span>}
+        {check?.latestCompatible && latest && check.latestCompatible.version !== latest.version && (
+          <span className="muted small block-reason">Latest compatible: {check.latestCompatible.version}</span>
+        )}
+      </td>
+      <td>
+        {check?.error ? (
+          <span className="check-error" title={check.error.message}>
+            Check failed: {check.error.message}
+          </span>
+        ) : check ? (
+          <time dateTime={check.checkedAt} title={formatDateTime(check.checkedAt)}>
+            {formatRelative(check.checkedAt, now)}
+          </time>
+        ) : (
+          <span className="muted">Not checked yet</span>
+        )}
+      </td>
+      <td className="row-actions">
+        {p.operationInProgress ? (
+          <a className="button button-small" href={formatRoute({ view: 'operation', id: p.operationInProgress.id })} aria-describedby={nameId}>
+            {p.operationInProgress.kind === 'upgrade' ? 'Upgrading…' : 'Working…'}
+          </a>
+        ) : hasUpdate ? (
+          <button type="button" className="button button-primary button-small" onClick={() => navigate(planHref(p.name, latest!.version))} aria-describedby={nameId}>
+            Upgrade
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+function SkeletonRows() {
+  return (
+    <>
+      {[0, 1, 2].map((i) => (
+        <tr key={i} aria-hidden="true">
+          {[0, 1, 2, 3, 4, 5].map((j) => (
+            <td key={j}>
+              <Skeleton className="skeleton-line" />
+            </td>
+          ))}
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export function UpdatesView() {
+  const app = useApp((s) => s.app);
+  const load = useApp((s) => s.load);
+  const checking = useApp((s) => s.checking);
+  const { checkNow, refresh, pauseChecks } = useActions();
+  const now = useNow(30_000);
+  const projects = app?.projects ?? [];
+  const poller = app?.poller;
+  const updates = projects.filter((p) => p.check?.updateAvailable).length;
+
+  return (
+    <div className="view">
+      <header className="view-header">
+        <ViewHeading>Updates</ViewHeading>
+        <div className="actions">
+          {checking && (
+            <span className="muted" role="status">
+              Checking…
+            </span>
+          )}
+          <button type="button" className="button button-primary" onClick={() => void checkNow()} disabled={checking || projects.length === 0} aria-busy={checking}>
+            Check now
+          </button>
+        </div>
+      </header>
+
+      {poller && (
+        <p className="muted poller" aria-live="polite">
+          {poller.paused ? (
+            <>
+              Background checks are paused.{' '}
+              <button type="button" className="link-button" onClick={() => void pauseChecks(false)}>
+                Resume checks
+              </button>
+            </>
+          ) : (
+            <>
+              Last check {formatRelative(poller.lastCheckAt, now)}
+              {poller.nextCheckAt ? ` · next ${formatRelative(poller.nextCheckAt, now)}` : ''}
+              {poller.failures > 0 ? ` · ${poller.failures} failed in a row, retrying with backoff` : ''}
+            </>
+          )}
+          {projects.length > 0 && ` · ${updates === 0 ? 'everything is up to date' : `${updates} ${updates === 1 ? 'update' : 'updates'} available`}`}
+        </p>
+      )}
+
+      {load.status === 'error' && load.error && <ErrorBanner error={load.error} title="Could not load your projects" onRetry={() => void refresh()} />}
+
+      {load.status !== 'error' && app && projects.length === 0 ? (
+        <EmptyState title="No projects yet — add one" action={<a className="button button-primary" href="#/settings">Add a project</a>}>
+          <p>Upshift watches git checkouts and tells you when a new release is out. Add the folder of a checkout to start.</p>
+        </EmptyState>
+      ) : load.status !== 'error' ? (
+        <div className="table-wrap">
+          <table className="table projects-table" aria-label="Projects" aria-busy={!app}>
+            <thead>
+              <tr>
+                <th scope="col">Project</th>
+                <th scope="col">Version</th>
+                <th scope="col">Risk</th>
+                <th scope="col">Compatibility</th>
+                <th scope="col">Last checked</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>{app ? projects.map((p) => <ProjectRow key={p.name} p={p} now={now} />) : <SkeletonRows />}</tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
