@@ -3,12 +3,13 @@ import type {
   HistoryResult,
   ListResult,
   Operation,
+  ProjectCheck,
   ProjectInfo,
   StatusResult,
   UpgradePlan,
 } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
-import { usageError } from '../errors.js';
+import { toApiError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
@@ -18,7 +19,8 @@ import { checkProject } from './check.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cachedCurrentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
-import { addProject, loadContext, requireProject, toInfo, type ProjectContext } from './projects.js';
+import { applyOverride, readOverrides } from './overrides.js';
+import { addProject, inspectProject, loadContext, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 
 export interface EngineOptions {
@@ -93,16 +95,46 @@ export class Engine {
     return { projects: this.store.listProjects().map(toInfo) };
   }
 
-  /** Loads every watched project's manifest; an invalid manifest fails the whole command with its location. */
-  private contexts(): ProjectContext[] {
-    return this.store.listProjects().map(loadContext);
+  /** Validates a checkout as `add` would, writing nothing (the dashboard's "add project" form). */
+  inspectProject(path: string, opts: { name?: string; core?: string } = {}): Promise<InspectedProject> {
+    return inspectProject(this.store, path, opts);
   }
 
-  async check(names: readonly string[] = [], signal?: AbortSignal): Promise<CheckResult> {
+  /** One project's manifest with the app's per-project overrides (channel, gates) applied over it. */
+  context(name: string): ProjectContext {
+    return applyOverride(loadContext(requireProject(this.store, name)), readOverrides(this.store)[name]);
+  }
+
+  /** Loads every watched project's manifest; an invalid manifest fails the whole command with its location. */
+  private contexts(): ProjectContext[] {
+    const overrides = readOverrides(this.store);
+    return this.store.listProjects().map((r) => applyOverride(loadContext(r), overrides[r.name]));
+  }
+
+  /**
+   * Checks the named projects (default all). By default an invalid manifest anywhere fails the whole check (the
+   * CLI's contract); with `isolateFailures` such a project gets a check carrying its error instead, and the others
+   * are checked without it (a long-running app must keep checking the projects that work).
+   */
+  async check(names: readonly string[] = [], signal?: AbortSignal, opts: { isolateFailures?: boolean } = {}): Promise<CheckResult> {
     for (const n of names) requireProject(this.store, n);
-    const all = this.contexts();
+    const overrides = readOverrides(this.store);
+    const all: ProjectContext[] = [];
+    const broken: ProjectCheck[] = [];
+    const records = this.store.listProjects();
+    for (const record of records) {
+      try {
+        all.push(applyOverride(loadContext(record), overrides[record.name]));
+      } catch (err) {
+        if (!opts.isolateFailures) throw err;
+        if (names.length === 0 || names.includes(record.name)) broken.push(failedCheck(record.name, record.path, this.store.now(), err));
+      }
+    }
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
-    const projects = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal));
+    const checked = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal));
+    // In listing order, as without isolateFailures.
+    const byName = new Map([...checked, ...broken].map((c) => [c.name, c]));
+    const projects = records.map((r) => byName.get(r.name)).filter((c): c is ProjectCheck => c !== undefined);
     this.store.saveChecks(projects);
     return { projects };
   }
@@ -122,15 +154,15 @@ export class Engine {
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
     requireProject(this.store, name);
     return withProjectLock(this.store, name, async (operationId) => {
-      const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false });
-      const ctx = loadContext(requireProject(this.store, name));
+      const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const ctx = this.context(name);
       if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;
       return runUpgrade(this.store, ctx, plan, remote, { ...opts, operationId, ...this.listenerFor(opts) });
     });
   }
 
   async rollback(name: string, opts: Omit<RunOptions, 'operationId'> & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
-    const ctx = loadContext(requireProject(this.store, name));
+    const ctx = this.context(name);
     return withProjectLock(this.store, name, async (operationId) => {
       const target = rollbackTarget(this.store, name, opts.to);
       if (opts.confirm && !(await opts.confirm(target))) return null;
@@ -156,7 +188,7 @@ export class Engine {
       const live = running && assessOwner({ pid: running.operation.pid, pidStartTime: running.pidStartTime, bootId: running.bootId, host: running.operation.host });
       let current = check?.current ?? { version: null, tag: null, sha: null, source: 'unknown' as const };
       try {
-        const ctx = loadContext(p);
+        const ctx = this.context(p.name);
         const { parsed: _p, ...fresh } = await cachedCurrentVersion(this.store, p, ctx.pattern, ctx.manifest.source.tagPattern, ctx.manifest.declaredVersion);
         current = fresh;
       } catch {
@@ -185,3 +217,23 @@ export class Engine {
     return { projects };
   }
 }
+
+/** The check of a project whose manifest could not be loaded: only its name, path and the error. */
+function failedCheck(name: string, path: string, checkedAt: string, err: unknown): ProjectCheck {
+  return {
+    name,
+    path,
+    current: { version: null, tag: null, sha: null, source: 'unknown' },
+    latest: null,
+    latestCompatible: null,
+    updateAvailable: false,
+    bump: null,
+    gate: null,
+    risk: null,
+    compatible: null,
+    blockers: [],
+    error: toApiError(err),
+    checkedAt,
+  };
+}
+

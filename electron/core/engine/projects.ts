@@ -36,11 +36,20 @@ export function dependentsOf(name: string, all: readonly ProjectContext[]): Arra
   return out;
 }
 
+/** A checkout that passed every check `add` makes, with what adding it would record. */
+export interface InspectedProject {
+  name: string;
+  path: string;
+  core: string | null;
+  manifest: ProjectManifest;
+}
+
 /**
- * Registers a checkout. Everything is validated before anything is written: the path is a git work tree root,
- * the manifest loads, the name is free and well formed, the core (if named) is watched.
+ * Everything `add` validates, without writing anything: the path is a git work tree root, the manifest loads,
+ * the name is free and well formed, the path is not watched yet, the core (if named) is watched. Throws the
+ * first problem (a ManifestError carries the file, line and field).
  */
-export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
+export async function inspectProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<InspectedProject> {
   const abs = resolve(rawPath);
   let path: string;
   try {
@@ -66,7 +75,13 @@ export async function addProject(store: StateStore, rawPath: string, opts: { nam
   if (opts.core !== undefined && !store.getProject(opts.core)) {
     throw usageError('CORE_NOT_FOUND', `--core names "${opts.core}", which is not a watched project. Add it first. Nothing was changed.`);
   }
-  const record = store.addProject({ name, path, core: core ?? null, manifest: manifest.file ?? 'none', channel: manifest.channel });
+  return { name, path, core: core ?? null, manifest };
+}
+
+/** Registers a checkout once inspectProject found nothing wrong with it. */
+export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
+  const { name, path, core, manifest } = await inspectProject(store, rawPath, opts);
+  const record = store.addProject({ name, path, core, manifest: manifest.file ?? 'none', channel: manifest.channel });
   // Reading the current version now tells the user what Upshift sees, and primes the cache check and plan use.
   const { parsed: _parsed, ...current } = await cachedCurrentVersion(store, record, compileTagPattern(manifest.source.tagPattern), manifest.source.tagPattern, manifest.declaredVersion);
   return { ...toInfo(record), current, warnings: manifest.warnings };

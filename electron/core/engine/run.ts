@@ -16,8 +16,14 @@ export interface RunOptions {
   /** The operation's id, under which the caller already holds the project's lock. */
   operationId: string;
   stash?: boolean;
+  /** Cancels the operation: the running command is stopped and the checkout rolled back. */
   signal?: AbortSignal;
   listener?: OperationListener;
+  /**
+   * Called once the operation is recorded (lock held, plan made, steps written), before any step runs: lets a
+   * caller that runs the operation in the background hand its id out at once.
+   */
+  onStarted?: (operation: Operation) => void;
 }
 
 /**
@@ -55,6 +61,11 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
       steps: job.steps,
       journal: journal as unknown as Record<string, unknown>,
     });
+    try {
+      opts.onStarted?.(op);
+    } catch {
+      // The caller's bookkeeping must never leave a recorded operation unexecuted (and unrecovered).
+    }
     opts.listener?.({ type: 'operation-started', operationId: op.id, project: op.project, kind });
     const octx = new OperationContext(store, id, { name: ctx.record.name, path: ctx.record.path }, opts.listener, opts.signal);
     const outcome = await executeOperation(octx, tree, job);

@@ -27,6 +27,8 @@ export interface CommandSpec {
   env?: Record<string, string>;
   /** Exit codes with a meaning of their own (the seed format's smoke tests: 1 fail, 2 error). */
   describeExit?: (code: number) => string | null;
+  /** Runs even when the operation was cancelled: the rollback's own commands (a cancel must still undo). */
+  ignoreCancel?: boolean;
 }
 
 /**
@@ -76,10 +78,10 @@ export class OperationContext {
   }
 
   /** Runs one step: `running` is committed before `fn` starts, the outcome after it ends. */
-  async step<T>(id: string, title: string, fn: () => Promise<T>, opts: { command?: string | null } = {}): Promise<T> {
+  async step<T>(id: string, title: string, fn: () => Promise<T>, opts: { command?: string | null; ignoreCancel?: boolean } = {}): Promise<T> {
     this.emit(this.store.startStep(this.operationId, id, { title, ...(opts.command !== undefined ? { command: opts.command } : {}) }));
     try {
-      if (this.signal?.aborted) throw new StepFailure(id, 'Cancelled before the step started.', null, false, 'CANCELLED');
+      if (this.signal?.aborted && !opts.ignoreCancel) throw new StepFailure(id, 'Cancelled before the step started.', null, false, 'CANCELLED');
       const value = await fn();
       this.emit(this.store.finishStep(this.operationId, id, { status: 'succeeded', logPath: this.logPaths.get(id) ?? null }));
       return value;
@@ -113,7 +115,7 @@ export class OperationContext {
       cwd: this.project.path,
       timeoutMs: spec.timeoutMs,
       logPath,
-      ...(this.signal ? { signal: this.signal } : {}),
+      ...(this.signal && !spec.ignoreCancel ? { signal: this.signal } : {}),
       env: { ...process.env, ...spec.env },
       onSpawn: (pid: number) => this.record({ runningPgid: { pid, startTime: processStartTime(pid) } }),
       onLine: (line: string) => this.log(stepId, line),

@@ -193,11 +193,11 @@ export async function rollBack(ctx: OperationContext, tree: Worktree, m: Project
     await ctx.step('rollback', 'Roll back: restore HEAD and branch, set-aside paths and stashed work', async () => {
       result = await restoreFromJournal(tree, j, {
         ...(m.hooks.onRollback
-          ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: m.hooks.onRollback!, timeoutMs: HOOK_TIMEOUT_MS, env })) }
+          ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: m.hooks.onRollback!, timeoutMs: HOOK_TIMEOUT_MS, env, ignoreCancel: true })) }
           : {}),
       });
       if (!result.ok) throw new StepFailure('rollback', result.problems.join('; '));
-    });
+    }, { ignoreCancel: true });
   } catch {
     // The step row already carries the reason; the result says what to do by hand.
   }
