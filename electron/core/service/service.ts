@@ -1,0 +1,432 @@
+import {
+  inputs,
+  METHOD_NAMES,
+  type AppState,
+  type MethodInput,
+  type MethodName,
+  type MethodOutputs,
+  type PollerState,
+  type ProjectView,
+  type Settings,
+  type UpshiftApi,
+  type UpshiftEvent,
+} from '../../../shared/api/contract.js';
+import type { CheckResult, Channel } from '../../../shared/api/types.js';
+import { parseVersion } from '../../../shared/version/index.js';
+import { Engine } from '../engine/index.js';
+import { toApiError } from '../errors.js';
+import type { ReleaseSource } from '../source/types.js';
+import { resolveHome } from '../state/index.js';
+import { systemClock, type Clock } from './clock.js';
+import { badInput, serviceError, ServiceError } from './errors.js';
+import { NotificationCenter, type Notifier } from './notifications.js';
+import { OperationRunner, tailFile } from './operations.js';
+import { Poller } from './poller.js';
+import { mergeSettings, projectView, readSettings } from './views.js';
+import { DbWatcher } from './watch.js';
+
+export interface ServiceOptions {
+  /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Default: the real clock. Tests pass a ManualClock. */
+  clock?: Clock;
+  /** Where releases come from; default the git tags on each project's remote. */
+  source?: ReleaseSource;
+  /** Native notifications (the Electron shell); without one, only `notification` events are emitted. */
+  notifier?: Notifier;
+  /** Run background checks (default true): one at start, then every settings.pollMinutes. */
+  poll?: boolean;
+  /** Watch the database for other processes' changes (default true), every `watchIntervalMs` (default 500). */
+  watch?: boolean;
+  watchIntervalMs?: number;
+  /** For the poller's jitter (tests). */
+  random?: () => number;
+  /** Log tail returned per step by getOperation, in bytes (default 16 KiB). */
+  logTailBytes?: number;
+}
+
+type Impl = { [M in MethodName]: (input: MethodOutputsInput<M>) => Promise<MethodOutputs[M]> | MethodOutputs[M] };
+type MethodOutputsInput<M extends MethodName> = ReturnType<(typeof inputs)[M]['parse']>;
+
+/**
+ * The engine as the dashboard sees it: every method of the UI contract with its input validated, events for
+ * everything that changes (this process's work, background checks and other processes' commits), the poller and
+ * notifications. One per state directory; the HTTP host and the Electron main process both call `call()`.
+ */
+export class UpshiftService implements UpshiftApi {
+  private readonly listeners = new Set<(event: UpshiftEvent) => void>();
+  private readonly clock: Clock;
+  private readonly poller: Poller<CheckResult>;
+  private readonly notifications: NotificationCenter;
+  private readonly runner: OperationRunner;
+  private readonly watcher: DbWatcher | null;
+  private readonly checksAbort = new AbortController();
+  private readonly background = new Set<Promise<unknown>>();
+  private reminderTimer: unknown = null;
+  private closed = false;
+
+  private constructor(
+    readonly engine: Engine,
+    private readonly opts: ServiceOptions,
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    const settings = this.settings();
+    this.notifications = new NotificationCenter({
+      store: engine.store,
+      clock: this.clock,
+      emit: (e) => this.emit(e),
+      notifier: opts.notifier,
+      enabled: () => this.settings().notifications.enabled,
+      channelOf: (p) => this.channelOf(p),
+    });
+    this.runner = new OperationRunner({
+      engine,
+      emit: (e) => this.emit(e),
+      projectTouched: (p) => this.emitProject(p),
+      finished: (op) => this.recheck([op.project]),
+    });
+    this.poller = new Poller<CheckResult>({
+      clock: this.clock,
+      intervalMinutes: () => this.settings().pollMinutes,
+      run: () => this.checkAll(),
+      // A poll fails when it threw, or when every project failed (the network is down): not for one bad remote.
+      succeeded: (r) => r.projects.length === 0 || r.projects.some((p) => p.error === null),
+      paused: settings.paused,
+      ...(opts.random ? { random: opts.random } : {}),
+      onChange: () => this.emitState(),
+    });
+    this.watcher =
+      opts.watch === false
+        ? null
+        : new DbWatcher(
+            engine.store,
+            this.clock,
+            {
+              isOwn: (id) => this.runner.isOwn(id),
+              operationStarted: (operation) => this.emit({ type: 'operation-started', operation }),
+              operationStep: (operationId, s) => this.emit({ type: 'operation-step', operationId, step: { id: s.id, title: s.title, status: s.status, durationMs: s.durationMs, error: s.error } }),
+              operationFinished: (operation) => {
+                this.emit({ type: 'operation-finished', operation });
+                // Its checkout moved (unless it was refused): what the last check says about it is stale.
+                if (operation.status !== 'blocked') this.recheck([operation.project]);
+              },
+              historyChanged: () => this.emit({ type: 'history-changed' }),
+              projectsChanged: (names, listChanged) => this.foreignProjects(names, listChanged),
+              preferencesChanged: () => this.emitState(),
+            },
+            opts.watchIntervalMs ?? 500,
+          );
+  }
+
+  /** Opens the state (recovering operations a crashed process left unfinished) and starts polling and watching. */
+  static async open(opts: ServiceOptions = {}): Promise<UpshiftService> {
+    const home = opts.home ?? resolveHome(opts.env ?? process.env);
+    const engine = await Engine.open({ home, ...(opts.source ? { source: opts.source } : {}) });
+    const service = new UpshiftService(engine, opts);
+    service.watcher?.start();
+    if (opts.poll !== false) service.poller.start();
+    service.armReminder();
+    return service;
+  }
+
+  // ---- the generic entry point and events ----
+
+  /** Runs a contract method by name with untrusted input (HTTP, IPC). Rejects with a ServiceError (an ApiError). */
+  async call(method: string, rawInput: unknown): Promise<unknown> {
+    if (!(METHOD_NAMES as readonly string[]).includes(method)) {
+      throw serviceError('UNKNOWN_METHOD', `There is no method "${method}". Methods: ${METHOD_NAMES.join(', ')}.`, { method });
+    }
+    const m = method as MethodName;
+    return (this[m] as (input: unknown) => Promise<unknown>).call(this, rawInput ?? {});
+  }
+
+  subscribe(listener: (event: UpshiftEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Cancels running operations (they roll back), stops polling and watching, waits for background work, closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.stop();
+    this.watcher?.stop();
+    if (this.reminderTimer !== null) this.clock.clearTimeout(this.reminderTimer);
+    this.checksAbort.abort();
+    await this.runner.stopAll();
+    await this.idle();
+    this.listeners.clear();
+    this.engine.close();
+  }
+
+  /** Resolves when no background work (checks, operations, re-checks) is left: for tests and shutdown. */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.runner.idle();
+      await this.poller.whenIdle();
+      if (this.background.size === 0) return;
+      await Promise.all([...this.background]);
+    }
+  }
+
+  /** The poller's state (also in getState). */
+  pollerState(): PollerState {
+    return this.poller.state();
+  }
+
+  // ---- contract methods ----
+
+  getState(input: MethodInput<'getState'>): Promise<AppState> {
+    return this.invoke('getState', input);
+  }
+  addProject(input: MethodInput<'addProject'>): Promise<MethodOutputs['addProject']> {
+    return this.invoke('addProject', input);
+  }
+  validateProject(input: MethodInput<'validateProject'>): Promise<MethodOutputs['validateProject']> {
+    return this.invoke('validateProject', input);
+  }
+  removeProject(input: MethodInput<'removeProject'>): Promise<MethodOutputs['removeProject']> {
+    return this.invoke('removeProject', input);
+  }
+  checkNow(input: MethodInput<'checkNow'>): Promise<CheckResult> {
+    return this.invoke('checkNow', input);
+  }
+  getPlan(input: MethodInput<'getPlan'>): Promise<MethodOutputs['getPlan']> {
+    return this.invoke('getPlan', input);
+  }
+  startUpgrade(input: MethodInput<'startUpgrade'>): Promise<{ operationId: string }> {
+    return this.invoke('startUpgrade', input);
+  }
+  cancel(input: MethodInput<'cancel'>): Promise<{ cancelled: boolean }> {
+    return this.invoke('cancel', input);
+  }
+  rollback(input: MethodInput<'rollback'>): Promise<{ operationId: string }> {
+    return this.invoke('rollback', input);
+  }
+  queryHistory(input: MethodInput<'queryHistory'>): Promise<MethodOutputs['queryHistory']> {
+    return this.invoke('queryHistory', input);
+  }
+  getOperation(input: MethodInput<'getOperation'>): Promise<MethodOutputs['getOperation']> {
+    return this.invoke('getOperation', input);
+  }
+  getSettings(input: MethodInput<'getSettings'>): Promise<Settings> {
+    return this.invoke('getSettings', input);
+  }
+  setSettings(input: MethodInput<'setSettings'>): Promise<Settings> {
+    return this.invoke('setSettings', input);
+  }
+  skipVersion(input: MethodInput<'skipVersion'>): Promise<ProjectView> {
+    return this.invoke('skipVersion', input);
+  }
+  snooze(input: MethodInput<'snooze'>): Promise<ProjectView> {
+    return this.invoke('snooze', input);
+  }
+  pauseChecks(input: MethodInput<'pauseChecks'>): Promise<PollerState> {
+    return this.invoke('pauseChecks', input);
+  }
+
+  /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
+  private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
+    if (this.closed) throw serviceError('CLOSED', 'Upshift is shutting down; try again once it has restarted.', undefined, true);
+    const parsed = inputs[method].safeParse(raw ?? {});
+    if (!parsed.success) throw badInput(method, parsed.error);
+    try {
+      return await (this.impl[method] as (i: unknown) => Promise<MethodOutputs[M]> | MethodOutputs[M])(parsed.data);
+    } catch (err) {
+      throw ServiceError.from(err);
+    }
+  }
+
+  private readonly impl: Impl = {
+    getState: () => this.state(),
+    addProject: async (i) => {
+      const project = await this.engine.addProject(i.path, { ...(i.name ? { name: i.name } : {}), ...(i.core ? { core: i.core } : {}) });
+      this.watcher?.resync();
+      this.emitState();
+      this.recheck([project.name]);
+      return project;
+    },
+    validateProject: async (i) => {
+      try {
+        const p = await this.engine.inspectProject(i.path);
+        return { ok: true as const, manifest: p.manifest.file ?? 'none', name: p.name, warnings: p.manifest.warnings };
+      } catch (err) {
+        return { ok: false as const, error: toApiError(err) };
+      }
+    },
+    removeProject: (i) => {
+      const removed = this.engine.removeProject(i.name);
+      const settings = this.settings();
+      if (settings.projects[i.name]) this.engine.store.setSettings({ projects: mergeSettings(settings, { projects: { [i.name]: {} } }).projects });
+      this.notifications.forget(i.name);
+      this.watcher?.resync();
+      this.emitState();
+      return removed;
+    },
+    checkNow: async (i) => {
+      if (!i.projects || i.projects.length === 0) return this.poller.runNow();
+      return this.checkSome(i.projects);
+    },
+    getPlan: (i) => this.engine.plan(i.project, i.to ? { to: i.to } : {}),
+    startUpgrade: (i) => this.runner.start({ kind: 'upgrade', project: i.project, to: i.to, stash: i.stash }),
+    cancel: (i) => this.runner.cancel(i.operationId, (id) => this.engine.store.getOperation(id)),
+    rollback: (i) => this.runner.start({ kind: 'rollback', project: i.project, to: i.to, stash: i.stash }),
+    queryHistory: (i) => this.engine.store.queryOperations(i),
+    getOperation: (i) => {
+      const operation = this.engine.store.getOperation(i.id);
+      if (!operation) throw serviceError('UNKNOWN_OPERATION', `No operation with id "${i.id}" is recorded.`, { id: i.id });
+      const logs: Record<string, string> = {};
+      for (const s of operation.steps) if (s.logPath) logs[s.id] = tailFile(s.logPath, this.opts.logTailBytes);
+      return { operation, logs };
+    },
+    getSettings: () => this.settings(),
+    setSettings: (i) => this.updateSettings(i),
+    skipVersion: (i) => this.decide(i.project, i.version, 'skip', null),
+    snooze: (i) => this.decide(i.project, i.version, 'snooze', new Date(this.clock.now() + i.minutes * 60_000).toISOString()),
+    pauseChecks: (i) => {
+      this.engine.store.setSettings({ paused: i.paused });
+      this.watcher?.resync();
+      this.poller.setPaused(i.paused);
+      return this.poller.state();
+    },
+  };
+
+  // ---- state ----
+
+  private settings(): Settings {
+    return readSettings(this.engine.store);
+  }
+
+  private channelOf(project: string): Channel {
+    return this.settings().projects[project]?.channel ?? this.engine.store.getProject(project)?.channel ?? 'stable';
+  }
+
+  private state(): AppState {
+    const settings = this.settings();
+    const now = this.clock.now();
+    const projects = this.engine.store.listProjects().map((r) => projectView(this.engine.store, r, settings, now, this.runner.inProgress(r.name)));
+    return { projects, poller: this.poller.state(), settings };
+  }
+
+  private view(name: string): ProjectView | null {
+    const record = this.engine.store.getProject(name);
+    return record ? projectView(this.engine.store, record, this.settings(), this.clock.now(), this.runner.inProgress(name)) : null;
+  }
+
+  private updateSettings(patch: Partial<Settings>): Settings {
+    const before = this.settings();
+    for (const name of Object.keys(patch.projects ?? {})) {
+      if (!this.engine.store.getProject(name)) throw serviceError('PROJECT_NOT_FOUND', `setSettings: projects.${name}: no watched project is named "${name}".`, { field: `projects.${name}` });
+    }
+    const next = mergeSettings(before, patch);
+    this.engine.store.setSettings(Object.fromEntries(Object.keys(patch).map((k) => [k, next[k as keyof Settings]])));
+    this.watcher?.resync();
+    if (next.paused !== before.paused) this.poller.setPaused(next.paused);
+    if (next.pollMinutes !== before.pollMinutes) this.poller.reschedule();
+    const changed = Object.keys(patch.projects ?? {}).filter((n) => JSON.stringify(before.projects[n]) !== JSON.stringify(next.projects[n]));
+    this.emitState();
+    // A new channel or gate changes what the last check says: check those projects again.
+    if (changed.length > 0) this.recheck(changed);
+    return next;
+  }
+
+  private decide(project: string, version: string, kind: 'skip' | 'snooze', until: string | null): ProjectView {
+    if (!this.engine.store.getProject(project)) throw serviceError('PROJECT_NOT_FOUND', `No watched project is named "${project}".`, { field: 'project' });
+    const normalized = parseVersion(version)?.normalized;
+    if (!normalized) throw serviceError('BAD_INPUT', `${kind === 'skip' ? 'skipVersion' : 'snooze'}: version: "${version}" is not a version.`, { field: 'version' });
+    this.engine.store.setDecision(project, normalized, kind, until);
+    this.watcher?.resync();
+    this.armReminder();
+    const view = this.view(project)!;
+    this.emit({ type: 'project-changed', project: view });
+    return view;
+  }
+
+  // ---- checks ----
+
+  /** Every project, isolating failures per project; each result goes through the notification rules. */
+  private async checkAll(): Promise<CheckResult> {
+    const result = await this.engine.check([], this.checksAbort.signal, { isolateFailures: true });
+    this.afterChecks(result);
+    return result;
+  }
+
+  private async checkSome(names: readonly string[]): Promise<CheckResult> {
+    const result = await this.engine.check(names, this.checksAbort.signal, { isolateFailures: true });
+    this.afterChecks(result);
+    return result;
+  }
+
+  private afterChecks(result: CheckResult): void {
+    if (this.closed) return;
+    this.watcher?.resync(result.projects.map((p) => p.name));
+    for (const check of result.projects) {
+      this.notifications.afterCheck(check);
+      this.emitProject(check.name);
+    }
+  }
+
+  /** Checks projects again in the background (after an upgrade, a new override, a new project). */
+  private recheck(names: string[]): void {
+    if (this.closed) return;
+    const known = names.filter((n) => this.engine.store.getProject(n));
+    if (known.length === 0) return;
+    this.track(this.checkSome(known).catch(() => undefined));
+  }
+
+  /** Another process changed projects (added, removed, checked them): show it, and apply the notification rules. */
+  private foreignProjects(names: string[], listChanged: boolean): void {
+    for (const name of names) {
+      const check = this.engine.store.getCheck(name);
+      if (check) this.notifications.afterCheck(check);
+      this.emitProject(name);
+    }
+    if (listChanged) this.emitState();
+  }
+
+  /** Wakes up when the earliest snooze runs out, to remind from the cached checks (no network needed). */
+  private armReminder(): void {
+    if (this.reminderTimer !== null) this.clock.clearTimeout(this.reminderTimer);
+    this.reminderTimer = null;
+    if (this.closed) return;
+    const at = this.notifications.nextReminderAt();
+    if (at === null) return;
+    this.reminderTimer = this.clock.setTimeout(() => {
+      this.reminderTimer = null;
+      if (this.closed) return;
+      for (const check of this.engine.store.listChecks()) {
+        if (this.notifications.considerUpdate(check)) this.emitProject(check.name);
+      }
+      this.armReminder();
+    }, at - this.clock.now());
+  }
+
+  // ---- events ----
+
+  private emit(event: UpshiftEvent): void {
+    if (this.closed && event.type !== 'operation-finished' && event.type !== 'history-changed') return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken subscriber (a closed SSE stream) must not starve the others or the engine.
+      }
+    }
+  }
+
+  private emitProject(name: string): void {
+    const project = this.view(name);
+    if (project) this.emit({ type: 'project-changed', project });
+  }
+
+  private emitState(): void {
+    if (this.closed) return;
+    this.emit({ type: 'state-changed', state: this.state() });
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+}
