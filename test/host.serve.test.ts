@@ -1,15 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseCommand, type ParsedCommand } from '../electron/cli/args.js';
 import { browserCommand, openBrowser } from '../electron/cli/open-browser.js';
 import { serveCommand, type ServeDeps } from '../electron/cli/serve.js';
 import { makeStyle } from '../electron/cli/format.js';
 import type { HostServer } from '../electron/host/index.js';
 import { CliHarness, waitFor } from './helpers/cli.js';
-import { callApi, FakeApi, rawRequest } from './helpers/host.js';
-import { makeTempDir } from './helpers/repos.js';
+import { callApi, FakeApi, openSse, rawRequest } from './helpers/host.js';
+import { createRemoteWithReleases, makeTempDir } from './helpers/repos.js';
 
 const SERVE_LINE = /^Upshift dashboard: http:\/\/127\.0\.0\.1:(\d+)\/#token=([A-Za-z0-9_-]{43})$/;
 
@@ -173,5 +174,83 @@ describe('upshift serve (the built CLI)', () => {
     expect(bad.stderr).toMatch(/--port must be a whole number/);
     expect(cli.run('serve', 'extra').code).toBe(2);
     expect(cli.run('serve', '--json').code).toBe(2);
+  });
+});
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/** Starts the real `node dist/upshift.mjs serve` in its own UPSHIFT_HOME and waits for its one line. */
+async function startServe(extraEnv: Record<string, string> = {}, ...args: string[]) {
+  const cli = new CliHarness(extraEnv);
+  const proc = cli.start('serve', '--port', '0', ...args);
+  children.push(proc.child);
+  let stdout = '';
+  proc.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  await waitFor(() => stdout.includes('\n') || proc.child.exitCode !== null, 20_000, 'the dashboard line');
+  const m = SERVE_LINE.exec(stdout.trim());
+  if (!m) throw new Error(`unexpected serve output: ${stdout}\n${(await proc.done).stderr}`);
+  return { cli, proc, base: `http://127.0.0.1:${m[1]}`, token: m[2]!, stdout: () => stdout };
+}
+
+describe('upshift serve (the built CLI, real service)', () => {
+  it('serves the renderer and the API with the printed token, streams changes made by another upshift process, and stops cleanly on SIGTERM', async () => {
+    const dir = join(makeTempDir('upshift-renderer-'), 'renderer');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Upshift test renderer</title>');
+    writeFileSync(join(dir, 'assets', 'app-12345678.js'), 'export {}');
+    const { cli, proc, base, token, stdout } = await startServe({ UPSHIFT_RENDERER_DIR: dir });
+
+    const index = await rawRequest(base, { path: '/' });
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('Upshift test renderer');
+    expect(index.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect((await rawRequest(base, { path: '/assets/app-12345678.js' })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await rawRequest(base, { path: '/%2e%2e/%2e%2e/etc/passwd' })).status).toBe(400);
+
+    expect((await callApi(base, null, 'getState')).status).toBe(401);
+    expect((await callApi(base, token, 'getState', {}, { Origin: 'http://evil.example' })).status).toBe(403);
+    const state = await callApi(base, token, 'getState');
+    expect(state.status).toBe(200);
+    expect(state.json<{ result: { projects: unknown[] } }>().result.projects).toEqual([]);
+    const bad = await callApi(base, token, 'getPlan', { project: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'BAD_INPUT', retryable: false } });
+    const missing = await callApi(base, token, 'getPlan', { project: 'nope' });
+    expect(missing.status).toBe(400);
+    expect(missing.json()).toMatchObject({ error: { code: 'PROJECT_NOT_FOUND' } });
+
+    // A project added by another `upshift` process shows up on the open event stream.
+    const events = await openSse(base, `/api/events?token=${token}`);
+    expect(events.status).toBe(200);
+    const repo = createRemoteWithReleases({ releases: [{ version: '1.0.0' }, { version: '1.1.0' }], checkout: 'v1.0.0' });
+    const added = cli.run('add', repo.work, '--name', 'core', '--json');
+    expect(added.code, added.stderr).toBe(0);
+    await waitFor(() => events.events().some((e) => JSON.stringify(e.data).includes('"core"')), 15_000, 'an event about the added project');
+    const ids = events.events().map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const listed = await callApi(base, token, 'getState');
+    expect(listed.json<{ result: { projects: { name: string }[] } }>().result.projects.map((p) => p.name)).toEqual(['core']);
+
+    proc.child.kill('SIGTERM');
+    const done = await proc.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/Stopping \(SIGTERM\)/);
+    await events.ended;
+    expect(stdout().split('\n').filter((l) => l !== '')).toHaveLength(1);
+    await expect(rawRequest(base, { path: '/' })).rejects.toThrow();
+  });
+
+  it('says when the renderer is not built, and stops on SIGINT', async () => {
+    const { proc, base } = await startServe({ UPSHIFT_RENDERER_DIR: makeTempDir('upshift-empty-') });
+    const page = await rawRequest(base, { path: '/' });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('not built');
+    proc.child.kill('SIGINT');
+    const done = await proc.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/the dashboard is not built/);
   });
 });

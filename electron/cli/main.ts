@@ -162,7 +162,7 @@ function stopSignal(): Promise<string> {
 
 function serveDeps(io: Io): ServeDeps {
   return {
-    openService: () => openServeService(process.env),
+    openService: () => openServeService(process.env, (line) => io.err(io.style.yellow(line))),
     // The CLI is bundled to dist/upshift.mjs; Vite builds the renderer to dist/renderer/ beside it.
     staticDir: process.env.UPSHIFT_RENDERER_DIR || fileURLToPath(new URL('./renderer/', import.meta.url)),
     stopSignal,

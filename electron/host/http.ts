@@ -58,31 +58,23 @@ export function normalizeError(err: unknown): ApiError & { category?: string } {
   return { code, message, retryable: e.retryable === true, ...(details ? { details } : {}), ...(typeof e.category === 'string' ? { category: e.category } : {}) };
 }
 
-/** Codes whose status does not follow from their category (or that arrive without one). */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  BAD_INPUT: 400,
-  BAD_ARGUMENTS: 400,
-  BAD_JSON: 400,
-  MANIFEST_INVALID: 400,
-  UNKNOWN_PROJECT: 400,
-  PROJECT_NOT_FOUND: 400,
-  UNKNOWN_OPERATION: 400,
-  OPERATION_NOT_FOUND: 400,
-  RELEASE_NOT_FOUND: 400,
-  PATH_NOT_FOUND: 400,
-  NOT_A_REPOSITORY: 400,
-  PROJECT_EXISTS: 400,
-  PROJECT_PATH_EXISTS: 400,
-  PATH_WATCHED: 400,
-  UNKNOWN_METHOD: 404,
-  LOCK_HELD: 409,
-  BLOCKED: 409,
-  DOWNGRADE: 409,
-  OPERATION_RUNNING: 409,
-  OPERATION_IN_PROGRESS: 409,
-  NOTHING_TO_DO: 409,
-  NOT_ROLLBACKABLE: 409,
+/**
+ * Codes whose status does not follow from a category. The service's errors cross as plain ApiErrors (the engine's
+ * category is gone by then), so every code the engine throws for bad input or a conflict is listed here.
+ */
+const CODES_BY_STATUS: Readonly<Record<number, readonly string[]>> = {
+  400: [
+    'BAD_INPUT', 'BAD_ARGUMENTS', 'BAD_JSON', 'BAD_DATE', 'BAD_NAME', 'BAD_PROJECT_NAME', 'BAD_UPSHIFT_HOME', 'MANIFEST_INVALID',
+    'UNKNOWN_PROJECT', 'PROJECT_NOT_FOUND', 'UNKNOWN_OPERATION', 'OPERATION_NOT_FOUND', 'RELEASE_NOT_FOUND', 'CORE_NOT_FOUND',
+    'PATH_NOT_FOUND', 'NOT_A_REPOSITORY', 'PROJECT_EXISTS', 'PROJECT_PATH_EXISTS', 'PATH_WATCHED', 'NO_SNAPSHOT', 'CONFIRMATION_REQUIRED',
+  ],
+  404: ['UNKNOWN_METHOD'],
+  409: ['LOCK_HELD', 'BLOCKED', 'DOWNGRADE', 'OPERATION_RUNNING', 'OPERATION_IN_PROGRESS', 'NOTHING_TO_DO', 'NOT_ROLLBACKABLE', 'NOT_CANCELLABLE'],
+  // The service is shutting down: retry against the next one.
+  503: ['CLOSED'],
 };
+
+const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map(Object.entries(CODES_BY_STATUS).flatMap(([status, codes]) => codes.map((c) => [c, Number(status)] as const)));
 
 const STATUS_BY_CATEGORY: Readonly<Record<string, number>> = {
   usage: 400,
@@ -93,9 +85,9 @@ const STATUS_BY_CATEGORY: Readonly<Record<string, number>> = {
 /**
  * The HTTP status of an engine error: 400 for bad input and usage errors (unknown project, invalid manifest…),
  * 404 for an unknown method, 409 when the request conflicts with the current state (blocked by compatibility or
- * policy, a lock or an operation in progress, nothing to do), 500 for everything else. The body always carries
- * the code, which is what a client should branch on.
+ * policy, a lock or an operation in progress, nothing to do), 503 while the service shuts down, 500 for everything
+ * else. The body always carries the code, which is what a client should branch on.
  */
 export function statusForError(err: { code: string; category?: string }): number {
-  return STATUS_BY_CODE[err.code] ?? (err.category !== undefined ? STATUS_BY_CATEGORY[err.category] : undefined) ?? 500;
+  return STATUS_BY_CODE.get(err.code) ?? (err.category !== undefined ? STATUS_BY_CATEGORY[err.category] : undefined) ?? 500;
 }
