@@ -13,7 +13,7 @@ export const LOG_LINES_PER_STEP = 500;
 export const MAX_TOASTS = 5;
 
 export function emptyLive(id: string): LiveOperation {
-  return { id, operation: null, logs: {}, stepStartedAt: {} };
+  return { id, operation: null, logs: {}, stepStartedAt: {}, pendingSteps: [] };
 }
 
 const STEP_RANK: Record<StepStatus, number> = { pending: 0, running: 1, succeeded: 2, failed: 2, skipped: 2, rolled_back: 3 };
@@ -104,14 +104,19 @@ export function pushToast(toasts: Toast[], toast: Toast): Toast[] {
 /** A full operation record into the live map, the project's in-progress marker and any loaded history row. */
 export function applyOperation(state: DataState, operation: Operation, now: number): DataState {
   let next = withOperation(state, operation.id, (live) => {
-    const merged = mergeOperation(live.operation, operation);
+    let merged = mergeOperation(live.operation, operation);
+    if (live.pendingSteps.length > 0 && merged.status === 'running') {
+      let steps = merged.steps;
+      for (const p of live.pendingSteps) steps = mergeStep(steps, p);
+      merged = { ...merged, steps };
+    }
     const stepStartedAt = { ...live.stepStartedAt };
     for (const s of merged.steps) {
       if (s.status === 'running' && stepStartedAt[s.id] === undefined) {
         stepStartedAt[s.id] = s.startedAt ? Date.parse(s.startedAt) : now;
       }
     }
-    return { ...live, operation: merged, stepStartedAt };
+    return { ...live, operation: merged, stepStartedAt, pendingSteps: [] };
   });
   const running = operation.status === 'running';
   next = {
@@ -144,7 +149,7 @@ export function reduceEvent(state: DataState, event: UpshiftEvent, now: number):
           event.step.status === 'running' && live.stepStartedAt[event.step.id] === undefined
             ? { ...live.stepStartedAt, [event.step.id]: now }
             : live.stepStartedAt;
-        if (!live.operation) return { ...live, stepStartedAt };
+        if (!live.operation) return { ...live, stepStartedAt, pendingSteps: [...live.pendingSteps, event.step] };
         const steps = mergeStep(live.operation.steps, event.step);
         return { ...live, stepStartedAt, operation: steps === live.operation.steps ? live.operation : { ...live.operation, steps } };
       });

@@ -67,6 +67,8 @@ export function initialData(): DataState {
 }
 
 export interface StoreOptions {
+  /** Starting data (tests, and server-side rendering of views in tests). */
+  initial?: Partial<DataState>;
   now?: () => number;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (h: unknown) => void;
@@ -432,7 +434,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
       },
     };
 
-    return { ...initialData(), actions, transport };
+    return { ...initialData(), ...opts.initial, actions, transport };
   });
 }
 

@@ -1,5 +1,5 @@
 import type { AppState, OperationDetail, Settings } from '../../shared/api/contract.js';
-import type { ApiError, Operation, OperationStatus, OperationKind, UpgradePlan } from '../../shared/api/types.js';
+import type { ApiError, Operation, OperationKind, OperationStatus, OperationStep, UpgradePlan } from '../../shared/api/types.js';
 import type { ConnectionStatus } from '../transport/types.js';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -13,6 +13,8 @@ export interface LiveOperation {
   logs: Record<string, string[]>;
   /** When this dashboard saw each step start (epoch ms), for live durations of running steps. */
   stepStartedAt: Record<string, number>;
+  /** Step updates that arrived before the operation record; merged into it when it comes. */
+  pendingSteps: Array<Partial<OperationStep> & { id: string }>;
 }
 
 export interface PlanState {

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, domId, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, shortSha, statusLabel, tailLines } from './format.js';
+
+describe('formatDuration', () => {
+  it.each([
+    [null, '—'],
+    [-1, '—'],
+    [0, '0 ms'],
+    [850, '850 ms'],
+    [1234, '1.2 s'],
+    [12_400, '12 s'],
+    [59_600, '1 min'],
+    [125_000, '2 min 5 s'],
+    [3_600_000, '1 h'],
+    [3_780_000, '1 h 3 min'],
+  ])('%j → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('formatEstimate', () => {
+  it('says when there is no estimate', () => {
+    expect(formatEstimate(null)).toMatch(/No estimate yet/);
+    expect(formatEstimate(0.4)).toBe('About a second');
+    expect(formatEstimate(42)).toBe('About 42 s');
+    expect(formatEstimate(150)).toBe('About 2 min 30 s');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.parse('2026-11-21T12:00:00Z');
+  it.each([
+    [null, 'never'],
+    ['garbage', 'unknown'],
+    ['2026-11-21T11:59:40Z', 'just now'],
+    ['2026-11-21T11:55:00Z', '5 minutes ago'],
+    ['2026-11-21T15:00:00Z', 'in 3 hours'],
+    ['2026-11-20T12:00:00Z', 'yesterday'],
+    ['2026-11-07T12:00:00Z', '2 weeks ago'],
+  ])('%j → %s', (iso, text) => {
+    expect(formatRelative(iso, now)).toBe(text);
+  });
+});
+
+describe('dates', () => {
+  it('formats in a given locale and zone', () => {
+    expect(formatDateTime('2026-11-21T10:15:00Z', { locale: 'en-GB', timeZone: 'UTC' })).toBe('21 Nov 2026, 10:15');
+    expect(formatDateTime(null)).toBe('—');
+    expect(dayKey('2026-11-21T23:30:00Z', 'UTC')).toBe('2026-11-21');
+    expect(dayKey('2026-11-21T23:30:00Z', 'Asia/Tokyo')).toBe('2026-11-22');
+  });
+});
+
+describe('small helpers', () => {
+  it('versions, shas, labels, plurals', () => {
+    expect(formatVersion({ version: '1.2.0', sha: 'abc' })).toBe('1.2.0');
+    expect(formatVersion({ version: null, sha: '0123456789abcdef' })).toBe('commit 0123456');
+    expect(formatVersion(null)).toBe('—');
+    expect(shortSha(null)).toBe('—');
+    expect(statusLabel('rolled_back')).toBe('Rolled back');
+    expect(statusLabel('weird')).toBe('weird');
+    expect(plural(1, 'file')).toBe('1 file');
+    expect(plural(10_000, 'operation')).toBe('10,000 operations');
+  });
+
+  it('tails text', () => {
+    expect(tailLines('a\nb\nc\n', 2)).toBe('b\nc');
+    expect(tailLines('', 5)).toBe('');
+  });
+
+  it('makes safe DOM ids', () => {
+    expect(domId('op', 'hook:preUpgrade')).toBe('op--hook_3apreUpgrade');
+    expect(domId('a b')).not.toMatch(/\s/);
+  });
+});
+
+describe('durationBarPercent', () => {
+  it('is logarithmic, monotonic and bounded', () => {
+    expect(durationBarPercent(null)).toBe(0);
+    expect(durationBarPercent(0)).toBe(0);
+    expect(durationBarPercent(10)).toBe(2);
+    const samples = [1000, 10_000, 60_000, 600_000, 3_600_000].map((ms) => durationBarPercent(ms));
+    for (let i = 1; i < samples.length; i++) expect(samples[i]!).toBeGreaterThan(samples[i - 1]!);
+    expect(samples[4]).toBe(100);
+    expect(durationBarPercent(10 * 3_600_000)).toBe(100);
+    expect(durationBarPercent(500, 1000)).toBeCloseTo(58.5, 0);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The views rendered to static HTML (no DOM in these tests): the headings, controls and accessible names the
+ * end-to-end tests rely on, and the empty, loading, error and blocked states.
+ */
+import type { ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { OperationProgress } from '../components/OperationProgress.js';
+import { StoreContext } from '../store/context.js';
+import { createAppStore } from '../store/store.js';
+import type { DataState } from '../store/types.js';
+import { appState, operation, plan, projectView, step } from '../testing/fixtures.js';
+import { fakeTransport } from '../testing/fakeTransport.js';
+import type { Transport } from '../transport/types.js';
+import { HistoryView } from './HistoryView.js';
+import { PlanView } from './PlanView.js';
+import { SettingsView } from './SettingsView.js';
+import { UpdatesView } from './UpdatesView.js';
+
+function render(ui: ReactElement, initial: Partial<DataState> = {}, transport: Transport = fakeTransport()): string {
+  const store = createAppStore(transport, { initial });
+  return renderToStaticMarkup(<StoreContext.Provider value={store}>{ui}</StoreContext.Provider>);
+}
+
+const ready = { load: { status: 'ready' as const, error: null } };
+
+/** The id-referenced text of an attribute (aria-labelledby / aria-describedby) on the first element matching `before`. */
+function referenced(html: string, elementPattern: RegExp, attr: string): string {
+  const el = elementPattern.exec(html)?.[0] ?? '';
+  const id = new RegExp(`${attr}="([^"]+)"`).exec(el)?.[1];
+  expect(id, `${attr} on ${elementPattern}`).toBeTruthy();
+  const target = new RegExp(`id="${id!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>([^<]*)`).exec(html);
+  return target?.[1] ?? '';
+}
+
+describe('Updates view', () => {
+  it('lists projects with versions, risk, compatibility and an Upgrade button that names its project', () => {
+    const html = render(<UpdatesView />, { ...ready, app: appState([projectView('core'), projectView('finance', { check: { ...projectView('finance').check!, updateAvailable: false, latest: null } })]) });
+    expect(html).toMatch(/<h1[^>]*>Updates<\/h1>/);
+    expect(html).toMatch(/<button[^>]*>Check now<\/button>/);
+    expect(html).toContain('Medium risk');
+    expect(html).toContain('Compatible');
+    expect(html.match(/>Upgrade<\/button>/g)).toHaveLength(1);
+    expect(referenced(html, /<button[^>]*>Upgrade<\/button>/, 'aria-describedby')).toBe('core');
+    expect(referenced(html, /<tr aria-labelledby[^>]*>/, 'aria-labelledby')).toBe('core');
+    expect(html).toContain('1.2.0');
+    expect(html).toContain('1.3.0');
+    expect(html).toContain('up to date');
+  });
+
+  it('has an empty state, a loading state and an error state with retry', () => {
+    expect(render(<UpdatesView />, { ...ready, app: appState([]) })).toContain('No projects yet — add one');
+    const loading = render(<UpdatesView />, { load: { status: 'loading', error: null } });
+    expect(loading).toContain('skeleton');
+    const error = render(<UpdatesView />, { load: { status: 'error', error: { code: 'UNAUTHORIZED', message: 'Open the address again', retryable: false } } });
+    expect(error).toMatch(/role="alert"/);
+    expect(error).toContain('Open the address again');
+    expect(error).toMatch(/<button[^>]*>Retry<\/button>/);
+  });
+
+  it('shows a running operation instead of Upgrade, and paused checks', () => {
+    const html = render(<UpdatesView />, {
+      ...ready,
+      app: { ...appState([projectView('core', { operationInProgress: { id: 'op_1', kind: 'upgrade' } })]), poller: { paused: true, lastCheckAt: null, nextCheckAt: null, failures: 0 } },
+    });
+    expect(html).not.toContain('>Upgrade</button>');
+    expect(html).toContain('href="#/operation/op_1"');
+    expect(html).toMatch(/<button[^>]*>Resume checks<\/button>/);
+  });
+});
+
+describe('Plan view', () => {
+  const planState = (p = plan()) => ({ plan: { project: 'core', to: '1.3.0', status: 'ready' as const, plan: p, error: null } });
+
+  it('shows everything in the plan, with the decision buttons', () => {
+    const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
+    expect(html).toMatch(/<h1[^>]*>Plan<\/h1>/);
+    expect(html).toMatch(/<label for="([^"]+)">Target version<\/label><select id="\1"/);
+    expect(html).toMatch(/<option value="2.0.0" disabled="">2.0.0 — latest — blocked: finance requires core &lt;=1.x.x<\/option>/);
+    expect(html).toMatch(/<option value="1.3.0" selected="">1.3.0<\/option>/);
+    expect(html).toMatch(/<button type="button" class="button button-primary">Start upgrade<\/button>/);
+    expect(html).toMatch(/<button[^>]*>Skip this version<\/button>/);
+    expect(html).toMatch(/<button[^>]*aria-haspopup="true"[^>]*>Remind me later<\/button>/);
+    for (const heading of ['Risk', 'Dependents', 'Release notes', 'Commits (3)', 'Changes', 'Steps']) expect(html).toContain(`>${heading}`);
+    expect(html).toContain('requires core &gt;=1.0.0 &lt;=1.x.x; target is 1.3.0');
+    expect(html).toContain('config key renamed');
+    expect(html).toContain('<code class="command">npm test</code>');
+    expect(html).toContain('About 42 s');
+    expect(html).toContain('2 files changed');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<a href="https://example.com/" target="_blank" rel="noopener noreferrer" class="md-link">docs</a>');
+    expect(html).not.toContain('javascript:');
+  });
+
+  it('disables Start upgrade when blocked and says why', () => {
+    const blocked = plan({ blocked: true, blockers: ['finance requires core <=1.x.x'] });
+    const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState(blocked) });
+    const button = /<button[^>]*>Start upgrade<\/button>/.exec(html)![0];
+    expect(button).toContain('disabled=""');
+    const id = /aria-describedby="([^"]+)"/.exec(button)![1];
+    expect(html).toMatch(new RegExp(`id="${id}"[^>]*><strong>This upgrade is blocked.</strong><ul><li>finance requires core &lt;=1.x.x</li>`));
+  });
+
+  it('has loading and error states', () => {
+    expect(render(<PlanView project="core" to={null} />, { ...ready, app: appState() })).toContain('Planning');
+    const err = render(<PlanView project="core" to={null} />, {
+      ...ready,
+      app: appState(),
+      plan: { project: 'core', to: null, status: 'error', plan: null, error: { code: 'UNKNOWN_PROJECT', message: 'No project named core', retryable: false } },
+    });
+    expect(err).toContain('No project named core');
+    expect(err).toMatch(/>Retry<\/button>/);
+    const none = render(<PlanView project="core" to={null} />, {
+      ...ready,
+      app: appState(),
+      plan: { project: 'core', to: null, status: 'error', plan: null, error: { code: 'NOTHING_TO_DO', message: 'Already on 1.3.0', retryable: false } },
+    });
+    expect(none).toContain('core is up to date');
+  });
+});
+
+describe('Progress', () => {
+  it('shows live steps with a Cancel button while running', () => {
+    const op = operation({ steps: [step('preflight', 'succeeded', { durationMs: 35, title: 'Preflight' }), step('smoke', 'running', { title: 'Run smoke tests', command: 'npm test' })] });
+    const html = render(<OperationProgress operationId={op.id} />, { operations: { [op.id]: { id: op.id, operation: op, logs: { smoke: ['ok 1', 'ok 2'] }, stepStartedAt: {}, pendingSteps: [] } } });
+    expect(html).toMatch(/<h2>Progress<\/h2>/);
+    expect(html).toMatch(/<button[^>]*>Cancel<\/button>/);
+    expect(html).toContain('Done · 35 ms');
+    expect(html).toMatch(/role="log" aria-label="Log of Run smoke tests"[^>]*>ok 1\nok 2</);
+  });
+
+  it('shows the failing step and its output after a rollback', () => {
+    const op = operation({
+      status: 'rolled_back',
+      error: 'smoke tests failed (exit 1)',
+      durationMs: 4000,
+      steps: [step('preflight', 'succeeded'), step('smoke', 'failed', { title: 'Run smoke tests', error: 'exit 1', outputExcerpt: 'FAIL test/a.test.js\nexpected 1 to be 2' })],
+    });
+    const html = render(<OperationProgress operationId={op.id} />, { operations: { [op.id]: { id: op.id, operation: op, logs: {}, stepStartedAt: {}, pendingSteps: [] } } });
+    expect(html).not.toMatch(/>Cancel<\/button>/);
+    expect(html).toContain('<strong>Rolled back.</strong>');
+    expect(html).toContain('The step “Run smoke tests” failed');
+    expect(html).toContain('FAIL test/a.test.js\nexpected 1 to be 2');
+    expect(html).toContain('back on 1.2.0');
+  });
+
+  it('says succeeded, and loudly when a rollback needs a hand', () => {
+    const ok = operation({ status: 'succeeded', durationMs: 1200 });
+    expect(render(<OperationProgress operationId={ok.id} />, { operations: { [ok.id]: { id: ok.id, operation: ok, logs: {}, stepStartedAt: {}, pendingSteps: [] } } })).toContain('core is now on 1.3.0');
+    const bad = operation({ status: 'failed', error: 'restore failed', manualRecovery: 'git checkout main' });
+    const html = render(<OperationProgress operationId={bad.id} />, { operations: { [bad.id]: { id: bad.id, operation: bad, logs: {}, stepStartedAt: {}, pendingSteps: [] } } });
+    expect(html).toMatch(/role="alert"/);
+    expect(html).toContain('git checkout main');
+  });
+});
+
+describe('History view', () => {
+  it('has the heading, filters, legend and an empty detail panel', () => {
+    const html = render(<HistoryView />, { ...ready, app: appState() });
+    expect(html).toMatch(/<h1[^>]*>History<\/h1>/);
+    for (const label of ['Project', 'Status', 'Kind', 'From', 'To']) expect(html).toMatch(new RegExp(`<label for="[^"]+">${label}</label>`));
+    expect(html).toContain('role="search"');
+    expect(html).toContain('Select an operation');
+    expect(html).toContain('Rolled back');
+  });
+
+  it('says when there is nothing, with or without filters', () => {
+    const base = createAppStore(fakeTransport()).getState().history;
+    expect(render(<HistoryView />, { ...ready, app: appState(), history: { ...base, total: 0 } })).toContain('No operations yet');
+    const filtered = render(<HistoryView />, { ...ready, app: appState(), history: { ...base, total: 0, filters: { ...base.filters, status: 'failed' } } });
+    expect(filtered).toContain('No operations match these filters');
+    expect(filtered).toMatch(/>Clear filters<\/button>/);
+  });
+
+  it('shows a detail panel with step durations, logs and Roll back', () => {
+    const base = createAppStore(fakeTransport()).getState().history;
+    const op = operation({ status: 'succeeded', durationMs: 5000, steps: [step('smoke', 'succeeded', { title: 'Run smoke tests', durationMs: 3000 })] });
+    const html = render(<HistoryView />, {
+      ...ready,
+      app: appState(),
+      history: { ...base, total: 1, selectedId: op.id, detail: { status: 'ready', data: { operation: op, logs: { smoke: 'all good' } }, error: null } },
+    });
+    expect(html).toMatch(/<h2 id="history-detail-title">Details<\/h2>/);
+    expect(html).toMatch(/<button[^>]*>Roll back<\/button>/);
+    expect(html).toContain('<span class="duration-text">3 s</span>');
+    expect(html).toContain('Log of Run smoke tests');
+    expect(html).toContain('all good');
+  });
+});
+
+describe('Projects & settings view', () => {
+  it('adds a project by path; the folder picker appears only where the shell offers it', () => {
+    const html = render(<SettingsView />, { ...ready, app: appState() });
+    expect(html).toMatch(/<h1[^>]*>Projects &amp; settings<\/h1>/);
+    expect(html).toMatch(/<label for="[^"]+">Project path<\/label>/);
+    expect(html).toMatch(/<button type="submit"[^>]*>Add project<\/button>/);
+    expect(html).not.toContain('Choose folder…');
+    const shell = { ...fakeTransport({}, 'electron'), pickFolder: async () => '/src/x' };
+    const withPicker = render(<SettingsView />, { ...ready, app: appState() }, shell);
+    expect(withPicker).toMatch(/<button[^>]*>Choose folder…<\/button>/);
+    expect(withPicker).toContain('Start Upshift when I log in');
+  });
+
+  it('has per-project channel and gates, Remove, the poll interval, notifications and pause', () => {
+    const html = render(<SettingsView />, { ...ready, app: appState() });
+    for (const label of ['Channel', 'Patch updates', 'Minor updates', 'Major updates', 'Prereleases', 'Check every (minutes)']) {
+      expect(html).toMatch(new RegExp(`<label for="[^"]+">${label.replace(/[()]/g, '\\$&')}</label>`));
+    }
+    expect(html).toMatch(/<button[^>]*>Remove<\/button>/);
+    expect(html).toMatch(/<button[^>]*>Pause checks<\/button>/);
+    expect(html).toContain('Notify me when a new release is out');
+    expect(html).toContain('value="60"');
+  });
+});
