@@ -74,7 +74,7 @@ export class ManualClock implements Clock {
     return fired;
   }
 
-  /** Moves time to the next pending timer (if any) and fires it. */
+  /** Moves time to the next pending timer (if any) and fires every timer due at that moment. */
   runNext(): boolean {
     const at = this.nextTimerAt();
     if (at === null) return false;

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, METHOD_NAMES, type MethodName } from '../../../shared/api/contract.js';
+import type { CheckResult } from '../../../shared/api/types.js';
+import { CliHarness } from '../../../test/helpers/cli.js';
 import { closeServices, coreFixture, openService, rejection } from '../../../test/helpers/service.js';
 import { commitFiles, git, makeTempDir, pushTag } from '../../../test/helpers/repos.js';
 import { ServiceError } from './errors.js';
@@ -207,6 +209,10 @@ describe('settings', () => {
     expect(h.service.engine.context('core').manifest.gates).toMatchObject({ minor: 'skip', patch: 'auto' });
     const plan = await h.service.getPlan({ project: 'core', to: '1.1.0' });
     expect(plan).toMatchObject({ gate: 'skip', blocked: true });
+    // The CLI reads the same overrides from the shared state.
+    const cli = new CliHarness({ UPSHIFT_HOME: h.home }).run('check', 'core', '--json');
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.json<CheckResult>().projects[0]!.latest!.version).toBe('1.3.0-rc.1');
     // Clearing the override brings the manifest back.
     await h.service.setSettings({ projects: { core: {} } });
     await h.service.idle();

@@ -104,10 +104,14 @@ export class UpshiftService implements UpshiftApi {
             this.clock,
             {
               isOwn: (id) => this.runner.isOwn(id),
-              operationStarted: (operation) => this.emit({ type: 'operation-started', operation }),
+              operationStarted: (operation) => {
+                this.emit({ type: 'operation-started', operation });
+                if (operation.status === 'running') this.emitProject(operation.project);
+              },
               operationStep: (operationId, s) => this.emit({ type: 'operation-step', operationId, step: { id: s.id, title: s.title, status: s.status, durationMs: s.durationMs, error: s.error } }),
               operationFinished: (operation) => {
                 this.emit({ type: 'operation-finished', operation });
+                this.emitProject(operation.project);
                 // Its checkout moved (unless it was refused): what the last check says about it is stale.
                 if (operation.status !== 'blocked') this.recheck([operation.project]);
               },
