@@ -1,4 +1,5 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostServer, type HostServer, type HostServerOptions } from '../electron/host/index.js';
@@ -403,6 +404,39 @@ describe('security headers', () => {
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
     }
+  });
+});
+
+describe('broken clients', () => {
+  function rawSocket(port: number, text: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => s.write(text));
+      let got = '';
+      s.on('data', (d) => (got += d.toString()));
+      s.on('end', () => resolve(got));
+      s.on('close', () => resolve(got));
+      s.on('error', reject);
+    });
+  }
+
+  it('answers an unparsable request with 400 and the security headers', async () => {
+    const { server } = await start();
+    const reply = await rawSocket(server.port, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('X-Content-Type-Options: nosniff');
+    expect(reply).toContain("Content-Security-Policy: default-src 'self'");
+  });
+
+  it('survives a client that goes away in the middle of a body', async () => {
+    const { url, token, server, api } = await start();
+    const s = connect(server.port, '127.0.0.1');
+    await new Promise<void>((r) => s.on('connect', () => r()));
+    s.write(`POST /api/getState HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`);
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.calls).toEqual([]);
+    expect((await callApi(url, token, 'getState')).status).toBe(200);
   });
 });
 

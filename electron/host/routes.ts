@@ -40,6 +40,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that goes away mid-body ends with 'close' and no 'end' (after 'end' this is a no-op).
+    req.on('close', () => reject(new BodyError(400, 'ABORTED', 'The request was aborted.')));
   });
 }
 
@@ -76,13 +78,21 @@ export async function handleApiCall(req: IncomingMessage, res: ServerResponse, m
     const body = (await readBody(req, opts.maxBodyBytes)).toString('utf8');
     input = body.trim() === '' ? {} : (JSON.parse(body) as unknown);
   } catch (err) {
+    if (err instanceof BodyError && err.code === 'ABORTED') {
+      res.destroy();
+      return;
+    }
     if (err instanceof BodyError) {
       // Stop reading: the rest of an oversized body is not worth receiving.
       sendError(res, err.status, apiError(err.code, err.message), { Connection: 'close' });
       req.resume();
       return;
     }
-    sendError(res, 400, apiError('BAD_JSON', `The body is not valid JSON: ${(err as Error).message}`));
+    if (!(err instanceof SyntaxError)) {
+      res.destroy();
+      return;
+    }
+    sendError(res, 400, apiError('BAD_JSON', `The body is not valid JSON: ${err.message}`));
     return;
   }
   let result: unknown;

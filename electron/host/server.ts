@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { METHOD_NAMES } from '../../shared/api/contract.js';
 import { assertUsableToken, generateToken, isAuthorized } from './auth.js';
 import { authority, isCrossSite, isWildcardHost, OriginGuard, ownHostnames } from './guard.js';
-import { apiError, applySecurityHeaders, sendError } from './http.js';
+import { apiError, applySecurityHeaders, SECURITY_HEADERS, sendError } from './http.js';
 import { handleApiCall } from './routes.js';
 import { EventHub } from './sse.js';
 import { StaticFiles } from './static.js';
@@ -86,7 +86,9 @@ export async function createHostServer(opts: HostServerOptions): Promise<HostSer
     });
   });
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    // A request Node could not even parse (malformed, headers too large): answered here, still with our headers.
+    const headers = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
 
