@@ -9,7 +9,7 @@ import type {
   UpgradePlan,
 } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
-import { toApiError, usageError } from '../errors.js';
+import { toApiError, UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
@@ -135,6 +135,8 @@ export class Engine {
     // In listing order, as without isolateFailures.
     const byName = new Map([...checked, ...broken].map((c) => [c.name, c]));
     const projects = records.map((r) => byName.get(r.name)).filter((c): c is ProjectCheck => c !== undefined);
+    // A cancelled check (the app shutting down) says nothing about the remotes: keep the last real results.
+    if (signal?.aborted) throw new UpshiftError('CANCELLED', 'The check was cancelled; the last results were kept.', { retryable: true });
     this.store.saveChecks(projects);
     return { projects };
   }

@@ -32,7 +32,7 @@ export interface NotificationCenterOptions {
   notifier?: Notifier | undefined;
   /** settings.notifications.enabled, read at each decision. */
   enabled: () => boolean;
-  /** The project's channel with the app's override applied. */
+  /** The project's channel with the app's override applied (asked only about prereleases). */
   channelOf: (project: string) => Channel;
 }
 
@@ -44,7 +44,7 @@ export type UpdateVerdict = { notify: true; version: string; remindAfter: string
  * version running now (never a downgrade, never when the current version is unknown, since then "newer" means
  * nothing), not a prerelease on the stable channel, not skipped, not snoozed; after a snooze has passed, once more.
  */
-export function updateVerdict(check: ProjectCheck, channel: Channel, store: StateStore, now: number): UpdateVerdict {
+export function updateVerdict(check: ProjectCheck, channel: Channel | (() => Channel), store: StateStore, now: number): UpdateVerdict {
   if (check.error) return { notify: false, reason: 'the check failed' };
   const latest = check.latest;
   if (!latest || !check.updateAvailable) return { notify: false, reason: 'no update' };
@@ -52,7 +52,7 @@ export function updateVerdict(check: ProjectCheck, channel: Channel, store: Stat
   const target = parseVersion(latest.version);
   if (!current || !target) return { notify: false, reason: 'current version unknown' };
   if (compareVersions(target, current) <= 0) return { notify: false, reason: 'not newer than the current version' };
-  if (latest.prerelease && channel === 'stable') return { notify: false, reason: 'prerelease on the stable channel' };
+  if (latest.prerelease && (typeof channel === 'function' ? channel() : channel) === 'stable') return { notify: false, reason: 'prerelease on the stable channel' };
   const decision = store.getDecision(check.name, target.normalized);
   if (decision?.kind === 'skip') return { notify: false, reason: 'skipped' };
   if (decision?.kind === 'snooze' && decision.until) {
@@ -89,7 +89,7 @@ export class NotificationCenter {
   /** Update notifications only, e.g. from the cached checks when a snooze runs out (no network needed). */
   considerUpdate(check: ProjectCheck): boolean {
     if (!this.opts.enabled()) return false;
-    const verdict = updateVerdict(check, this.opts.channelOf(check.name), this.opts.store, this.opts.clock.now());
+    const verdict = updateVerdict(check, () => this.opts.channelOf(check.name), this.opts.store, this.opts.clock.now());
     if (!verdict.notify) return false;
     const at = new Date(this.opts.clock.now()).toISOString();
     if (!this.opts.store.claimNotification(check.name, verdict.version, at, verdict.remindAfter)) return false;

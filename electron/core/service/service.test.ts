@@ -6,6 +6,9 @@ import type { CheckResult } from '../../../shared/api/types.js';
 import { CliHarness } from '../../../test/helpers/cli.js';
 import { closeServices, coreFixture, openService, rejection } from '../../../test/helpers/service.js';
 import { commitFiles, git, makeTempDir, pushTag } from '../../../test/helpers/repos.js';
+import { GitTagSource } from '../source/git-tags.js';
+import type { ReleaseSource } from '../source/types.js';
+import { StateStore } from '../state/index.js';
 import { ServiceError } from './errors.js';
 
 afterEach(closeServices);
@@ -159,6 +162,35 @@ describe('checks and plans', () => {
     ]);
     expect(r.projects[0]!.error!.details).toMatchObject({ field: 'channel', line: 1 });
     expect(h.events.of('check-failed').map((e) => [e.project, e.error.code])).toEqual([['broken', 'MANIFEST_INVALID']]);
+    // One broken project is not a failed poll: no backoff for the others.
+    expect(h.service.pollerState().failures).toBe(0);
+  });
+
+  it('a check cut short by closing keeps the last real results', async () => {
+    const fx = coreFixture();
+    const real = new GitTagSource();
+    let hang = false;
+    const source: ReleaseSource = {
+      listReleases: (project, signal) =>
+        hang
+          ? new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+          : real.listReleases(project, signal),
+    };
+    const h = await openService({ source });
+    await h.service.addProject({ path: fx.work, name: 'core' });
+    await h.service.idle();
+    const good = h.service.engine.store.getCheck('core')!;
+    expect(good.error).toBeNull();
+    hang = true;
+    const pending = h.service.checkNow({});
+    await h.service.close();
+    expect(await rejection(pending)).toMatchObject({ code: 'CANCELLED' });
+    const store = StateStore.open(h.home);
+    try {
+      expect(store.getCheck('core')).toEqual(good);
+    } finally {
+      store.close();
+    }
   });
 
   it('getPlan plans the default or a chosen target; nothing to do and unknown releases are errors', async () => {

@@ -302,8 +302,14 @@ export class UpshiftService implements UpshiftApi {
     return readSettings(this.engine.store);
   }
 
+  /** The channel checks use: the manifest's as it is now, under the app's override. */
   private channelOf(project: string): Channel {
-    return this.settings().projects[project]?.channel ?? this.engine.store.getProject(project)?.channel ?? 'stable';
+    try {
+      return this.engine.context(project).manifest.channel;
+    } catch {
+      // An unreadable manifest: the channel recorded when the project was added, under the override.
+      return this.settings().projects[project]?.channel ?? this.engine.store.getProject(project)?.channel ?? 'stable';
+    }
   }
 
   private state(): AppState {
