@@ -49,6 +49,7 @@ export function App() {
   const route = useRoute();
   const status = useApp((s) => s.load.status);
   const connection = useApp((s) => s.connection);
+  const authLost = useApp((s) => s.authLost);
   const mode = useApp((s) => s.transport.mode);
   const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
 
@@ -77,7 +78,15 @@ export function App() {
       </a>
       <Nav route={route} />
       <main id="main" tabIndex={-1} className="main">
-        {mode === 'browser' && connection === 'reconnecting' && status === 'ready' && (
+        {authLost && (
+          <div className="banner banner-error" role="alert">
+            <p>
+              <strong>Disconnected.</strong> The Upshift server stopped or was restarted with a new access token. Run <code>upshift serve</code> again and
+              open the address it prints.
+            </p>
+          </div>
+        )}
+        {!authLost && mode === 'browser' && connection === 'reconnecting' && status === 'ready' && (
           <div className="banner banner-warning" role="status">
             Lost the connection to Upshift — reconnecting… Anything that happens meanwhile will show up once it is back.
           </div>

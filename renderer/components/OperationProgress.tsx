@@ -36,10 +36,10 @@ function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]
       return (
         <div className="outcome outcome-rolled_back" role="status">
           <p>
-            <strong>Rolled back.</strong> {failed ? <>The step “{failed.title}” failed</> : 'The operation failed'}
-            {op.error ? `: ${op.error}` : '.'} {op.project} is back on {formatVersion(op.from)}.
+            <strong>Rolled back.</strong> {failed ? <>The step “{failed.title}” failed</> : 'The operation failed'}, so everything was put back:{' '}
+            {op.project} is on {formatVersion(op.from)} again.
           </p>
-          {failed?.error && op.error !== failed.error && <p className="step-error">{failed.error}</p>}
+          {(op.error || failed?.error) && <p className="step-error">{op.error ?? failed?.error}</p>}
           {excerpt && (
             <>
               <h4 className="small-heading">Output of “{failed?.title}”</h4>

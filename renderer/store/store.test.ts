@@ -74,7 +74,30 @@ describe('store: loading and events', () => {
     t.connection({ status: 'open', reconnected: true });
     await flush();
     expect(store.getState().connection).toBe('open');
-    expect(t.calls.filter((c) => c.method === 'getState')).toHaveLength(2);
+    // init, the probe while reconnecting, and the re-read after the reconnect.
+    expect(t.calls.filter((c) => c.method === 'getState')).toHaveLength(3);
+  });
+});
+
+describe('store: connection', () => {
+  it('notices a server restarted with a new token while reconnecting', async () => {
+    let auth = true;
+    const t = fakeTransport({
+      getState: () => {
+        if (!auth) throw apiError('UNAUTHORIZED', 'token');
+        return appState();
+      },
+    });
+    const store = createAppStore(t);
+    await store.getState().actions.init();
+    auth = false;
+    t.connection({ status: 'reconnecting', reconnected: false });
+    await flush();
+    expect(store.getState().authLost).toBe(true);
+    auth = true;
+    t.connection({ status: 'open', reconnected: true });
+    await flush();
+    expect(store.getState().authLost).toBe(false);
   });
 });
 

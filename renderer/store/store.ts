@@ -49,6 +49,7 @@ export function initialData(): DataState {
     load: { status: 'idle', error: null },
     checking: false,
     connection: 'connecting',
+    authLost: false,
     plan: { project: null, to: null, status: 'idle', plan: null, error: null },
     operations: {},
     activeByProject: {},
@@ -85,6 +86,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
   let visible: [number, number] = [0, PAGE_SIZE - 1];
   let unsubscribe: (() => void) | null = null;
   let historyOpened = false;
+  let probing = false;
 
   return createStore<AppStore>()((set, get) => {
     const fail = (title: string, e: unknown): ApiError => {
@@ -175,6 +177,19 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
 
       handleConnection(change) {
         set({ connection: change.status });
+        if (change.status === 'reconnecting' && !probing) {
+          // Is the server gone for a moment, or did it restart with a new token (then retrying is pointless)?
+          probing = true;
+          api.getState({}).then(
+            () => set({ authLost: false }),
+            (e: unknown) => {
+              if (toApiError(e).code === 'UNAUTHORIZED') set({ authLost: true });
+            },
+          ).finally(() => {
+            probing = false;
+          });
+        }
+        if (change.status === 'open') set({ authLost: false });
         if (change.reconnected) {
           void actions.refresh();
           actions.refreshHistory();

@@ -64,6 +64,8 @@ export interface DataState {
   load: { status: LoadStatus; error: ApiError | null };
   checking: boolean;
   connection: ConnectionStatus;
+  /** The server refuses our token (it was restarted with a new one): the page must be reopened. */
+  authLost: boolean;
   plan: PlanState;
   operations: Record<string, LiveOperation>;
   /** The operation each project's plan view follows (kept after it finishes, to show the final state). */

@@ -17,10 +17,10 @@ export function OperationView({ id }: { id: string }) {
       <OperationProgress operationId={id} />
       <div className="actions">
         <a className="button" href="#/updates">
-          Back to Updates
+          Done
         </a>
         <a className="button" href="#/history">
-          Open History
+          All operations
         </a>
       </div>
     </div>

@@ -148,6 +148,12 @@ export function PlanView({ project, to }: { project: string; to: string | null }
     void loadPlan(project, to);
   }, [project, to, loadPlan]);
 
+  // Asking for another target after an operation finished means: show me that plan.
+  useEffect(() => {
+    if (activeId && !activeRunning) setDismissed(activeId);
+    // Only on a new target: a finished operation must stay visible until then.
+  }, [to]);
+
   const showProgress = activeId !== null && dismissed !== activeId;
   const mine = planState.project === project && planState.to === to;
   const plan = mine || planState.project === project ? planState.plan : null;
@@ -168,10 +174,10 @@ export function PlanView({ project, to }: { project: string; to: string | null }
           {!activeRunning && (
             <div className="actions">
               <a className="button" href="#/updates">
-                Back to Updates
+                Done
               </a>
               <a className="button" href={formatRoute({ view: 'history' })}>
-                Open History
+                All operations
               </a>
               <button
                 type="button"
@@ -190,7 +196,7 @@ export function PlanView({ project, to }: { project: string; to: string | null }
 
       {!showProgress && mine && planState.status === 'error' && planState.error ? (
         planState.error.code === 'NOTHING_TO_DO' ? (
-          <EmptyState title={`${project} is up to date`} action={<a className="button" href="#/updates">Back to Updates</a>}>
+          <EmptyState title={`${project} is up to date`} action={<a className="button" href="#/updates">Back to the list</a>}>
             <p>{planState.error.message}</p>
           </EmptyState>
         ) : (

@@ -71,7 +71,7 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
             {p.operationInProgress.kind === 'upgrade' ? 'Upgrading…' : 'Working…'}
           </a>
         ) : hasUpdate ? (
-          <button type="button" className="button button-primary button-small" onClick={() => navigate(planHref(p.name, latest!.version))} aria-describedby={nameId}>
+          <button type="button" className="button button-primary button-small" onClick={() => navigate(planHref(p.name))} aria-describedby={nameId}>
             Upgrade
           </button>
         ) : null}

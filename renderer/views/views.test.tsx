@@ -142,7 +142,7 @@ describe('Progress', () => {
     expect(html).toContain('<strong>Rolled back.</strong>');
     expect(html).toContain('The step “Run smoke tests” failed');
     expect(html).toContain('FAIL test/a.test.js\nexpected 1 to be 2');
-    expect(html).toContain('back on 1.2.0');
+    expect(html).toContain('core is on 1.2.0 again');
   });
 
   it('says succeeded, and loudly when a rollback needs a hand', () => {
