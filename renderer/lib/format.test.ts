@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, domId, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, shortSha, statusLabel, tailLines } from './format.js';
+import { dayKey, domId, formatDay, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, shortSha, statusLabel, tailLines } from './format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -47,6 +47,8 @@ describe('dates', () => {
     expect(formatDateTime('2026-11-21T10:15:00Z', { locale: 'en-GB', timeZone: 'UTC' })).toBe('21 Nov 2026, 10:15');
     expect(formatDateTime(null)).toBe('—');
     expect(dayKey('2026-11-21T23:30:00Z', 'UTC')).toBe('2026-11-21');
+    expect(formatDay('2026-11-21T10:00:00Z', { locale: 'en-GB', timeZone: 'UTC' })).toBe('Sat, 21 Nov 2026');
+    expect(formatDay('2026-11-21T10:00:00Z', { locale: 'en-GB', timeZone: 'UTC', currentYear: 2026 })).toMatch(/^Sat,? 21 Nov$/);
     expect(dayKey('2026-11-21T23:30:00Z', 'Asia/Tokyo')).toBe('2026-11-22');
   });
 });

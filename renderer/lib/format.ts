@@ -31,6 +31,8 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60_000],
 ];
 
+const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
+
 /** "just now", "5 minutes ago", "in 3 hours", "yesterday". */
 export function formatRelative(iso: string | null | undefined, now: number, locale = 'en'): string {
   if (!iso) return 'never';
@@ -39,7 +41,11 @@ export function formatRelative(iso: string | null | undefined, now: number, loca
   const diff = t - now;
   const abs = Math.abs(diff);
   if (abs < 45_000) return 'just now';
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  let rtf = relativeFormatters.get(locale);
+  if (!rtf) {
+    rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    relativeFormatters.set(locale, rtf);
+  }
   for (const [unit, size] of UNITS) {
     if (abs >= size) return rtf.format(Math.round(diff / size), unit);
   }
@@ -51,23 +57,32 @@ export interface DateFormatOptions {
   timeZone?: string;
 }
 
+// Building an Intl formatter costs far more than using one; the history list formats thousands of rows.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "21 Nov 2026, 10:15" in the user's locale (or the one given). */
 export function formatDateTime(iso: string | null | undefined, opts: DateFormatOptions = {}): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(opts.locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: opts.timeZone,
-  }).format(d);
+  return dateFormatter(opts.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: opts.timeZone }).format(d);
 }
 
-/** "Fri, 21 Nov 2026": the day header of the history list. */
-export function formatDay(iso: string, opts: DateFormatOptions = {}): string {
+/** "Fri, 21 Nov 2026" (or "Fri, 21 Nov" within `currentYear`): the day label of the history list. */
+export function formatDay(iso: string, opts: DateFormatOptions & { currentYear?: number } = {}): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(opts.locale, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: opts.timeZone }).format(d);
+  const sameYear = opts.currentYear !== undefined && Number(dayKey(iso, opts.timeZone).slice(0, 4)) === opts.currentYear;
+  return dateFormatter(opts.locale, { weekday: 'short', day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric', timeZone: opts.timeZone }).format(d);
 }
 
 /** "10:15:03". */
@@ -75,14 +90,14 @@ export function formatTime(iso: string | null | undefined, opts: DateFormatOptio
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(opts.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: opts.timeZone }).format(d);
+  return dateFormatter(opts.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: opts.timeZone }).format(d);
 }
 
 /** Local calendar day key (YYYY-MM-DD) of an instant, for grouping. */
 export function dayKey(iso: string, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).formatToParts(d);
+  const parts = dateFormatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).formatToParts(d);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

@@ -13,6 +13,7 @@ import { historyItem } from '../store/history.js';
 import { useActions, useApp } from '../store/context.js';
 
 export const ROW_HEIGHT = 60;
+const THIS_YEAR = new Date().getFullYear();
 
 export function operationLabel(op: Operation): string {
   return `${op.project}, ${KIND_LABELS[op.kind].toLowerCase()} ${formatEndpoints(op.from, op.to)}, ${statusLabel(op.status).toLowerCase()}, ${formatDateTime(op.startedAt)}, ${formatDuration(op.durationMs)}`;
@@ -35,7 +36,7 @@ function Row({ op, index, previous, selected, active, onPick }: { op: Operation;
       onClick={onPick}
     >
       <span className="history-when">
-        {dayStart && <span className="history-day">{formatDay(op.startedAt)}</span>}
+        {dayStart && <span className="history-day">{formatDay(op.startedAt, { currentYear: THIS_YEAR })}</span>}
         <span className="history-time">{formatTime(op.startedAt)}</span>
       </span>
       <StatusBadge status={op.status} compact />

@@ -90,7 +90,7 @@ export function HistoryView() {
         </p>
       </header>
       <Filters />
-      <ul className="legend" aria-label="Status colours">
+      <ul className="legend" aria-label="Legend">
         {LEGEND.map((s) => (
           <li key={s} className={`status status-${s}`}>
             <span className="status-dot" aria-hidden="true" />
