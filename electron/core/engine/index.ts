@@ -66,6 +66,15 @@ export class Engine {
     this.store.close();
   }
 
+  /**
+   * Recovers operations whose process died since this engine opened (a CLI killed mid-upgrade while the app runs).
+   * A long-running process calls it before starting an operation: taking over a dead process's lock must never
+   * mean upgrading a half-upgraded checkout. Costs one query when nothing is unfinished.
+   */
+  recover(): Promise<RecoveryReport> {
+    return recoverInterrupted(this.store, this.listener);
+  }
+
   addProject(path: string, opts: { name?: string; core?: string } = {}): ReturnType<typeof addProject> {
     return addProject(this.store, path, opts);
   }

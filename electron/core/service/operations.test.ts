@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,6 +149,50 @@ describe('startUpgrade', () => {
       other.close();
     }
     expect(await rejection(h.service.startUpgrade({ project: 'ghost' }))).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+  });
+});
+
+describe('recovery while the app runs', () => {
+  it('an operation whose process died is recovered (and reported) before a new one starts', async () => {
+    const fx = coreFixture();
+    const h = await openService();
+    await h.service.addProject({ path: fx.work, name: 'core' });
+    await h.service.idle();
+    // Another process began an upgrade, moved the checkout, and was killed: its pid is gone.
+    const dead = spawnSync('true').pid!;
+    const other = StateStore.open(h.home);
+    const crashed = other.createOperation({
+      project: 'core',
+      kind: 'upgrade',
+      pid: dead,
+      pidStartTime: null,
+      steps: [{ id: 'checkout', title: 'Check out', command: null }],
+      journal: { originalSha: fx.sha('v1.0.0'), originalBranch: 'main', checkoutStarted: true, targetSha: fx.sha('v1.1.0') },
+    });
+    other.startStep(crashed.id, 'checkout');
+    other.close();
+    git(fx.work, 'fetch', '-q', 'origin', 'tag', 'v1.1.0');
+    git(fx.work, 'checkout', '-q', '--detach', fx.sha('v1.1.0'));
+    h.events.clear();
+
+    const { operationId } = await h.service.startUpgrade({ project: 'core', to: '1.1.0' });
+    await h.service.idle();
+    const finished = h.events.of('operation-finished').map((e) => [e.operation.kind, e.operation.status]);
+    expect(finished).toEqual([
+      ['upgrade', 'interrupted'],
+      ['recovery', 'succeeded'],
+      ['upgrade', 'succeeded'],
+    ]);
+    const history = await h.service.queryHistory({ project: 'core' });
+    expect(history.operations.map((o) => [o.kind, o.status])).toEqual([
+      ['upgrade', 'succeeded'],
+      ['recovery', 'succeeded'],
+      ['upgrade', 'interrupted'],
+    ]);
+    expect(history.operations[0]!.id).toBe(operationId);
+    // The new upgrade started from the restored branch, so it recorded main at 1.0.0 as where to roll back to.
+    expect(history.operations[0]!.from.sha).toBe(fx.sha('v1.0.0'));
+    expect(h.service.engine.store.getJournal(operationId)).toMatchObject({ originalBranch: 'main', originalSha: fx.sha('v1.0.0') });
   });
 });
 

@@ -28,6 +28,8 @@ export interface OperationRunnerOptions {
   projectTouched: (project: string) => void;
   /** Called once an own operation ended (the service re-checks the project: its current version moved). */
   finished: (operation: Operation) => void;
+  /** Recovers what dead processes left unfinished, before an operation starts (see Engine.recover). */
+  recover: () => Promise<void>;
 }
 
 /**
@@ -53,7 +55,13 @@ export class OperationRunner {
     return null;
   }
 
+  /** Marks an operation this process recorded outside `start` (a recovery), so the watcher does not report it. */
+  markOwn(id: string): void {
+    this.own.add(id);
+  }
+
   async start(req: StartRequest): Promise<{ operationId: string }> {
+    await this.opts.recover();
     const controller = new AbortController();
     const { emit } = this.opts;
     let startedId: string | null = null;

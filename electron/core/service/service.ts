@@ -64,6 +64,7 @@ export class UpshiftService implements UpshiftApi {
   private readonly checksAbort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
   private reminderTimer: unknown = null;
+  private recovering: Promise<void> | null = null;
   private closed = false;
 
   private constructor(
@@ -85,6 +86,7 @@ export class UpshiftService implements UpshiftApi {
       emit: (e) => this.emit(e),
       projectTouched: (p) => this.emitProject(p),
       finished: (op) => this.recheck([op.project]),
+      recover: () => this.recover(),
     });
     this.poller = new Poller<CheckResult>({
       clock: this.clock,
@@ -118,6 +120,7 @@ export class UpshiftService implements UpshiftApi {
               historyChanged: () => this.emit({ type: 'history-changed' }),
               projectsChanged: (names, listChanged) => this.foreignProjects(names, listChanged),
               preferencesChanged: () => this.emitState(),
+              ownerGone: () => this.track(this.recover().catch(() => undefined)),
             },
             opts.watchIntervalMs ?? 500,
           );
@@ -355,8 +358,34 @@ export class UpshiftService implements UpshiftApi {
 
   // ---- checks ----
 
+  /**
+   * Recovers operations left by processes that died while this one runs, and reports them: the interrupted
+   * operation (now finished) and the recovery recorded for it.
+   */
+  private recover(): Promise<void> {
+    // Concurrent callers (a new operation, the watcher, a poll) share one pass.
+    this.recovering ??= this.recoverOnce().finally(() => (this.recovering = null));
+    return this.recovering;
+  }
+
+  private async recoverOnce(): Promise<void> {
+    const report = await this.engine.recover();
+    if (report.recovered.length === 0) return;
+    for (const { interrupted, recovery } of report.recovered) {
+      this.runner.markOwn(recovery.id);
+      this.watcher?.forget(interrupted);
+      const op = this.engine.store.getOperation(interrupted);
+      if (op) this.emit({ type: 'operation-finished', operation: op });
+      this.emit({ type: 'operation-started', operation: recovery });
+      this.emit({ type: 'operation-finished', operation: recovery });
+      this.emitProject(recovery.project);
+    }
+    this.emit({ type: 'history-changed' });
+  }
+
   /** Every project, isolating failures per project; each result goes through the notification rules. */
   private async checkAll(): Promise<CheckResult> {
+    await this.recover().catch(() => undefined);
     const result = await this.engine.check([], this.checksAbort.signal, { isolateFailures: true });
     this.afterChecks(result);
     return result;

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliHarness } from '../../../test/helpers/cli.js';
 import { closeServices, coreFixture, openService, type ServiceHarness } from '../../../test/helpers/service.js';
 import { git } from '../../../test/helpers/repos.js';
-import { StateStore } from '../state/index.js';
+import { processStartTime, StateStore } from '../state/index.js';
 
 afterEach(closeServices);
 
@@ -110,6 +111,44 @@ describe('changes made by other connections', () => {
     h.clock.advance(500);
     expect(h.events.types()).toEqual(['state-changed']);
     expect(h.events.of('state-changed')[0]!.state.projects).toEqual([]);
+  });
+
+  it('an operation whose process is killed is recovered and reported, without waiting for a poll', async () => {
+    const fx = coreFixture();
+    const h = await openService();
+    await h.service.addProject({ path: fx.work, name: 'core' });
+    await h.service.idle();
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const other = otherConnection(h);
+    const op = other.createOperation({
+      project: 'core',
+      kind: 'upgrade',
+      pid: child.pid!,
+      pidStartTime: processStartTime(child.pid!),
+      steps: [{ id: 'install', title: 'Install', command: 'sleep 30' }],
+      journal: { originalSha: fx.sha('v1.0.0'), originalBranch: 'main' },
+    });
+    other.startStep(op.id, 'install');
+    h.clock.advance(2000);
+    expect(h.events.of('operation-started').map((e) => e.operation.id)).toEqual([op.id]);
+    expect(h.events.of('operation-finished')).toEqual([]);
+    h.events.clear();
+    child.kill('SIGKILL');
+    await exited;
+    h.clock.advance(2000);
+    await h.service.idle();
+    expect(h.events.of('operation-finished').map((e) => [e.operation.kind, e.operation.status])).toEqual([
+      ['upgrade', 'interrupted'],
+      ['recovery', 'succeeded'],
+    ]);
+    expect(h.events.types()).toContain('history-changed');
+    // Reported once: later commits elsewhere do not report it again.
+    h.events.clear();
+    other.setSettings({ launchAtLogin: true });
+    h.clock.advance(2000);
+    expect(h.events.of('operation-finished')).toEqual([]);
+    expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(fx.sha('v1.0.0'));
   });
 
   it('an upgrade run by the CLI while the dashboard is open is reported', async () => {

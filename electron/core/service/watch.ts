@@ -1,5 +1,5 @@
 import type { Operation, OperationStep } from '../../../shared/api/types.js';
-import type { StateStore } from '../state/index.js';
+import { assessOwner, type StateStore } from '../state/index.js';
 import type { Clock } from './clock.js';
 
 export interface WatchHandlers {
@@ -15,6 +15,8 @@ export interface WatchHandlers {
   projectsChanged(names: string[], listChanged: boolean): void;
   /** Settings or update decisions changed. */
   preferencesChanged(): void;
+  /** The process running one of those operations is gone (killed): it needs recovering. */
+  ownerGone(operationId: string): void;
 }
 
 /**
@@ -31,6 +33,7 @@ export class DbWatcher {
   /** Other processes' running operations: step id → "status duration" as last seen. */
   private readonly running = new Map<string, Map<string, string>>();
   private projects = new Map<string, string>();
+  private ticks = 0;
   private prefs = '';
   private stopped = false;
 
@@ -76,6 +79,28 @@ export class DbWatcher {
       return;
     }
     for (const m of marks) if (projects.includes(m.name)) this.projects.set(m.name, m.signature);
+  }
+
+  /** Stops following an operation (this process recovered it and reported that itself). */
+  forget(operationId: string): void {
+    this.running.delete(operationId);
+  }
+
+  /**
+   * A killed process commits nothing, so its operation would look running forever: every few ticks, while other
+   * processes' operations run, their owners are checked (pid with its start time, as recovery judges them).
+   */
+  checkOwners(): void {
+    for (const id of this.running.keys()) {
+      const record = this.store.getOperationRecord(id);
+      if (!record || record.operation.status !== 'running') continue;
+      const op = record.operation;
+      const state = assessOwner({ pid: op.pid, pidStartTime: record.pidStartTime, bootId: record.bootId, host: op.host });
+      if (state !== 'alive' && state !== 'other-host') {
+        this.handlers.ownerGone(id);
+        return;
+      }
+    }
   }
 
   /** One look at the database; returns whether another connection had committed since the last look. */
@@ -159,6 +184,7 @@ export class DbWatcher {
       this.timer = null;
       try {
         this.poll();
+        if (++this.ticks % 4 === 0 && this.running.size > 0) this.checkOwners();
       } catch {
         // A busy or closing database: look again next time.
       }
