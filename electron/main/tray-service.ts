@@ -39,6 +39,11 @@ export class TrayService {
     return trayModel(this.state, this.now());
   }
 
+  /** Operations running now (from events, or projects marked busy): quitting asks first when there are any. */
+  runningOperations(): number {
+    return Math.max(this.running.size, this.state.projects.filter((p) => p.operationInProgress !== null).length);
+  }
+
   setProjects(projects: readonly ProjectView[]): void {
     if (sameJson(projects, this.state.projects)) return;
     this.state = { ...this.state, projects: [...projects] };
