@@ -56,8 +56,18 @@ export function App() {
   useEffect(() => {
     // The e2e tests wait for this: the first state has arrived and the views show real data.
     const root = document.getElementById('root');
-    if (root && status === 'ready') root.dataset.ready = 'true';
+    if (!root) return;
+    if (status === 'ready') root.dataset.ready = 'true';
+    // A failed first load is marked too, so a test can wait for either outcome.
+    root.dataset.load = status;
   }, [status]);
+
+  useEffect(() => {
+    // The Electron shell may ask to show a view (a tray item or a notification opens a plan).
+    return window.upshiftShell?.onNavigate?.((hash) => {
+      if (/^#\/[A-Za-z0-9_./?=&%~+-]*$/.test(hash)) location.hash = hash;
+    });
+  }, []);
 
   useEffect(() => {
     const suffix = updates > 0 ? ` (${updates})` : '';

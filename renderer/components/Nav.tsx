@@ -32,15 +32,24 @@ export function Nav({ route }: { route: Route }) {
           const current = item.active(route);
           return (
             <li key={item.href}>
-              <a href={item.href} className={current ? 'nav-link current' : 'nav-link'} aria-current={current ? 'page' : undefined}>
+              <a
+                href={item.href}
+                className={current ? 'nav-link current' : 'nav-link'}
+                aria-current={current ? 'page' : undefined}
+                aria-describedby={item.label === 'Updates' && updates > 0 ? 'nav-updates-count' : undefined}
+              >
                 {item.label}
                 {item.label === 'Updates' && updates > 0 && (
-                  <span className="nav-count">
+                  <span className="nav-count" aria-hidden="true">
                     {updates}
-                    <span className="visually-hidden"> {updates === 1 ? 'update' : 'updates'} available</span>
                   </span>
                 )}
               </a>
+              {item.label === 'Updates' && updates > 0 && (
+                <span id="nav-updates-count" className="visually-hidden">
+                  {updates} {updates === 1 ? 'update' : 'updates'} available
+                </span>
+              )}
             </li>
           );
         })}

@@ -10,7 +10,11 @@ declare global {
     /** The contract, exposed by the Electron preload through contextBridge. */
     upshift?: UpshiftApi;
     /** Shell-only helpers the preload may add. */
-    upshiftShell?: { pickFolder?: () => Promise<string | null> };
+    upshiftShell?: {
+      pickFolder?: () => Promise<string | null>;
+      /** Calls back with a hash route (e.g. "#/plan/core?to=1.3.0") to show; returns the unsubscribe function. */
+      onNavigate?: (listener: (hash: string) => void) => () => void;
+    };
   }
 }
 
