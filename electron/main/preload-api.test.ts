@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES, type UpshiftEvent } from '../../shared/api/contract.js';
 import { createPreloadApi, createShellApi, unwrapReply, UpshiftIpcError } from '../preload/api.js';
-import { CONTRACT_METHODS, EVENT_CHANNEL, PICK_FOLDER_CHANNEL, isShellRoute } from '../preload/channels.js';
+import { CONTRACT_METHODS, EVENT_CHANNEL, NAVIGATE_CHANNEL, PICK_FOLDER_CHANNEL, isShellRoute } from '../preload/channels.js';
 
 function fakeIpc(reply: (channel: string, input: unknown) => unknown = (_c, input) => ({ ok: true, result: input })) {
   const invoked: Array<[string, unknown]> = [];
@@ -97,17 +97,34 @@ describe('createPreloadApi', () => {
 });
 
 describe('createShellApi', () => {
-  it('exposes pickFolder only, on its own channel', async () => {
+  it('exposes pickFolder and onNavigate only; the picker has its own channel', async () => {
     const ipc = fakeIpc(() => ({ ok: true, result: '/src/core' }));
-    const shell = createShellApi(ipc.invoke);
-    expect(Object.keys(shell)).toEqual(['pickFolder']);
+    const shell = createShellApi(ipc.invoke, ipc.listen);
+    expect(Object.keys(shell).sort()).toEqual(['onNavigate', 'pickFolder']);
     expect(await shell.pickFolder()).toBe('/src/core');
     expect(ipc.invoked).toEqual([[PICK_FOLDER_CHANNEL, {}]]);
   });
 
   it('returns null when the picker was cancelled', async () => {
     const ipc = fakeIpc(() => ({ ok: true, result: null }));
-    expect(await createShellApi(ipc.invoke).pickFolder()).toBeNull();
+    expect(await createShellApi(ipc.invoke, ipc.listen).pickFolder()).toBeNull();
+  });
+
+  it('hands routes to onNavigate listeners, or to the fallback while there are none; ignores anything else', () => {
+    const ipc = fakeIpc();
+    const fallback: string[] = [];
+    const shell = createShellApi(ipc.invoke, ipc.listen, (h) => fallback.push(h));
+    ipc.emit(NAVIGATE_CHANNEL, '#/plan/core?to=1.1.0');
+    expect(fallback).toEqual(['#/plan/core?to=1.1.0']);
+    const seen: string[] = [];
+    const off = shell.onNavigate((h) => seen.push(h));
+    ipc.emit(NAVIGATE_CHANNEL, '#/history');
+    ipc.emit(NAVIGATE_CHANNEL, 'javascript:alert(1)');
+    ipc.emit(NAVIGATE_CHANNEL, { hash: '#/x' });
+    off();
+    ipc.emit(NAVIGATE_CHANNEL, '#/settings');
+    expect(seen).toEqual(['#/history']);
+    expect(fallback).toEqual(['#/plan/core?to=1.1.0', '#/settings']);
   });
 });
 

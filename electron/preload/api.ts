@@ -6,7 +6,7 @@
  */
 import type { MethodName, UpshiftApi, UpshiftEvent } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
-import { CONTRACT_METHODS, EVENT_CHANNEL, PICK_FOLDER_CHANNEL, methodChannel, type IpcReply } from './channels.js';
+import { CONTRACT_METHODS, EVENT_CHANNEL, NAVIGATE_CHANNEL, PICK_FOLDER_CHANNEL, isShellRoute, methodChannel, type IpcReply } from './channels.js';
 
 /** ipcRenderer.invoke, narrowed. */
 export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
@@ -63,13 +63,31 @@ export function createPreloadApi(invoke: Invoke, listen: Listen): UpshiftApi {
 export interface UpshiftShellApi {
   /** The native folder picker; the chosen directory, or null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** Calls back with a hash route to show (a tray item or a notification was clicked); returns the unsubscribe. */
+  onNavigate(listener: (hash: string) => void): () => void;
 }
 
-export function createShellApi(invoke: Invoke): UpshiftShellApi {
+/**
+ * `window.upshiftShell`. Routes from the main process go to the page's onNavigate listeners; while the page has
+ * none (still loading, or a renderer without the hook), `fallback` shows the route itself (the preload sets
+ * location.hash, which the renderer's router follows).
+ */
+export function createShellApi(invoke: Invoke, listen: Listen, fallback: (hash: string) => void = () => undefined): UpshiftShellApi {
+  const listeners = new Set<(hash: string) => void>();
+  listen(NAVIGATE_CHANNEL, (payload) => {
+    if (!isShellRoute(payload)) return;
+    if (listeners.size === 0) fallback(payload);
+    for (const l of [...listeners]) l(payload);
+  });
   return Object.freeze({
     pickFolder: async () => {
       const path = unwrapReply(await invoke(PICK_FOLDER_CHANNEL, {}));
       return typeof path === 'string' ? path : null;
+    },
+    onNavigate: (listener: (hash: string) => void) => {
+      if (typeof listener !== 'function') throw new TypeError('onNavigate(listener): listener must be a function');
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
   });
 }

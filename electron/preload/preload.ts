@@ -5,7 +5,6 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { createPreloadApi, createShellApi, type Listen } from './api.js';
-import { NAVIGATE_CHANNEL, isShellRoute } from './channels.js';
 
 const invoke = (channel: string, input: unknown): Promise<unknown> => ipcRenderer.invoke(channel, input);
 
@@ -16,13 +15,11 @@ const listen: Listen = (channel, listener) => {
   return () => void ipcRenderer.removeListener(channel, wrapped);
 };
 
-contextBridge.exposeInMainWorld('upshift', createPreloadApi(invoke, listen));
-contextBridge.exposeInMainWorld('upshiftShell', createShellApi(invoke));
-
-// The main process shows a view (a notification or a tray item was clicked) by changing the hash route, which
-// the renderer's router follows. The preload shares `location` with the page, so the page needs no extra API.
-ipcRenderer.on(NAVIGATE_CHANNEL, (_event, route: unknown) => {
-  if (!isShellRoute(route)) return;
+/** Shows a route when the page has no onNavigate listener: the preload shares `location` with the page. */
+function setHash(route: string): void {
   const loc = (globalThis as unknown as { location: { hash: string } }).location;
   if (loc.hash !== route) loc.hash = route;
-});
+}
+
+contextBridge.exposeInMainWorld('upshift', createPreloadApi(invoke, listen));
+contextBridge.exposeInMainWorld('upshiftShell', createShellApi(invoke, listen, setHash));

@@ -1,0 +1,94 @@
+// The bundled main process, run for real under plain Node with a stand-in for the 'electron' module
+// (test/helpers/electron-stub.mjs): no Electron binary can be downloaded here, and this still proves the
+// composition root wires the engine, IPC, the window rules, the tray and quitting together.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../../shared/api/contract.js';
+import { makeTempDir } from '../../test/helpers/repos.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = `${root}dist/electron-main/main.cjs`;
+
+interface Reply {
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+let report: Record<string, unknown> & {
+  channels: string[];
+  getState: Reply;
+  tray: { image: string; tooltip: string; menu: string[] };
+  trayAfterPause: { tooltip: string; menu: string[] };
+};
+
+beforeAll(() => {
+  execFileSync(process.execPath, [`${root}build/electron.mjs`], { cwd: root, stdio: 'pipe' });
+  const home = makeTempDir('upshift-shell-home-');
+  const r = spawnSync(process.execPath, [`${root}test/helpers/electron-stub.mjs`, MAIN], {
+    cwd: root,
+    env: { ...process.env, UPSHIFT_HOME: home, UPSHIFT_DEV_URL: '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`the stubbed main process failed (exit ${r.status}):\n${r.stderr}`);
+  report = JSON.parse(r.stdout.trim().split('\n').pop()!);
+}, 90_000);
+
+describe('main process, wired (Electron stubbed)', () => {
+  it('registers one IPC handler per contract method plus the folder picker', () => {
+    expect(report.channels).toEqual([...METHOD_NAMES.map((m) => `upshift:${m}`), 'upshift-shell:pick-folder'].sort());
+  });
+
+  it('opens a hardened window on app://upshift', () => {
+    expect(report.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(report.loaded).toEqual(['app://upshift/index.html']);
+    expect(report.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(report.page).toMatchObject({ status: 200, csp: expect.stringContaining("script-src 'self'") });
+    expect(report.errorBoxes).toEqual([]);
+  });
+
+  it('answers a trusted call through the engine service', () => {
+    expect(report.getState.ok).toBe(true);
+    expect(report.getState.result).toMatchObject({ projects: [], settings: { pollMinutes: 60 } });
+  });
+
+  it('refuses untrusted senders: another page, a subframe, another webContents', () => {
+    for (const k of ['fromEvil', 'fromSubframe', 'fromOtherContents', 'pickFolderEvil']) {
+      expect((report[k] as Reply).error?.code, k).toBe('FORBIDDEN_SENDER');
+    }
+    expect(report.pickFolder).toEqual({ ok: true, result: '/picked/folder' });
+  });
+
+  it('passes zod validation failures back as BAD_INPUT', () => {
+    expect((report.badInput as Reply).error?.code).toBe('BAD_INPUT');
+  });
+
+  it('prevents navigation, denies new windows, and opens only https links outside', () => {
+    expect(report.navigation).toEqual({ https: true, js: true, app: true });
+    expect(report.windowOpen).toEqual([{ action: 'deny' }, { action: 'deny' }]);
+    expect(report.opened).toEqual(['https://example.com/notes', 'https://example.org/x']);
+    expect(report.permission).toBe(false);
+  });
+
+  it('hides the window on close instead of quitting, and "Open Upshift" brings it back', () => {
+    expect(report.closePrevented).toBe(true);
+    expect(report.visibleAfterClose).toBe(false);
+    expect(report.visibleAfterOpen).toBe(true);
+  });
+
+  it('draws the tray from the engine state and follows "Pause checks"', () => {
+    expect(report.tray.image).toMatch(/assets\/tray\/tray-idle\.png$/);
+    expect(report.tray.tooltip).toBe('Upshift: no projects watched');
+    expect(report.tray.menu).toEqual(['No projects yet: open Upshift to add one', '---', 'Check now', 'Pause checks', '---', 'Open Upshift', 'Quit']);
+    expect(report.trayAfterPause.menu).toContain('Resume checks');
+    expect(report.trayAfterPause.tooltip).toContain('checks paused');
+    expect(report.events).toContain('upshift:event state-changed');
+  });
+
+  it('closes the engine and quits on "Quit"', () => {
+    expect(report.quit).toBe(true);
+    expect(report.trayDestroyed).toBe(true);
+  });
+});
