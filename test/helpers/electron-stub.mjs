@@ -6,6 +6,8 @@ import { EventEmitter } from 'node:events';
 import Module from 'node:module';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 
+const { Request } = globalThis;
+
 const rec = { loaded: [], sent: [], opened: [], errorBoxes: [], loginItems: [], notifications: [], quit: false, trays: [], windows: [] };
 const ipcHandlers = new Map();
 const protocolHandlers = new Map();
