@@ -36,11 +36,14 @@ export function AddProjectForm() {
 
   const result = validation.state === 'done' && validation.path === path.trim() ? validation.result : null;
   const invalid = result !== null && !result.ok;
+  // A name clash is fixed by choosing another name; every other validation error blocks adding.
+  const nameClash = result !== null && !result.ok && result.error.code === 'PROJECT_EXISTS';
+  const blocked = invalid && !(nameClash && name.trim());
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const p = path.trim();
-    if (!p || invalid) return;
+    if (!p || blocked) return;
     setAdding(true);
     const input: { path: string; name?: string; core?: string } = { path: p };
     if (name.trim()) input.name = name.trim();
@@ -69,7 +72,7 @@ export function AddProjectForm() {
             spellCheck={false}
             autoComplete="off"
             aria-describedby={ids.status}
-            aria-invalid={invalid}
+            aria-invalid={invalid && !nameClash}
           />
           {pickFolder && (
             <button
@@ -99,7 +102,10 @@ export function AddProjectForm() {
               )}
             </span>
           ) : result && !result.ok ? (
-            <span className="invalid">✕ {result.error.message}</span>
+            <span className="invalid">
+              ✕ {result.error.message}
+              {nameClash && ' Enter another name below to add it under that name.'}
+            </span>
           ) : (
             <span className="muted">The root of a git checkout. Its upshift.yml (or vertical_manifest.yaml) is checked as you type.</span>
           )}
@@ -123,7 +129,7 @@ export function AddProjectForm() {
         </div>
       </div>
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={!path.trim() || invalid || adding}>
+        <button type="submit" className="button button-primary" disabled={!path.trim() || blocked || adding}>
           Add project
         </button>
       </div>

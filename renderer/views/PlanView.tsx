@@ -97,7 +97,7 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         </span>
       </div>
       <p className="muted small">
-        Gate for a {BUMP_LABELS[plan.bump]} update: <strong>{plan.gate}</strong>. Estimated time: <strong>{formatEstimate(plan.estimatedSeconds)}</strong>
+        Gate for a {BUMP_LABELS[plan.bump]} update: <strong>{plan.gate}</strong>. Any failure rolls everything back automatically.
       </p>
     </section>
   );
