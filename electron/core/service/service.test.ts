@@ -170,11 +170,17 @@ describe('checks and plans', () => {
     const fx = coreFixture();
     const real = new GitTagSource();
     let hang = false;
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const source: ReleaseSource = {
-      listReleases: (project, signal) =>
-        hang
-          ? new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
-          : real.listReleases(project, signal),
+      listReleases: (project, signal) => {
+        if (!hang) return real.listReleases(project, signal);
+        entered();
+        return new Promise((_, reject) => {
+          if (signal?.aborted) reject(new Error('aborted'));
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        });
+      },
     };
     const h = await openService({ source });
     await h.service.addProject({ path: fx.work, name: 'core' });
@@ -183,6 +189,7 @@ describe('checks and plans', () => {
     expect(good.error).toBeNull();
     hang = true;
     const pending = h.service.checkNow({});
+    await inside; // the remote is being asked when the app closes
     await h.service.close();
     expect(await rejection(pending)).toMatchObject({ code: 'CANCELLED' });
     const store = StateStore.open(h.home);

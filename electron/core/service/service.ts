@@ -386,6 +386,7 @@ export class UpshiftService implements UpshiftApi {
   /** Every project, isolating failures per project; each result goes through the notification rules. */
   private async checkAll(): Promise<CheckResult> {
     await this.recover().catch(() => undefined);
+    if (this.checksAbort.signal.aborted) throw serviceError('CANCELLED', 'The check was cancelled; the last results were kept.', undefined, true);
     const result = await this.engine.check([], this.checksAbort.signal, { isolateFailures: true });
     this.afterChecks(result);
     return result;
