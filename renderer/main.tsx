@@ -8,6 +8,8 @@ import { chooseTransport } from './transport/index.js';
 import './styles/theme.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/plan.css';
+import './styles/history.css';
 
 applyTheme();
 // Reads (and strips) #token=… before anything routes on the hash.
