@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 
 /** The current time, re-rendered every `intervalMs` while `active` (live durations, "5 minutes ago"). */
 export function useNow(intervalMs: number, active = true): number {
@@ -20,13 +20,4 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(id);
   }, [value, ms]);
   return v;
-}
-
-/** The previous render's value. */
-export function usePrevious<T>(value: T): T | undefined {
-  const ref = useRef<T | undefined>(undefined);
-  useEffect(() => {
-    ref.current = value;
-  });
-  return ref.current;
 }
