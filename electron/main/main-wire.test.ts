@@ -92,3 +92,43 @@ describe('main process, wired (Electron stubbed)', () => {
     expect(report.trayDestroyed).toBe(true);
   });
 });
+
+describe('main process on the demo workspace (Electron stubbed)', () => {
+  let withUpdates: {
+    notification: { title: string; body: string } | null;
+    trayWithUpdates: { image: string; tooltip: string; menu: string[] };
+    navigations: string[];
+    quit: boolean;
+  };
+
+  beforeAll(() => {
+    const dir = `${makeTempDir('upshift-shell-demo-')}/ws`;
+    const demo = spawnSync(process.execPath, [`${root}build/demo.mjs`, '--no-serve', '--json', '--dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    if (demo.status !== 0) throw new Error(`demo.mjs failed: ${demo.stderr}`);
+    const { home } = JSON.parse(demo.stdout) as { home: string };
+    const r = spawnSync(process.execPath, [`${root}test/helpers/electron-stub.mjs`, MAIN, '--with-updates'], {
+      cwd: root,
+      env: { ...process.env, UPSHIFT_HOME: home, UPSHIFT_DEV_URL: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (r.status !== 0) throw new Error(`the stubbed main process failed (exit ${r.status}):\n${r.stderr}`);
+    withUpdates = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  }, 90_000);
+
+  it('shows a native notification for the new release found by the start-up check', () => {
+    expect(withUpdates.notification?.title).toBe('core 2.0.0 is available');
+  });
+
+  it('puts the update in the tray: icon, tooltip and an item for the newest compatible release', () => {
+    expect(withUpdates.trayWithUpdates.image).toMatch(/tray-updates\.png$/);
+    // The stub clicked "Pause checks" earlier in the run.
+    expect(withUpdates.trayWithUpdates.tooltip).toBe('Upshift: 1 update available · checks paused');
+    expect(withUpdates.trayWithUpdates.menu).toContain('Upgrade core to 1.2.0…');
+  });
+
+  it('opens the plan when the notification or the tray item is clicked', () => {
+    expect(withUpdates.navigations).toEqual(['#/plan/core?to=2.0.0', '#/plan/core?to=1.2.0']);
+    expect(withUpdates.quit).toBe(true);
+  });
+});

@@ -207,6 +207,19 @@ await sleep(50);
 report.trayAfterPause = { tooltip: tray.tooltip, menu: tray.menu.map((i) => i.label ?? '---') };
 report.events = rec.sent.map((s) => `${s.channel} ${s.payload.type ?? s.payload}`);
 
+// With --with-updates (UPSHIFT_HOME holds the demo workspace): the start-up check finds core's releases, a native
+// notification is shown, and clicking it or the tray item opens that plan in the window.
+if (process.argv.includes('--with-updates')) {
+  for (let i = 0; i < 600 && (rec.notifications.length === 0 || !/update/.test(tray.tooltip)); i++) await sleep(25);
+  rec.sent.length = 0;
+  const n = rec.notifications[0];
+  report.notification = n ? { title: n.options.title, body: n.options.body } : null;
+  n?.emit('click');
+  report.trayWithUpdates = { image: tray.image, tooltip: tray.tooltip, menu: tray.menu.map((i) => i.label ?? '---') };
+  tray.menu.find((i) => /^Upgrade core/.test(i.label ?? ''))?.click();
+  report.navigations = rec.sent.filter((s) => s.channel === 'upshift-shell:navigate').map((s) => s.payload);
+}
+
 app.quit();
 for (let i = 0; i < 200 && !rec.quit; i++) await sleep(25);
 report.quit = rec.quit;
