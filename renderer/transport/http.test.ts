@@ -82,6 +82,13 @@ describe('toApiError', () => {
       toApiError(new Error(`Error invoking remote method 'upshift:getPlan': Error: ${JSON.stringify({ code: 'UNKNOWN_PROJECT', message: 'No project core', retryable: false })}`)),
     ).toEqual({ code: 'UNKNOWN_PROJECT', message: 'No project core', retryable: false });
     expect(toApiError({ error: { code: 'Y', message: 'n', retryable: false } }).code).toBe('Y');
+    // What contextBridge hands the page for the preload's UpshiftIpcError: only the message, the ApiError as JSON.
+    expect(toApiError(new Error(JSON.stringify({ code: 'LOCK_HELD', message: 'core is locked', retryable: true, details: { pid: 9 } })))).toEqual({
+      code: 'LOCK_HELD',
+      message: 'core is locked',
+      retryable: true,
+      details: { pid: 9 },
+    });
     expect(toApiError('plain')).toEqual({ code: 'UNKNOWN', message: 'plain', retryable: false });
   });
 });
