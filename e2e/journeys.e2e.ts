@@ -35,6 +35,11 @@ function workspace(opts: { onlyFirst?: boolean } = {}): { core: RemoteFixture; v
   return { core, vertical, cli };
 }
 
+/** The sidebar's links are named exactly like the views; scoped so that other links cannot match. */
+async function nav(page: Page, view: 'Updates' | 'History' | 'Projects & settings'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view, exact: true }).click();
+}
+
 const suite = chromiumAvailable ? describe : describe.skip;
 if (!chromiumAvailable) console.warn('e2e: /usr/bin/chromium is not installed: browser journeys SKIPPED (bash .ci/run installs it).');
 
@@ -79,7 +84,7 @@ suite('dashboard journeys (browser mode)', () => {
     const ws = workspace();
     const { page } = await start(ws);
     await page.getByRole('button', { name: 'Check now' }).click();
-    await page.getByRole('button', { name: /Upgrade/ }).first().click();
+    await page.getByRole('row', { name: 'core', exact: true }).getByRole('button', { name: 'Upgrade' }).click();
     await page.getByRole('heading', { name: 'Plan' }).waitFor();
     await page.getByLabel('Target version').selectOption('1.1.0');
     await page.getByText('frobnicator').first().waitFor();
@@ -91,8 +96,8 @@ suite('dashboard journeys (browser mode)', () => {
     await screenshot(page, 'progress-succeeded');
     expect(git(ws.core.work, 'rev-parse', 'HEAD')).toBe(ws.core.sha('v1.1.0'));
 
-    await page.getByRole('link', { name: 'Updates' }).or(page.getByRole('tab', { name: 'Updates' })).first().click();
-    await page.getByRole('button', { name: /Upgrade/ }).first().click();
+    await nav(page, 'Updates');
+    await page.getByRole('row', { name: 'core', exact: true }).getByRole('button', { name: 'Upgrade' }).click();
     await page.getByRole('heading', { name: 'Plan' }).waitFor();
     await page.getByLabel('Target version').selectOption('1.2.0');
     await page.getByRole('button', { name: 'Start upgrade' }).click();
@@ -107,16 +112,17 @@ suite('dashboard journeys (browser mode)', () => {
     expect(ws.cli.run('upgrade', 'core', '--to', '1.1.0', '--yes').code).toBe(0);
     expect(ws.cli.run('upgrade', 'core', '--to', '1.2.0', '--yes').code).toBe(1);
     const { page } = await start(ws);
-    await page.getByRole('link', { name: 'History' }).or(page.getByRole('tab', { name: 'History' })).first().click();
+    await nav(page, 'History');
     await page.getByRole('heading', { name: 'History' }).waitFor();
-    await page.getByText(/rolled.back/i).first().waitFor();
-    await page.getByLabel(/Status/i).first().selectOption('succeeded');
-    await expect.poll(async () => page.getByText(/rolled.back/i).count()).toBe(0);
-    await page.getByText(/1\.0\.0.*1\.1\.0/).first().click();
+    const ops = page.getByRole('listbox', { name: 'Operations' });
+    await ops.getByRole('option', { name: /rolled.back/i }).first().waitFor();
+    await page.getByLabel('Status').selectOption('succeeded');
+    await expect.poll(() => ops.getByRole('option', { name: /rolled.back/i }).count()).toBe(0);
+    await ops.getByRole('option', { name: /core, upgrade 1\.0\.0 → 1\.1\.0/ }).first().click();
     await page.getByText(/install/).first().waitFor();
     await screenshot(page, 'history');
     await page.getByRole('button', { name: 'Roll back' }).first().click();
-    await page.getByRole('dialog').getByRole('button', { name: /Roll back|Confirm/ }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: /Roll back/ }).click();
     await expect.poll(() => git(ws.core.work, 'rev-parse', 'HEAD'), { timeout: 30_000 }).toBe(ws.core.sha('v1.0.0'));
     expect(git(ws.core.work, 'branch', '--show-current')).toBe('main');
   });
@@ -134,7 +140,7 @@ suite('dashboard journeys (browser mode)', () => {
       void d.dismiss();
     });
     await page.getByRole('button', { name: 'Check now' }).click();
-    await page.getByRole('button', { name: /Upgrade/ }).first().click();
+    await page.getByRole('row', { name: 'core', exact: true }).getByRole('button', { name: 'Upgrade' }).click();
     await page.getByRole('heading', { name: 'Plan' }).waitFor();
     await page.getByText('Evil notes').first().waitFor();
     const before = page.url();
