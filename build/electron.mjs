@@ -5,7 +5,8 @@
 // 'electron' is provided by the runtime; better-sqlite3 is a native addon resolved from node_modules (rebuilt for
 // Electron's ABI by build/start.mjs, or by electron-builder when packaging). Run: node build/electron.mjs
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,8 +21,9 @@ function electronMajor() {
   }
 }
 
-export async function buildElectron({ quiet = false } = {}) {
-  mkdirSync(OUT_DIR, { recursive: true });
+/** Builds into `outDir` (default dist/electron-main; tests use a sibling so parallel runs do not share files). */
+export async function buildElectron({ quiet = false, outDir = OUT_DIR } = {}) {
+  mkdirSync(outDir, { recursive: true });
   const common = {
     bundle: true,
     platform: 'node',
@@ -35,13 +37,13 @@ export async function buildElectron({ quiet = false } = {}) {
   await build({
     ...common,
     entryPoints: [`${root}electron/main/main.ts`],
-    outfile: `${OUT_DIR}/main.cjs`,
+    outfile: `${outDir}/main.cjs`,
     external: ['electron', 'better-sqlite3'],
   });
   const preload = await build({
     ...common,
     entryPoints: [`${root}electron/preload/preload.ts`],
-    outfile: `${OUT_DIR}/preload.cjs`,
+    outfile: `${outDir}/preload.cjs`,
     external: ['electron'],
     metafile: true,
   });
@@ -49,12 +51,15 @@ export async function buildElectron({ quiet = false } = {}) {
   const inputs = Object.keys(preload.metafile.inputs);
   const stray = inputs.filter((f) => !/^electron\/preload\//.test(f));
   if (stray.length > 0) throw new Error(`the preload bundle pulled in modules it must not: ${stray.join(', ')}`);
-  // A package.json that tells Node these .cjs files are CommonJS even if someone runs them from dist/.
-  if (!existsSync(`${OUT_DIR}/package.json`)) writeFileSync(`${OUT_DIR}/package.json`, '{ "type": "commonjs" }\n');
-  return { outDir: OUT_DIR, main: `${OUT_DIR}/main.cjs`, preload: `${OUT_DIR}/preload.cjs` };
+  // The app directory's package.json: CommonJS, and better-sqlite3 as its one native dependency (build/start.mjs
+  // rebuilds it for Electron's ABI in dist/electron-main/node_modules, where main.cjs finds it first).
+  const sqlite = JSON.parse(readFileSync(`${root}node_modules/better-sqlite3/package.json`, 'utf8')).version;
+  writeFileSync(`${outDir}/package.json`, `${JSON.stringify({ type: 'commonjs', private: true, dependencies: { 'better-sqlite3': sqlite } }, null, 2)}\n`);
+  return { outDir, main: `${outDir}/main.cjs`, preload: `${outDir}/preload.cjs` };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = await buildElectron();
-  console.log(`Electron shell bundled: ${out.main.slice(root.length)}, ${out.preload.slice(root.length)}`);
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const at = process.argv.indexOf('--out');
+  const out = await buildElectron(at === -1 ? {} : { outDir: path.resolve(process.argv[at + 1]) });
+  console.log(`Electron shell bundled: ${path.relative(root, out.main)}, ${path.relative(root, out.preload)}`);
 }

@@ -2,13 +2,17 @@
 // (test/helpers/electron-stub.mjs): no Electron binary can be downloaded here, and this still proves the
 // composition root wires the engine, IPC, the window rules, the tray and quitting together.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/api/contract.js';
 import { makeTempDir } from '../../test/helpers/repos.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = `${root}dist/electron-main/main.cjs`;
+// A bundle of its own next to dist/electron-main (same relative paths to dist/renderer and assets/), so a parallel
+// `npm start` test rebuilding dist/electron-main cannot hand this one a half-written file.
+const OUT = `${root}dist/electron-main-test-${process.pid}`;
+const MAIN = `${OUT}/main.cjs`;
 
 interface Reply {
   ok: boolean;
@@ -24,7 +28,7 @@ let report: Record<string, unknown> & {
 };
 
 beforeAll(() => {
-  execFileSync(process.execPath, [`${root}build/electron.mjs`], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [`${root}build/electron.mjs`, '--out', OUT], { cwd: root, stdio: 'pipe' });
   const home = makeTempDir('upshift-shell-home-');
   const r = spawnSync(process.execPath, [`${root}test/helpers/electron-stub.mjs`, MAIN], {
     cwd: root,
@@ -35,6 +39,8 @@ beforeAll(() => {
   if (r.status !== 0) throw new Error(`the stubbed main process failed (exit ${r.status}):\n${r.stderr}`);
   report = JSON.parse(r.stdout.trim().split('\n').pop()!);
 }, 90_000);
+
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe('main process, wired (Electron stubbed)', () => {
   it('registers one IPC handler per contract method plus the folder picker', () => {
