@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs, createRemoteWithReleases, git, pushTag, type RemoteFixture } from '../test/helpers/repos.js';
+import { cleanupTempDirs, createRemoteWithReleases, git, pushTag, type ReleaseSpec, type RemoteFixture } from '../test/helpers/repos.js';
 import { CliHarness } from '../test/helpers/cli.js';
 import { chromiumAvailable, collectEvents, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
 
@@ -12,7 +12,7 @@ const manifest = 'install: sh install.sh\nsmoke:\n  command: sh smoke.sh\n  time
 
 /** core at v1.0.0; its remote has 1.1.0 (good, with notes) and 1.2.0 (smoke fails), and 2.0.0 that the vertical refuses. */
 function workspace(opts: { onlyFirst?: boolean } = {}): { core: RemoteFixture; vertical: RemoteFixture; cli: CliHarness } {
-  const releases = [
+  const releases: ReleaseSpec[] = [
     { version: '1.0.0' },
     { version: '1.1.0', files: { 'app.txt': '1.1.0\n' }, message: 'Release 1.1.0\n\n- Adds the **frobnicator**\n- Fixes the [widget](https://example.com/widget)' },
     { version: '1.2.0', files: { 'app.txt': '1.2.0\n', 'smoke.sh': 'echo "smoke: the widget is broken"; exit 1\n' } },
