@@ -30,7 +30,9 @@ const devUrl = !app.isPackaged && process.env.UPSHIFT_DEV_URL ? process.env.UPSH
 const CLOSE_TIMEOUT_MS = 20_000;
 
 // Before `ready`: app:// behaves like https (a standard, secure origin that can load ES modules).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+// corsEnabled lets the page's own `<script type="module" crossorigin>` load through the CORS path; responses carry
+// no Access-Control-Allow-Origin, so no other origin can read them.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
 app.setName('Upshift');
 if (process.platform === 'win32') app.setAppUserModelId('dev.upshift.app');
 
@@ -48,6 +50,9 @@ function run(): void {
   let quitConfirmed = false;
   let closing = false;
   let loginItem: boolean | null = null;
+  /** Until the engine is open and IPC registered, a request to show the window waits (a page would find no handlers). */
+  let ready = false;
+  let pendingShow: { route: string | undefined } | null = null;
 
   const tray = new TrayService({
     createTray: (initial, onAction) => createElectronTray(paths.assets, initial, onAction, () => showWindow()),
@@ -66,6 +71,10 @@ function run(): void {
   }
 
   function showWindow(route?: string): void {
+    if (!ready) {
+      pendingShow = { route: route ?? pendingShow?.route };
+      return;
+    }
     const existing = liveWindow();
     if (existing) {
       if (route) navigate(existing, route);
@@ -207,12 +216,11 @@ function run(): void {
     tray.setProjects(state.projects);
     tray.setPoller(state.poller);
     applyLoginItem(state.settings.launchAtLogin);
+    ready = true;
     const atLogin = process.argv.includes(HIDDEN_FLAG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
-    if (atLogin) {
-      if (process.platform === 'darwin') app.dock?.hide();
-    } else {
-      showWindow();
-    }
+    if (!atLogin || pendingShow) showWindow(pendingShow?.route);
+    else if (process.platform === 'darwin') app.dock?.hide();
+    pendingShow = null;
   }
 
   app.on('second-instance', () => showWindow());
