@@ -86,7 +86,7 @@ export function HistoryView() {
       <header className="view-header">
         <ViewHeading>History</ViewHeading>
         <p className="muted" role="status">
-          {total === null ? 'Loading…' : `${plural(total, 'operation')}${active ? ' match the filters' : ''}`}
+          {total === null ? 'Loading…' : `${plural(total, 'operation')}${active ? (total === 1 ? ' matches the filters' : ' match the filters') : ''}`}
         </p>
       </header>
       <Filters />
