@@ -78,6 +78,14 @@ suite('dashboard journeys (browser mode)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(events.events.filter((e) => e.type === 'notification')).toHaveLength(1);
     events.close();
+
+    await nav(page, 'Projects & settings');
+    await page.getByRole('textbox', { name: 'Project path' }).waitFor();
+    await screenshot(page, 'settings');
+    const dark = await openDashboard(browser, served, 'dark');
+    await dark.getByRole('heading', { name: 'Updates' }).waitFor();
+    await screenshot(dark, 'updates-dark');
+    await dark.context().close();
   });
 
   it('journey 2: plan preview, upgrade succeeds; a failing smoke test is rolled back and shown', async () => {
