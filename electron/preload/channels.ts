@@ -3,7 +3,7 @@
  * Shared by both sides so a channel cannot be misspelled on one of them. No imports with runtime effects: the
  * sandboxed preload bundles this file.
  */
-import type { MethodName } from '../../shared/api/contract.js';
+import { METHOD_LIST, type MethodName } from '../../shared/api/methods.js';
 import type { ApiError } from '../../shared/api/types.js';
 
 /** One channel per contract method: `upshift:getState`, `upshift:checkNow`… */
@@ -24,28 +24,8 @@ export const NAVIGATE_CHANNEL = 'upshift-shell:navigate';
  */
 export type IpcReply<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
 
-/**
- * The methods of the contract, as a value the preload can loop over without importing zod (the schemas stay in
- * the main process, where the validation happens). `satisfies` makes the compiler reject a missing or extra name.
- */
-export const CONTRACT_METHODS = Object.keys({
-  getState: true,
-  addProject: true,
-  validateProject: true,
-  removeProject: true,
-  checkNow: true,
-  getPlan: true,
-  startUpgrade: true,
-  cancel: true,
-  rollback: true,
-  queryHistory: true,
-  getOperation: true,
-  getSettings: true,
-  setSettings: true,
-  skipVersion: true,
-  snooze: true,
-  pauseChecks: true,
-} satisfies Record<MethodName, true>) as MethodName[];
+/** The methods of the contract (a zod-free list: the schemas stay in the main process, where validation happens). */
+export const CONTRACT_METHODS: readonly MethodName[] = METHOD_LIST;
 
 /** Hash routes the main process may ask the window to show; anything else is ignored by the preload. */
 export function isShellRoute(value: unknown): value is string {

@@ -2,31 +2,12 @@
  * Browser-mode transport: `POST api/<method>` with the bearer token, JSON in, `{result}` or `{error}` out; events over
  * Server-Sent Events (events.ts).
  */
-import type { MethodName, UpshiftApi, UpshiftEvent } from '../../shared/api/contract.js';
+import type { UpshiftApi, UpshiftEvent } from '../../shared/api/contract.js';
+import { METHOD_LIST } from '../../shared/api/methods.js';
 import type { ApiError } from '../../shared/api/types.js';
 import { UpshiftCallError } from './errors.js';
 import { EventStream, type EventSourceFactory } from './events.js';
 import type { ConnectionChange, Transport } from './types.js';
-
-/** Every method of the contract. A Record over MethodName: the compiler fails here when the contract grows. */
-const METHODS: Record<MethodName, true> = {
-  getState: true,
-  addProject: true,
-  validateProject: true,
-  removeProject: true,
-  checkNow: true,
-  getPlan: true,
-  startUpgrade: true,
-  cancel: true,
-  rollback: true,
-  queryHistory: true,
-  getOperation: true,
-  getSettings: true,
-  setSettings: true,
-  skipVersion: true,
-  snooze: true,
-  pauseChecks: true,
-};
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
   ok: boolean;
@@ -105,7 +86,7 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
   });
 
   const api = {} as Record<string, unknown>;
-  for (const method of Object.keys(METHODS) as MethodName[]) {
+  for (const method of METHOD_LIST) {
     api[method] = (input: unknown) => callHttp(opts, method, input);
   }
   api.subscribe = (listener: (event: UpshiftEvent) => void) => stream.subscribe(listener);

@@ -14,6 +14,9 @@ import type {
   ProjectInfo,
   UpgradePlan,
 } from './types.js';
+import { METHOD_LIST, type MethodName } from './methods.js';
+
+export type { MethodName };
 
 const name = z.string().min(1).max(64);
 const version = z.string().min(1).max(100);
@@ -110,9 +113,7 @@ export const inputs = {
   skipVersion: z.object({ project: name, version }),
   snooze: z.object({ project: name, version, minutes: z.number().int().min(1).max(60 * 24 * 365) }),
   pauseChecks: z.object({ paused: z.boolean() }),
-} as const;
-
-export type MethodName = keyof typeof inputs;
+} as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
 /** Result types, by method name. */
@@ -154,6 +155,6 @@ export type UpshiftEvent =
   | { type: 'notification'; id: string; project: string; version: string; title: string; body: string }
   | { type: 'check-failed'; project: string; error: ApiError };
 
-export const METHOD_NAMES = Object.keys(inputs) as MethodName[];
+export const METHOD_NAMES: readonly MethodName[] = METHOD_LIST;
 
 export type { ListResult };

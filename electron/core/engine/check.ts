@@ -43,19 +43,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   try {
     found = await discover(ctx, source, store, signal);
   } catch (err) {
-    return {
-      ...base,
-      current: { version: null, tag: null, sha: null, source: 'unknown' },
-      latest: null,
-      latestCompatible: null,
-      updateAvailable: false,
-      bump: null,
-      gate: null,
-      risk: null,
-      compatible: null,
-      blockers: [],
-      error: toApiError(err),
-    };
+    return failedCheck(base.name, base.path, base.checkedAt, err);
   }
   const { current, releases } = found;
   const { parsed: _parsed, ...currentOut } = current;
@@ -95,5 +83,24 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     compatible: compat ? compat.compatible : null,
     blockers,
     error: null,
+  };
+}
+
+/** The check of a project that could not be read (manifest, checkout or remote): only its name, path and the error. */
+export function failedCheck(name: string, path: string, checkedAt: string, err: unknown): ProjectCheck {
+  return {
+    name,
+    path,
+    current: { version: null, tag: null, sha: null, source: 'unknown' },
+    latest: null,
+    latestCompatible: null,
+    updateAvailable: false,
+    bump: null,
+    gate: null,
+    risk: null,
+    compatible: null,
+    blockers: [],
+    error: toApiError(err),
+    checkedAt,
   };
 }

@@ -9,13 +9,13 @@ import type {
   UpgradePlan,
 } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
-import { toApiError, UpshiftError, usageError } from '../errors.js';
+import { UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
-import { checkProject } from './check.js';
+import { checkProject, failedCheck } from './check.js';
 import { mapLimit } from '../util/map-limit.js';
 import { cachedCurrentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
@@ -229,22 +229,4 @@ export class Engine {
   }
 }
 
-/** The check of a project whose manifest could not be loaded: only its name, path and the error. */
-function failedCheck(name: string, path: string, checkedAt: string, err: unknown): ProjectCheck {
-  return {
-    name,
-    path,
-    current: { version: null, tag: null, sha: null, source: 'unknown' },
-    latest: null,
-    latestCompatible: null,
-    updateAvailable: false,
-    bump: null,
-    gate: null,
-    risk: null,
-    compatible: null,
-    blockers: [],
-    error: toApiError(err),
-    checkedAt,
-  };
-}
 
