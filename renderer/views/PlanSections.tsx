@@ -59,6 +59,7 @@ export function DependentsSection({ plan }: { plan: UpgradePlan }) {
 
 const SOURCE_LABELS: Record<string, string> = {
   metadata: 'from release metadata',
+  release: 'from the GitHub release',
   'tag-message': 'from the tag message',
   changelog: 'from the changelog',
   commits: 'from commit messages',

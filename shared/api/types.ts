@@ -69,7 +69,7 @@ export interface ReleaseNote {
   /** Markdown. */
   body: string;
   /** Where the body came from. */
-  source: 'metadata' | 'tag-message' | 'changelog' | 'commits' | 'none';
+  source: 'metadata' | 'release' | 'tag-message' | 'changelog' | 'commits' | 'none';
   breaking: string[];
   date: string | null;
 }

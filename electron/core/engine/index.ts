@@ -13,6 +13,9 @@ import { UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
+import { GitHubSource } from '../source/github/source.js';
+import { SourceRouter } from '../source/router.js';
+import { SqliteHttpCache } from '../state/http-cache.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
 import { checkProject, failedCheck } from './check.js';
@@ -55,7 +58,8 @@ export class Engine {
     const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
     try {
       const recovery = await recoverInterrupted(store, opts.listener);
-      return new Engine(store, opts.source ?? new GitTagSource(), opts.concurrency ?? 8, opts.listener, recovery);
+      const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}) }));
+      return new Engine(store, source, opts.concurrency ?? 8, opts.listener, recovery);
     } catch (err) {
       store.close();
       throw err;

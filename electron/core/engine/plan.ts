@@ -8,8 +8,10 @@ import { commitsBetween, diffStat, fetchTag } from '../git/index.js';
 import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import type { ReleaseSource } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
+import { applySourceNotes } from '../source/github/notes.js';
 import { discover, newerThan } from './check.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
+import { sourceProjectOf } from './source-project.js';
 
 /** At most this many releases between current and target are fetched for notes and breaking changes. */
 const MAX_RELEASES_READ = 30;
@@ -75,7 +77,9 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const loaded = await Promise.all(
     ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
   );
-  ascending.forEach((r, i) => infos.set(r.tag, loaded[i]!));
+  // A source that holds notes of its own (GitHub: the release body, a release_metadata.json asset) is preferred.
+  const described = source.describeRelease ? await Promise.all(ascending.map((r) => source.describeRelease!(sourceProjectOf(ctx), r, opts.signal))) : [];
+  ascending.forEach((r, i) => infos.set(r.tag, applySourceNotes(loaded[i]!, described[i] ?? null)));
   const dependents = dependentsOf(ctx.record.name, all);
   const verdicts = new Map<string, { target: TargetRelease; report: ReturnType<typeof evaluateDependents>; blockers: string[] }>();
   const breakingSoFar: TargetRelease['breaking'] = [];

@@ -69,9 +69,41 @@ export function tagPatternProblem(pattern: string): string | null {
   return null;
 }
 
+/** Why a GitHub API base URL is unusable, or null: https (plain http only to this machine), no credentials, query or fragment. */
+export function apiUrlProblem(u: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return `must be a URL such as "https://ghe.example/api/v3", got ${JSON.stringify(u)}`;
+  }
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'must be an https:// URL (plain http only to this machine)';
+  if (url.username || url.password) return 'must not contain credentials (set GITHUB_TOKEN instead)';
+  if (url.search || url.hash) return 'must not have a query or fragment';
+  return null;
+}
+
 const sourceSchema = z
   .strictObject({
-    type: z.literal('git').default('git').describe('Where releases come from. Only "git" (tags of a git remote) is supported.'),
+    type: z
+      .enum(['git', 'github'])
+      .default('git')
+      .describe('Where releases come from: "git" (tags of the git remote, the default) or "github" (the GitHub Releases API; the checkout still fetches the tag from the git remote).'),
+    repo: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"')
+      .refine((r) => !r.split('/').some((p) => p === '.' || p === '..'), 'must be "owner/name"')
+      .describe('With type "github": the repository, "owner/name".')
+      .optional(),
+    apiUrl: z
+      .string()
+      .superRefine((u, ctx) => {
+        const problem = apiUrlProblem(u);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('With type "github": the API base URL, e.g. "https://ghe.example/api/v3" for GitHub Enterprise (default https://api.github.com).')
+      .optional(),
     remote: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'must be a git remote name (letters, digits, ".", "_", "-", "/"; not starting with "-")')
@@ -89,6 +121,11 @@ const sourceSchema = z
       })
       .default('v{version}')
       .describe('How a release tag is spelt; {version} marks the version, exactly once. The default "v{version}" also accepts bare versions.'),
+  })
+  .superRefine((src, ctx) => {
+    if (src.type === 'github' && src.repo === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'type "github" needs `repo: owner/name`' });
+    if (src.type !== 'github' && src.repo !== undefined) ctx.addIssue({ code: 'custom', path: ['repo'], message: '`repo` applies only with type: github' });
+    if (src.type !== 'github' && src.apiUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['apiUrl'], message: '`apiUrl` applies only with type: github' });
   })
   .describe('Where releases are discovered.');
 

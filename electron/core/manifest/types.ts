@@ -11,7 +11,8 @@ export interface ProjectManifest {
   /** Absolute path of the file that was read, or null when the project has none. */
   filePath: string | null;
   name: string | null;
-  source: { type: 'git'; remote: string; tagPattern: string };
+  /** `repo` and `apiUrl` only with type github (apiUrl absent: https://api.github.com). */
+  source: { type: 'git' | 'github'; remote: string; tagPattern: string; repo?: string; apiUrl?: string };
   channel: Channel;
   install: string | null;
   smoke: { command: string; timeoutSeconds: number; seedExitCodes: boolean } | null;

@@ -1,5 +1,6 @@
 import type { Channel } from '../../../shared/api/types.js';
 import type { Release, TagPattern } from '../../../shared/version/index.js';
+import type { ReleaseMetadata } from '../release/types.js';
 
 /** What a release source needs to know about a project. */
 export interface ReleaseSourceProject {
@@ -10,6 +11,18 @@ export interface ReleaseSourceProject {
   /** The project's tag pattern, text (`v{version}`) or compiled. */
   tagPattern: string | TagPattern;
   channel: Channel;
+  /** Set for `source.type: github`: the repository and the API base (default https://api.github.com). */
+  github?: { repo: string; apiUrl?: string | undefined } | undefined;
+}
+
+/** What a source knows about one release beyond its tag (GitHub: the release body and a metadata asset). */
+export interface SourceReleaseNotes {
+  /** Markdown; '' when the release has no body. */
+  body: string;
+  date: string | null;
+  url: string | null;
+  metadata: ReleaseMetadata | null;
+  warnings: string[];
 }
 
 /**
@@ -19,4 +32,6 @@ export interface ReleaseSourceProject {
 export interface ReleaseSource {
   /** The project's releases on its channel, newest first, one per version. */
   listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]>;
+  /** Optional: notes and metadata the source itself holds for a release (null: nothing beyond the git tag). */
+  describeRelease?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null>;
 }

@@ -133,6 +133,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX operations_by_kind ON operations (kind, started_at);
     `,
   },
+  {
+    version: 3,
+    name: 'HTTP cache for release sources (ETag and body per URL)',
+    sql: `
+      -- The last 200 response per URL (GitHub Releases pages, release assets): the next request sends
+      -- If-None-Match with the ETag, and a 304 reuses the body. Never holds credentials.
+      CREATE TABLE http_cache (
+        url        TEXT PRIMARY KEY NOT NULL,
+        etag       TEXT,
+        body       BLOB NOT NULL,
+        headers    TEXT NOT NULL DEFAULT '{}',
+        fetched_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,14 @@
+import type { ReleaseSourceProject } from '../source/types.js';
+import type { ProjectContext } from './projects.js';
+
+/** What the release source is told about a project: its checkout, remote, pattern, channel and GitHub repository. */
+export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.channel): ReleaseSourceProject {
+  const s = ctx.manifest.source;
+  return {
+    path: ctx.record.path,
+    remote: s.remote,
+    tagPattern: ctx.pattern,
+    channel,
+    ...(s.type === 'github' && s.repo ? { github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } : {}),
+  };
+}

@@ -1,0 +1,178 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+
+/** A response read whole, under a size cap. Header names are lower-case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface HttpRequestOptions {
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
+  /** `http://host:port` of a proxy reached with CONNECT, or null for a direct connection. */
+  proxy?: URL | null;
+}
+
+/** Why a request failed before a response was read whole; `kind` lets callers decide about retrying. */
+export class HttpError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'too-large' | 'network' | 'aborted' | 'proxy',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** True for hosts whose plain-HTTP traffic never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * The proxy for `target`, from `HTTPS_PROXY` (https targets) or `HTTP_PROXY` (http targets), either case, unless
+ * `NO_PROXY` lists the host: `*`, a host name (`example.com` also covers `api.example.com`), `.example.com`, or
+ * `host:port`. Null when no proxy applies.
+ */
+export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | null {
+  const raw = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  if (!raw || raw.trim() === '') return null;
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter((s) => s !== '');
+  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  for (const entry of noProxy) {
+    if (entry === '*') return null;
+    let e = entry.toLowerCase();
+    let entryPort: string | null = null;
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(e);
+    if (m) {
+      e = m[1]!;
+      entryPort = m[2]!;
+    }
+    e = e.replace(/^\[|\]$/g, '').replace(/^\*\./, '.');
+    if (entryPort !== null && entryPort !== port) continue;
+    if (e.startsWith('.') ? host.endsWith(e) || host === e.slice(1) : host === e || host.endsWith(`.${e}`)) return null;
+  }
+  let proxy: URL;
+  try {
+    proxy = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    throw new HttpError('proxy', `The proxy setting ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} is not a URL.`);
+  }
+  if (proxy.protocol !== 'http:') throw new HttpError('proxy', `Only http:// proxies (CONNECT) are supported, not ${proxy.protocol}//.`);
+  return proxy;
+}
+
+/** Opens a CONNECT tunnel through `proxy` to host:port; resolves with the raw socket. */
+function tunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: `${host}:${port}` };
+    if (proxy.username) {
+      const cred = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers['proxy-authorization'] = `Basic ${Buffer.from(cred).toString('base64')}`;
+    }
+    const req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: `${host}:${port}`, headers, agent: false, signal });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new HttpError('proxy', `The proxy ${proxy.host} refused the tunnel to ${host}:${port} (HTTP ${res.statusCode}).`));
+        return;
+      }
+      resolve(socket);
+    });
+    req.once('error', (e) => reject(signal.aborted ? e : new HttpError('proxy', `Cannot reach the proxy ${proxy.host}: ${e.message}`)));
+    req.end();
+  });
+}
+
+/**
+ * One GET, read whole: a deadline covering connect to last byte, a cap on the body (a Content-Length over it is
+ * refused before reading), and cancellation. Through a proxy, a CONNECT tunnel carries the request (TLS to the
+ * target inside the tunnel for https). Redirects are returned, not followed.
+ */
+export async function httpGet(url: URL, opts: HttpRequestOptions): Promise<HttpResponse> {
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, opts.timeoutMs);
+  const onAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const fail = (e: unknown): never => {
+    if (e instanceof HttpError) throw e;
+    if (timedOut) throw new HttpError('timeout', `No complete response from ${url.host} within ${Math.round(opts.timeoutMs / 1000)} s.`);
+    if (opts.signal?.aborted) throw new HttpError('aborted', 'The request was cancelled.');
+    throw new HttpError('network', `Cannot reach ${url.host}: ${(e as Error).message}`);
+  };
+  try {
+    if (opts.signal?.aborted) throw new HttpError('aborted', 'The request was cancelled.');
+    const secure = url.protocol === 'https:';
+    const port = Number(url.port || (secure ? 443 : 80));
+    let socket: Socket | null = null;
+    if (opts.proxy) {
+      try {
+        socket = await tunnel(opts.proxy, url.hostname, port, ac.signal);
+      } catch (e) {
+        fail(e);
+      }
+      if (secure) socket = tls.connect({ socket: socket!, servername: url.hostname, ALPNProtocols: ['http/1.1'] });
+    }
+    const tunnelled = socket;
+    return await new Promise<HttpResponse>((resolve, reject) => {
+      const requestOptions: https.RequestOptions = {
+        method: 'GET',
+        hostname: url.hostname,
+        port,
+        path: `${url.pathname}${url.search}`,
+        headers: opts.headers ?? {},
+        signal: ac.signal,
+        ...(tunnelled ? { createConnection: () => tunnelled, agent: false } : {}),
+      };
+      const req = (secure && !tunnelled ? https : http).request(requestOptions, (res) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        const declared = Number(headers['content-length']);
+        if (Number.isFinite(declared) && declared > opts.maxBytes) {
+          reject(new HttpError('too-large', `The response from ${url.host} is ${declared} bytes, over the ${opts.maxBytes}-byte limit; it was not read.`));
+          res.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > opts.maxBytes) {
+            reject(new HttpError('too-large', `The response from ${url.host} exceeded the ${opts.maxBytes}-byte limit; it was not read.`));
+            res.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+          // A tunnel carries one request.
+          tunnelled?.destroy();
+        });
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the connection closed mid-response')));
+      });
+      req.on('error', reject);
+      req.end();
+    })
+      .catch((e: unknown) => {
+        tunnelled?.destroy();
+        return fail(e);
+      });
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}

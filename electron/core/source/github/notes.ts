@@ -1,0 +1,35 @@
+import { metadataMarkdown, type ReleaseInfo } from '../../release/info.js';
+import { normalizeText } from '../../release/conventional.js';
+import type { BreakingChange } from '../../release/types.js';
+import type { SourceReleaseNotes } from '../types.js';
+
+/**
+ * A release's info read from git, with what its source says about it on top: the source's body is the note
+ * (a GitHub release body), its metadata (a `release_metadata.json` asset) adds breaking changes and the contracts
+ * version. Without anything from the source, `info` is returned unchanged.
+ */
+export function applySourceNotes(info: ReleaseInfo, notes: SourceReleaseNotes | null): ReleaseInfo {
+  if (!notes) return info;
+  const meta = notes.metadata;
+  const breaking: BreakingChange[] = [];
+  const seen = new Set<string>();
+  const add = (b: BreakingChange) => {
+    const key = normalizeText(b.text);
+    if (key === '' || seen.has(key)) return;
+    seen.add(key);
+    breaking.push(b);
+  };
+  for (const b of meta?.breaking ?? []) add(b.id === undefined ? { text: b.text, version: info.version } : { text: b.text, id: b.id, version: info.version });
+  for (const b of info.breaking) add(b);
+  const fromMeta = meta ? metadataMarkdown(meta) : '';
+  const body = notes.body !== '' ? notes.body : fromMeta !== '' ? fromMeta : info.note.body;
+  const source = notes.body !== '' ? 'release' : fromMeta !== '' ? 'metadata' : info.note.source;
+  return {
+    ...info,
+    note: { ...info.note, body, source, breaking: breaking.map((b) => b.text), date: meta?.releaseDate ?? notes.date ?? info.note.date },
+    breaking,
+    contractsVersion: meta?.contractsVersion ?? info.contractsVersion,
+    metadata: meta ?? info.metadata,
+    warnings: [...info.warnings, ...notes.warnings],
+  };
+}

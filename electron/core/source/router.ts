@@ -1,0 +1,38 @@
+import type { Release } from '../../../shared/version/index.js';
+import { loadManifest } from '../manifest/index.js';
+import type { ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
+
+/**
+ * Sends each project to the source its manifest names: `source.type: github` to `github`, the rest to `git`. A
+ * caller that did not fill `project.github` is covered too: the project's manifest is read to find out.
+ */
+export class SourceRouter implements ReleaseSource {
+  constructor(
+    private readonly git: ReleaseSource,
+    private readonly github: ReleaseSource,
+  ) {}
+
+  private route(project: ReleaseSourceProject): { source: ReleaseSource; project: ReleaseSourceProject } {
+    if (project.github) return { source: this.github, project };
+    let s: ReturnType<typeof loadManifest>['source'] | null = null;
+    try {
+      s = loadManifest(project.path).source;
+    } catch {
+      // An unreadable manifest fails where the engine loads it; here it simply is not a GitHub project.
+    }
+    if (s?.type === 'github' && s.repo) {
+      return { source: this.github, project: { ...project, github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } };
+    }
+    return { source: this.git, project };
+  }
+
+  listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]> {
+    const r = this.route(project);
+    return r.source.listReleases(r.project, signal);
+  }
+
+  async describeRelease(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null> {
+    const r = this.route(project);
+    return r.source.describeRelease ? r.source.describeRelease(r.project, release, signal) : null;
+  }
+}
