@@ -43,12 +43,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'upgrade',
-    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash] [--json]',
+    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash] [--force] [--json]',
     summary: 'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure.',
     options: {
       to: { type: 'string', description: 'Target version (default: the newest release that is not blocked)' },
       yes,
       stash: { type: 'boolean', description: 'Stash uncommitted work for the upgrade and give it back afterwards' },
+      force: { type: 'boolean', description: 'Upgrade even after repeated automatic rollbacks within the hour (rollback-loop protection)' },
       json,
     },
     positionals: [1, 1],

@@ -32,6 +32,7 @@ export function formatList(r: ListResult): string {
 }
 
 function checkLine(s: Style, p: ProjectCheck): string {
+  if (p.error && p.latest) return [`${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`, `  latest seen: ${p.latest.version}`, ...p.blockers.map((n) => `  ${s.dim('note')}: ${n}`)].join('\n');
   if (p.error) return `${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`;
   const cur = `${v(p.current.version)}${p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
   const lines = [`${s.bold(p.name)}: ${cur}`];
@@ -44,6 +45,8 @@ function checkLine(s: Style, p: ProjectCheck): string {
       lines.push(p.latestCompatible ? `  latest compatible: ${s.cyan(p.latestCompatible.version)}` : '  no compatible newer release');
     }
   }
+  // Not blockers of a dependent: what the strategy left out, stale releases, and the like.
+  if (p.compatible !== false) for (const note of p.blockers) lines.push(`  ${s.dim('note')}: ${note}`);
   return lines.join('\n');
 }
 

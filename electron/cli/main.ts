@@ -97,6 +97,7 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         const op = await engine.upgrade(first!, {
           ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
           stash: cmd.values.stash === true,
+          force: cmd.values.force === true,
           confirm,
         });
         if (!op) {

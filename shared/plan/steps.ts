@@ -12,6 +12,10 @@ export interface UpgradeStepInput {
   snapshotMode: 'move' | 'copy';
   seedFormat: boolean;
   stash: boolean;
+  /** Health checks after smoke and the postUpgrade hook, described (`http http://…/health`); absent: none. */
+  health?: string[];
+  /** The watch window after the health checks; absent: none. */
+  watch?: { seconds: number; intervalSeconds: number } | null;
 }
 
 /** Quotes one word for display in a POSIX shell; the engine itself never builds shell strings from remote data. */
@@ -56,6 +60,15 @@ export function upgradeSteps(input: UpgradeStepInput): PlanStep[] {
     steps.push({ id: 'smoke', title: `Run smoke tests (timeout ${input.smoke.timeoutSeconds} s)`, command: input.smoke.command });
   }
   if (input.hooks.postUpgrade) steps.push({ id: 'hook:postUpgrade', title: 'Run the postUpgrade hook', command: input.hooks.postUpgrade });
+  const health = input.health ?? [];
+  if (health.length > 0) steps.push({ id: 'health', title: `Health checks: ${health.join(', ')}`, command: null });
+  if (input.watch && health.length > 0) {
+    steps.push({
+      id: 'watch',
+      title: `Watch for ${input.watch.seconds} s (health checks every ${input.watch.intervalSeconds} s; a failure rolls back)`,
+      command: null,
+    });
+  }
   steps.push({
     id: 'finalize',
     title: input.stash ? 'Give the stashed work back, record the upgrade, release the lock' : 'Record the upgrade, release the lock',

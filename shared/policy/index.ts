@@ -2,3 +2,4 @@
 export { bumpBetween, classifyBump, isUpgrade } from './bump.js';
 export { defaultGates, gateFor, type GatedBump, type Gates } from './gates.js';
 export { assessRisk, type RiskInput } from './risk.js';
+export { applyStrategy, effectiveStrategy, isoDay, pinBelowCurrent, pinVariable, STRATEGIES, type StrategyExclusion, type StrategyName, type StrategyOptions, type StrategyResult } from './strategy.js';

@@ -7,20 +7,25 @@ import type { ReleaseSource } from '../source/types.js';
 import { cachedCurrentVersion, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
+import { discoverReleases, judgeReleases, rememberReleases } from './releases.js';
 
 export interface Discovery {
   current: CurrentState;
   /** Releases on the project's channel, newest first. */
   releases: Release[];
+  /** Set when the releases are the last ones seen (remote unreachable, or offline): a note saying how old. */
+  stale: { at: string; note: string; error?: unknown } | null;
 }
 
 export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<Discovery> {
   const m = ctx.manifest;
-  const [current, releases] = await Promise.all([
+  const [current, found] = await Promise.all([
     cachedCurrentVersion(store, ctx.record, ctx.pattern, m.source.tagPattern, m.declaredVersion),
-    source.listReleases({ path: ctx.record.path, remote: m.source.remote, tagPattern: ctx.pattern, channel: m.channel }, signal),
+    discoverReleases(ctx, { path: ctx.record.path, remote: m.source.remote, tagPattern: ctx.pattern, channel: m.channel }, source, store, signal),
   ]);
-  return { current, releases };
+  // After the current-version cache wrote the project's settings, so neither write loses the other.
+  if (!found.stale) rememberReleases(store, ctx.record.name, m.channel, found.releases);
+  return { current, releases: found.releases, stale: found.stale };
 }
 
 /** Releases strictly newer than what runs now (all of them when the current version is unknown). */
@@ -45,10 +50,23 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   } catch (err) {
     return failedCheck(base.name, base.path, base.checkedAt, err);
   }
-  const { current, releases } = found;
+  const { current } = found;
   const { parsed: _parsed, ...currentOut } = current;
+  // The strategy decides which releases are offered at all: "latest" is the newest eligible one.
+  const judged = await judgeReleases(ctx, store, found.releases, current.parsed);
+  const releases = judged.eligible;
   const latest = releases[0] ?? null;
   const newer = newerThan(current, releases);
+  const notes: string[] = [...(found.stale ? [found.stale.note] : []), ...judged.warnings];
+  const newest = found.releases[0];
+  if (newest && newest !== latest && newerThan(current, [newest]).length > 0) {
+    const why = judged.excluded.find((e) => e.tag === newest.tag);
+    if (why) notes.push(`${newest.version.normalized} not offered: ${why.reason}`);
+  }
+  if (judged.pinned && current.parsed && newer.length === 0 && judged.eligible.some((r) => newerThan(current, [r]).length === 0 && r.version.normalized !== current.version)) {
+    notes.push(`pinned to ${judged.pinned}, below the current ${current.version}: Upshift never downgrades; use \`upshift rollback ${ctx.record.name}\``);
+  }
+  for (const u of judged.unjudged) if (newer.some((r) => r.tag === u.tag)) notes.push(u.reason);
   const updateAvailable = latest !== null && newer[0] === latest;
   let latestCompatible: ReleaseRef | null = null;
   let compat: CompatibilityReport | null = null;
@@ -61,7 +79,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     }
   }
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
-  const blockers = compat ? compat.dependents.filter((d) => !d.compatible).map((d) => d.reason) : [];
+  const blockers = [...(compat ? compat.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
   const risk =
     latest && updateAvailable && bump
       ? assessRisk({
@@ -82,7 +100,8 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     risk,
     compatible: compat ? compat.compatible : null,
     blockers,
-    error: null,
+    // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
+    error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
   };
 }
 

@@ -24,6 +24,7 @@ import { cachedCurrentVersion } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { applyOverride, readOverrides } from './overrides.js';
 import { addProject, inspectProject, loadContext, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
+import { assertNoRollbackLoop } from './rollback-loop.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 
 export interface EngineOptions {
@@ -39,6 +40,8 @@ export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
   to?: string;
   /** Called with the plan before anything changes; returning false cancels (nothing is recorded). */
   confirm?: (plan: UpgradePlan) => Promise<boolean>;
+  /** Upgrade even after too many automatic rollbacks within the hour (rollback-loop protection). */
+  force?: boolean;
 }
 
 /**
@@ -169,6 +172,7 @@ export class Engine {
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
     requireProject(this.store, name);
     return withProjectLock(this.store, name, async (operationId) => {
+      assertNoRollbackLoop(this.store, this.context(name), opts.force ?? false);
       const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
       const ctx = this.context(name);
       if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;

@@ -4,13 +4,16 @@ import { estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
 import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
 import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { blockedError, UpshiftError, usageError } from '../errors.js';
-import { commitsBetween, diffStat, fetchTag } from '../git/index.js';
+import { commitsBetween, diffStat, fetchTag, resolveCommit } from '../git/index.js';
+import { describeCheck } from '../health/index.js';
 import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import type { ReleaseSource } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
 import { applySourceNotes } from '../source/github/notes.js';
 import { discover, newerThan } from './check.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
+import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releases.js';
+import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
 
 /** At most this many releases between current and target are fetched for notes and breaking changes. */
@@ -48,7 +51,32 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     // An explicit --to may name a prerelease; the channel only decides what is offered by default.
     pool = (await discover({ ...ctx, manifest: { ...m, channel: 'prerelease' } }, source, store, opts.signal)).releases;
   }
-  const candidates = newerThan(current, pool).slice(0, MAX_RELEASES_READ);
+  const offline = isOffline(ctx, store);
+  const pre = await judgeReleases(ctx, store, pool, current.parsed);
+  if (pre.pinned && pinBelowCurrent(pre.pinned, current.parsed) && !opts.to) {
+    throw blockedError(
+      'DOWNGRADE',
+      `${ctx.record.name} is pinned to ${pre.pinned}${pre.pinSource && pre.pinSource !== 'manifest' ? ` (${pre.pinSource})` : ''}, below the current ${current.version}; Upshift never offers a downgrade as an upgrade. Use \`upshift rollback ${ctx.record.name}\` to return to a state before an upgrade.`,
+    );
+  }
+  if (pre.pinned && !opts.to && current.parsed && current.version === pre.pinned) {
+    throw new UpshiftError('NOTHING_TO_DO', `${ctx.record.name} is on ${current.version}, the version it is pinned to.`, { category: 'nothing-to-do' });
+  }
+  let candidates = newerThan(current, pool).slice(0, MAX_RELEASES_READ);
+  // Offline, only releases whose tags are already local can be read; the others are listed as blocked.
+  const notLocal: Release[] = [];
+  if (offline) {
+    const local = await Promise.all(candidates.map((r) => resolveCommit(path, `refs/tags/${r.tag}`).catch(() => null)));
+    candidates.forEach((r, i) => {
+      if (local[i] !== r.sha) notLocal.push(r);
+    });
+    candidates = candidates.filter((r) => !notLocal.includes(r));
+    const asked = opts.to ? findRelease(notLocal, opts.to) : undefined;
+    if (asked) throw new UpshiftError('OFFLINE', `Offline: tag ${asked.tag} is not in the local repository, and fetching it needs the network. Nothing was changed.`);
+    if (candidates.length === 0 && notLocal.length > 0) {
+      throw new UpshiftError('OFFLINE', `Offline: none of the newer releases of ${ctx.record.name} (${notLocal.map((r) => r.version.normalized).join(', ')}) are in the local repository, and fetching them needs the network. Nothing was changed.`);
+    }
+  }
   if (opts.to) {
     const wanted = findRelease(pool, opts.to);
     if (!wanted) throw usageError('RELEASE_NOT_FOUND', `No release ${opts.to} on ${m.source.remote} (tag pattern ${m.source.tagPattern}). Run \`upshift check ${ctx.record.name}\` to see what exists. Nothing was changed.`);
@@ -66,7 +94,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const ascending = [...candidates].reverse();
   const infos = new Map<string, ReleaseInfo>();
   const shas: string[] = [];
-  for (const r of ascending) shas.push((await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
+  for (const r of ascending) shas.push(offline ? r.sha : (await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
   // Everything below only reads the local repository: run it side by side. The range of the likely target
   // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
   const likely = opts.to ? findRelease(candidates, opts.to)! : candidates[0]!;
@@ -80,6 +108,13 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   // A source that holds notes of its own (GitHub: the release body, a release_metadata.json asset) is preferred.
   const described = source.describeRelease ? await Promise.all(ascending.map((r) => source.describeRelease!(sourceProjectOf(ctx), r, opts.signal))) : [];
   ascending.forEach((r, i) => infos.set(r.tag, applySourceNotes(loaded[i]!, described[i] ?? null)));
+  // With the tags fetched, their dates and LTS flags are known: judge the strategy again, and remember them.
+  const lts = new Map<string, boolean>();
+  if (m.strategy?.type === 'lts') for (const r of ascending) lts.set(r.tag, infos.get(r.tag)!.metadata?.lts === true);
+  const judged = await judgeReleases(ctx, store, candidates, current.parsed, { lts });
+  const learnt: Record<string, ReleaseFacts> = {};
+  for (const [tag, flag] of lts) learnt[tag] = { lts: flag };
+  saveFacts(store, ctx.record.name, learnt);
   const dependents = dependentsOf(ctx.record.name, all);
   const verdicts = new Map<string, { target: TargetRelease; report: ReturnType<typeof evaluateDependents>; blockers: string[] }>();
   const breakingSoFar: TargetRelease['breaking'] = [];
@@ -89,6 +124,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     const target: TargetRelease = { version: r.version.normalized, contractsVersion: info.contractsVersion, breaking: [...breakingSoFar] };
     const report = evaluateDependents(ctx.record.name, target, dependents);
     const blockers = report.dependents.filter((d) => !d.compatible).map((d) => d.reason);
+    const excluded = judged.excluded.find((e) => e.tag === r.tag);
+    if (excluded) blockers.push(`strategy: ${excluded.reason}`);
     const gate = gateFor(classifyBump(current.version, r.version.normalized), m.gates);
     if (gate === 'skip') blockers.push(`policy: ${classifyBump(current.version, r.version.normalized)} upgrades of ${ctx.record.name} are set to "skip"`);
     verdicts.set(r.tag, { target, report, blockers });
@@ -129,14 +166,19 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       snapshotMode: m.snapshot.mode,
       seedFormat: m.seedFormat,
       stash: opts.stash ?? false,
+      health: (m.health ?? []).map(describeCheck),
+      watch: m.watch ?? null,
     }),
     estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
     blocked: verdict.blockers.length > 0,
     blockers: verdict.blockers,
-    candidates: candidates.map((r) => {
-      const b = verdicts.get(r.tag)!.blockers;
-      return { ...toReleaseRef(r), sha: infos.get(r.tag)!.sha, blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
-    }),
+    candidates: [
+      ...candidates.map((r) => {
+        const b = verdicts.get(r.tag)!.blockers;
+        return { ...toReleaseRef(r), sha: infos.get(r.tag)!.sha, blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+      }),
+      ...notLocal.map((r) => ({ ...toReleaseRef(r), blocked: true, reason: `offline: tag ${r.tag} is not in the local repository` })),
+    ].sort((a, b) => compareVersions(parseVersion(b.version)!, parseVersion(a.version)!)),
   };
   return { plan, target: chosen, remote: m.source.remote };
 }

@@ -11,6 +11,7 @@ import { storedCopyExists } from '../executor/set-aside.js';
 import { newOperationId, ProjectLock, type StateStore } from '../state/index.js';
 import { operationLogDir } from '../state/paths.js';
 import type { ProjectContext } from './projects.js';
+import { isOffline } from './releases.js';
 
 export interface RunOptions {
   /** The operation's id, under which the caller already holds the project's lock. */
@@ -100,6 +101,7 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, plan: U
     to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha },
     steps: plan.steps,
     stash: opts.stash ?? false,
+    offline: isOffline(ctx, store),
   };
   return runJob(store, ctx, job, 'upgrade', null, opts);
 }

@@ -1,5 +1,6 @@
 import { statfsSync } from 'node:fs';
 import type { OperationStatus, PlanStep } from '../../../shared/api/types.js';
+import { HealthFailure, runHealthChecks, watchHealth, type HealthRunOptions } from '../health/index.js';
 import type { ProjectManifest } from '../manifest/types.js';
 import { operationSnapshotDir } from '../state/paths.js';
 import { OperationContext, StepFailure } from './context.js';
@@ -22,6 +23,8 @@ export interface OperationJob {
   restorePaths?: readonly SetAsideEntry[];
   /** Free space required before starting, in bytes. */
   minFreeBytes?: number;
+  /** No network: the tag must already be local (the plan fetched it, or it was there). */
+  offline?: boolean;
 }
 
 export interface OperationOutcome {
@@ -66,6 +69,16 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
     UPSHIFT_TO_VERSION: job.to.version ?? '',
     UPSHIFT_TO_TAG: job.to.tag ?? '',
   };
+  // Recovery finalises an operation whose checks passed: only once the last of smoke, health and watch has.
+  const verifySteps = job.steps.map((st) => st.id).filter((id) => id === 'smoke' || id === 'health' || id === 'watch');
+  const lastVerify = verifySteps[verifySteps.length - 1] ?? 'smoke';
+  const healthOptions = (stepId: string): HealthRunOptions => ({
+    exec: async (command, timeoutMs) => void (await ctx.command(stepId, { command, timeoutMs, env })),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    log: (line) => ctx.log(stepId, line),
+  });
+  const asStepFailure = (stepId: string, err: unknown) =>
+    err instanceof HealthFailure ? new StepFailure(stepId, err.message, err.excerpt, false, 'HEALTH_FAILED') : err;
   const hook = (id: string, command: string | null) =>
     command ? ctx.step(id, `Run the ${id.slice(5)} hook`, async () => void (await ctx.command(id, { command, timeoutMs: HOOK_TIMEOUT_MS, env }))) : Promise.resolve();
 
@@ -114,6 +127,9 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
       if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
       // The plan fetched this tag moments ago under the same lock; fetch again only if it is not there as planned.
       const local = await tree.resolveCommit(`refs/tags/${job.to.tag}`);
+      if (local !== job.to.sha && job.offline) {
+        throw new StepFailure('fetch', `Offline: tag ${job.to.tag} is not in the local repository as planned, and fetching it would use the network. Nothing was changed.`, null, false, 'OFFLINE');
+      }
       const sha = local === job.to.sha ? local : await tree.fetchTag(job.remote, job.to.tag);
       if (sha !== job.to.sha) {
         throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
@@ -142,7 +158,24 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
         env,
         ...(m.smoke.seedExitCodes ? { describeExit: seedSmokeExit } : {}),
       });
-      ctx.record({ smokePassed: true });
+      if (lastVerify === 'smoke') ctx.record({ smokePassed: true });
+    },
+    health: async () => {
+      try {
+        await runHealthChecks(m.health ?? [], healthOptions('health'));
+      } catch (err) {
+        throw asStepFailure('health', err);
+      }
+      if (lastVerify === 'health') ctx.record({ smokePassed: true });
+    },
+    watch: async () => {
+      if (!m.watch) return;
+      try {
+        await watchHealth(m.health ?? [], m.watch, healthOptions('watch'));
+      } catch (err) {
+        throw asStepFailure('watch', err);
+      }
+      if (lastVerify === 'watch') ctx.record({ smokePassed: true });
     },
     'hook:postUpgrade': () => hook('hook:postUpgrade', m.hooks.postUpgrade),
     'hook:onRollback': () => hook('hook:onRollback', m.hooks.onRollback),

@@ -174,6 +174,75 @@ export const requirementSchema = z
   })
   .describe('What this project requires of that project.');
 
+/** Default retries of an http health check, and the first backoff (doubled at each retry). */
+export const DEFAULT_HEALTH_RETRIES = 3;
+export const DEFAULT_HEALTH_BACKOFF_MS = 500;
+export const DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR = 3;
+
+/** `200`, `"200-399"`, `"200,204"`: why a status expectation is unusable, or null. */
+export function expectStatusProblem(v: number | string): string | null {
+  const parts = String(v).split(',').map((s) => s.trim());
+  for (const part of parts) {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+    if (!m) return `must be a status (200), a range ("200-399") or a list ("200,204"), got ${JSON.stringify(v)}`;
+    if (m[2] !== undefined && Number(m[2]) < Number(m[1])) return `the range ${part} is empty`;
+  }
+  return null;
+}
+
+const timeoutMs = z.int().min(1).max(600_000).describe('Milliseconds before the attempt counts as failed (default 5000).');
+const httpHealth = z
+  .strictObject({
+    type: z.literal('http'),
+    url: z
+      .string()
+      .refine((u) => {
+        try {
+          const p = new URL(u).protocol;
+          return p === 'http:' || p === 'https:';
+        } catch {
+          return false;
+        }
+      }, 'must be an http:// or https:// URL')
+      .describe('The URL to GET. Redirects are not followed: a 3xx is judged by expectStatus.'),
+    expectStatus: z
+      .union([z.int(), z.string()])
+      .superRefine((v, ctx) => {
+        const problem = expectStatusProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default('200-399')
+      .describe('Acceptable status: 200, "200-399" (default) or "200,204".'),
+    retries: z.int().min(0).max(20).default(DEFAULT_HEALTH_RETRIES).describe('Further attempts after a failure (default 3).'),
+    backoffMs: z.int().min(0).max(600_000).default(DEFAULT_HEALTH_BACKOFF_MS).describe('Wait before the first retry, doubled at each next one (default 500).'),
+    timeoutMs: timeoutMs.default(5000),
+  })
+  .describe('An HTTP GET that must answer with an expected status.');
+const tcpHealth = z
+  .strictObject({
+    type: z.literal('tcp'),
+    host: z.string().regex(/^[^\s/]+$/, 'must be a host name or address').describe('Host to connect to.'),
+    port: z.int().min(1).max(65535).describe('TCP port that must accept a connection.'),
+    timeoutMs: timeoutMs.default(5000),
+  })
+  .describe('A TCP port that must accept a connection.');
+const execHealth = z
+  .strictObject({
+    type: z.literal('exec'),
+    command: command('Shell command (sh -c, in the project root) that must exit 0.'),
+    timeoutSeconds: z.int().min(1).max(86_400).default(60).describe('Seconds before the command is killed and counted as failed (default 60).'),
+  })
+  .describe('A command that must exit 0.');
+const healthSchema = z
+  .array(z.discriminatedUnion('type', [httpHealth, tcpHealth, execHealth]))
+  .describe('Checks run after the smoke test (and the postUpgrade hook); any failure rolls back.');
+const watchSchema = z
+  .strictObject({
+    seconds: z.int().min(1).max(86_400).describe('Keep running the health checks for this long after the upgrade.'),
+    intervalSeconds: z.int().min(1).max(3600).default(5).describe('Seconds between rounds of checks (default 5).'),
+  })
+  .describe('A watch window after the upgrade: any failing health check inside it rolls back.');
+
 const gate = z.enum(GATE_ACTIONS);
 const gatesSchema = z
   .strictObject({
@@ -207,8 +276,32 @@ export const upshiftManifestSchema = z
     version: z
       .string()
       .refine((v) => parseVersion(v) !== null, 'must be a version such as "1.4.2"')
-      .describe('The version this checkout declares; used when git has no matching tag.')
+      .describe('With strategy "pinned": the exact version to stay on or move to. Otherwise the version this checkout declares, used when git has no matching tag.')
       .optional(),
+    strategy: z
+      .enum(['latest', 'pinned', 'range', 'lts'])
+      .default('latest')
+      .describe('Which releases are offered: "latest" (default), "pinned" (only `version`), "range" (only inside `range`), "lts" (only releases whose metadata says lts: true).'),
+    range: versionConstraint('With strategy "range": the constraint releases must satisfy (">=2.9 <3").').optional(),
+    exclude: z
+      .array(z.string().refine((v) => parseVersion(v) !== null, 'must be a version such as "1.4.2" or a tag'))
+      .describe('Versions never offered.')
+      .optional(),
+    minimumReleaseAge: z.number().min(0).max(3650).describe('Days a release must have been out (by its tag date) before it is offered.').optional(),
+    offline: z.boolean().describe('Never use the network for this project: check uses the releases seen last; plan and upgrade use local tags only.').optional(),
+    health: healthSchema.optional(),
+    watch: watchSchema.optional(),
+    maxAutoRollbacksPerHour: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR)
+      .describe('After this many automatic rollbacks within an hour, further upgrades are refused until the hour has passed or --force is given (default 3).'),
+  })
+  .superRefine((m, ctx) => {
+    if (m.strategy === 'pinned' && m.version === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "pinned" needs `version:` (the version to pin to)' });
+    if (m.strategy === 'range' && m.range === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "range" needs `range:` (e.g. ">=2.9 <3")' });
+    if (m.strategy !== 'range' && m.range !== undefined) ctx.addIssue({ code: 'custom', path: ['range'], message: '`range` applies only with strategy: range' });
   })
   .meta({
     title: 'Upshift project manifest (upshift.yml)',

@@ -34,4 +34,29 @@ export interface ProjectManifest {
   seedFormat: boolean;
   /** Keys that were read but ignored, each with a reason, so the user can see what did not apply. */
   warnings: string[];
+  /** Which releases are offered (absent: latest, no exclusions). */
+  strategy?: StrategySpec;
+  /** No network use for this project. */
+  offline?: boolean;
+  /** Checks run after smoke and the postUpgrade hook; absent or empty: none. */
+  health?: HealthCheckSpec[];
+  /** Keep running the health checks for `seconds` after the upgrade; a failure inside rolls back. */
+  watch?: { seconds: number; intervalSeconds: number } | null;
+  /** Upgrades are refused after this many automatic rollbacks within an hour (default 3). */
+  maxAutoRollbacksPerHour?: number;
 }
+
+export interface StrategySpec {
+  type: 'latest' | 'pinned' | 'range' | 'lts';
+  /** `pinned`: the version. */
+  version: string | null;
+  range: string | null;
+  exclude: string[];
+  /** Days. */
+  minimumReleaseAge: number | null;
+}
+
+export type HealthCheckSpec =
+  | { type: 'http'; url: string; expectStatus: number | string; retries: number; backoffMs: number; timeoutMs: number }
+  | { type: 'tcp'; host: string; port: number; timeoutMs: number }
+  | { type: 'exec'; command: string; timeoutSeconds: number };

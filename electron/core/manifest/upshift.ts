@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { ManifestError, type ManifestIssue } from './errors.js';
 import { toManifestIssues } from './issues.js';
-import { normalizeSnapshotPath, upshiftManifestSchema } from './schema.js';
+import { DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR, normalizeSnapshotPath, upshiftManifestSchema } from './schema.js';
 import type { ProjectManifest } from './types.js';
 import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-locate.js';
 
@@ -76,9 +76,25 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     requires,
     core,
     gates: { ...m.gates },
-    declaredVersion: m.version ?? null,
+    declaredVersion: m.strategy === 'pinned' ? null : (m.version ?? null),
     seedFormat: false,
     warnings,
+    // The keys of strategies and health checks are present only when set, so a manifest without them equals the defaults.
+    ...(m.strategy !== 'latest' || m.exclude !== undefined || m.minimumReleaseAge !== undefined
+      ? {
+          strategy: {
+            type: m.strategy,
+            version: m.strategy === 'pinned' ? (m.version ?? null) : null,
+            range: m.range ?? null,
+            exclude: [...(m.exclude ?? [])],
+            minimumReleaseAge: m.minimumReleaseAge ?? null,
+          },
+        }
+      : {}),
+    ...(m.offline !== undefined ? { offline: m.offline } : {}),
+    ...(m.health !== undefined ? { health: m.health.map((h) => ({ ...h })) } : {}),
+    ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
+    ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
   };
 }
 
@@ -87,7 +103,9 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
  * written instead, so `1.10` stays "1.10" and the schema sees a string.
  */
 function keepNumbersAsWritten(parsed: ParsedYaml): void {
-  const paths: PropertyKey[][] = [['version'], ['name'], ['core']];
+  const paths: PropertyKey[][] = [['version'], ['name'], ['core'], ['range']];
+  const exclude = parsed.data.exclude;
+  if (Array.isArray(exclude)) exclude.forEach((_, i) => paths.push(['exclude', i]));
   const requires = parsed.data.requires;
   if (requires !== null && typeof requires === 'object' && !Array.isArray(requires)) {
     for (const [project, req] of Object.entries(requires as Record<string, unknown>)) {

@@ -167,6 +167,7 @@ const KNOWN_TOP = new Set([
   'summary',
   'description',
   'checksum',
+  'lts',
 ]);
 const KNOWN_CHANGES = new Set(['breaking', 'breaking_changes', 'breakingChanges', 'features', 'fixes']);
 
@@ -269,5 +270,6 @@ function readEntry(e: JsonObject, file: string, keyVersion: string | null, warni
     summary: firstStr(e, ['notes', 'summary', 'description']),
     checksum,
     ignoredKeys: ignored,
+    ...(typeof e.lts === 'boolean' ? { lts: e.lts } : {}),
   };
 }

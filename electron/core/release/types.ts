@@ -36,6 +36,8 @@ export interface ReleaseMetadata {
   checksum: { type: string; value: string } | null;
   /** Keys present in the entry that Upshift does not use (dotted for nested ones). */
   ignoredKeys: string[];
+  /** `lts: true` / `false` in the entry (strategy "lts"); absent when the entry does not say. */
+  lts?: boolean;
 }
 
 export function versionText(v: string | Version): string {
