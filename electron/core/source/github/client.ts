@@ -44,6 +44,8 @@ export interface GitHubClientOptions {
   secondaryRetries?: number;
   /** Retries after a 5xx or a network error; default 2. */
   serverRetries?: number;
+  /** Extra trusted certificates (PEM) for a GitHub Enterprise with its own CA (NODE_EXTRA_CA_CERTS works too). */
+  ca?: string;
   /** Told about waits and retries (never about the token). */
   log?: (message: string) => void;
 }
@@ -100,6 +102,7 @@ export class GitHubClient {
   private readonly secondaryRetries: number;
   private readonly serverRetries: number;
   private readonly log: (message: string) => void;
+  private readonly ca: string | undefined;
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Per host: no request before this time (epoch ms), and why. */
   private readonly blocked = new Map<string, { until: number; reason: string }>();
@@ -115,6 +118,7 @@ export class GitHubClient {
     this.maxWaitMs = opts.maxWaitMs ?? MINUTE;
     this.secondaryRetries = opts.secondaryRetries ?? 3;
     this.serverRetries = opts.serverRetries ?? 2;
+    this.ca = opts.ca;
     const log = opts.log ?? (() => {});
     this.log = (m) => log(redact(m, this.lastToken));
   }
@@ -194,7 +198,7 @@ export class GitHubClient {
       try {
         this.stats.requests++;
         if (cached?.etag) this.stats.conditional++;
-        res = await httpGet(url, { headers, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes, signal: opts.signal, proxy: proxyFor(url, this.env) });
+        res = await httpGet(url, { headers, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes, signal: opts.signal, proxy: proxyFor(url, this.env), ca: this.ca });
       } catch (e) {
         if (e instanceof HttpError) {
           if (e.kind === 'aborted') throw new UpshiftError('CANCELLED', 'The request was cancelled.', { retryable: true });

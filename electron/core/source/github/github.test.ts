@@ -290,9 +290,11 @@ describe('proxies', () => {
       res.end();
     });
     const sockets = new Set<net.Socket>();
+    let piped = 0;
     proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
       connects.push(req.url ?? '');
       sockets.add(client);
+      client.on('data', (d: Buffer) => (piped += d.length));
       const [host, port] = (req.url ?? '').split(':');
       const upstream = net.connect(Number(port), host!, () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -310,8 +312,12 @@ describe('proxies', () => {
       const viaProxy = await source({ env: { HTTP_PROXY: proxyUrl } }).listReleases(project());
       expect(viaProxy.map((r) => r.tag)).toEqual(['v1.0.0']);
       expect(connects).toEqual([new URL(gh.url).host]);
+      // The request itself went through the tunnel, not around it.
+      expect(piped).toBeGreaterThan(100);
+      const throughTunnel = piped;
       await source({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } }).listReleases(project());
       expect(connects).toHaveLength(1);
+      expect(piped).toBe(throughTunnel);
       expect(gh.counts.total).toBe(2);
       await expect(source({ env: { HTTP_PROXY: 'http://127.0.0.1:1' } }).listReleases(project())).rejects.toMatchObject({ code: 'PROXY_FAILED' });
     } finally {

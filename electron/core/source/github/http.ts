@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import tls from 'node:tls';
 
 /** A response read whole, under a size cap. Header names are lower-case. */
@@ -17,6 +17,8 @@ export interface HttpRequestOptions {
   signal?: AbortSignal | undefined;
   /** `http://host:port` of a proxy reached with CONNECT, or null for a direct connection. */
   proxy?: URL | null;
+  /** Extra trusted certificates (PEM), on top of Node's (which NODE_EXTRA_CA_CERTS extends). */
+  ca?: string | undefined;
 }
 
 /** Why a request failed before a response was read whole; `kind` lets callers decide about retrying. */
@@ -123,7 +125,10 @@ export async function httpGet(url: URL, opts: HttpRequestOptions): Promise<HttpR
       } catch (e) {
         fail(e);
       }
-      if (secure) socket = tls.connect({ socket: socket!, servername: url.hostname, ALPNProtocols: ['http/1.1'] });
+      if (secure) {
+        const servername = isIP(url.hostname) ? undefined : url.hostname;
+        socket = tls.connect({ socket: socket!, host: url.hostname, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'], ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}) });
+      }
     }
     const tunnelled = socket;
     return await new Promise<HttpResponse>((resolve, reject) => {
@@ -134,7 +139,8 @@ export async function httpGet(url: URL, opts: HttpRequestOptions): Promise<HttpR
         path: `${url.pathname}${url.search}`,
         headers: opts.headers ?? {},
         signal: ac.signal,
-        ...(tunnelled ? { createConnection: () => tunnelled, agent: false } : {}),
+        ...(opts.ca && !tunnelled ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+        ...(tunnelled ? { createConnection: () => tunnelled } : {}),
       };
       const req = (secure && !tunnelled ? https : http).request(requestOptions, (res) => {
         const headers: Record<string, string> = {};
