@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { OperationResult, UpgradePlan } from '../shared/api/types.js';
-import { CliHarness, type CliResult } from './helpers/cli.js';
-import { cleanupTempDirs, createRemoteWithReleases, git } from './helpers/repos.js';
+import type { HistoryResult, OperationResult, UpgradePlan } from '../shared/api/types.js';
+import { CliHarness, waitFor, type CliResult } from './helpers/cli.js';
+import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -118,6 +120,30 @@ describe('health checks', () => {
     const r = await runAsync(cli2, 'upgrade', 'third', '--to', '1.1.0', '--yes', '--json');
     expect(r.code).toBe(1);
     expect(r.json<OperationResult>().operation.steps.find((s) => s.id === 'health')!.error).toMatch(/tcp 127\.0\.0\.1:\d+ failed: .*ECONNREFUSED/);
+  });
+});
+
+describe('crash inside the watch window', () => {
+  it('is rolled back by recovery: the checks had not all passed yet', async () => {
+    const counter = join(makeTempDir('upshift-mark-'), 'rounds');
+    const fx = fixture(`health:\n  - type: exec\n    command: echo round >> ${counter}\nwatch:\n  seconds: 120\n  intervalSeconds: 1\n`);
+    const cli = new CliHarness();
+    cli.run('add', fx.work, '--name', 'core');
+    const { child, done } = cli.start('upgrade', 'core', '--to', '1.1.0', '--yes', '--json');
+    // The first line is the health step; the second, a round of the watch.
+    await waitFor(() => existsSync(counter) && readFileSync(counter, 'utf8').split('\n').length > 2, 20_000, 'a watch round');
+    child.kill('SIGKILL');
+    await done;
+    expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(fx.sha('v1.1.0'));
+
+    const hist = cli.run('history', '--json');
+    expect(hist.stderr).toMatch(/Recovered interrupted operation/);
+    const ops = hist.json<HistoryResult>().operations;
+    const upgrade = ops.find((o) => o.kind === 'upgrade')!;
+    expect(upgrade.status).not.toBe('succeeded');
+    expect(ops.find((o) => o.kind === 'recovery')).toMatchObject({ status: 'succeeded', target: upgrade.id });
+    expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(fx.sha('v1.0.0'));
+    expect(git(fx.work, 'branch', '--show-current')).toBe('main');
   });
 });
 

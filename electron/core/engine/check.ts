@@ -8,6 +8,7 @@ import { cachedCurrentVersion, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
 import { discoverReleases, judgeReleases, rememberReleases } from './releases.js';
+import { sourceProjectOf } from './source-project.js';
 
 export interface Discovery {
   current: CurrentState;
@@ -21,7 +22,7 @@ export async function discover(ctx: ProjectContext, source: ReleaseSource, store
   const m = ctx.manifest;
   const [current, found] = await Promise.all([
     cachedCurrentVersion(store, ctx.record, ctx.pattern, m.source.tagPattern, m.declaredVersion),
-    discoverReleases(ctx, { path: ctx.record.path, remote: m.source.remote, tagPattern: ctx.pattern, channel: m.channel }, source, store, signal),
+    discoverReleases(ctx, sourceProjectOf(ctx), source, store, signal),
   ]);
   // After the current-version cache wrote the project's settings, so neither write loses the other.
   if (!found.stale) rememberReleases(store, ctx.record.name, m.channel, found.releases);

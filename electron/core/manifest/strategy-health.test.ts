@@ -85,5 +85,6 @@ describe('health keys', () => {
     expect(problems('health:\n  - type: tcp\n    host: x\n    port: 70000\n')[0]).toMatch(/^4:health\[0\]\.port: /);
     expect(problems('health:\n  - type: smtp\n')[0]).toMatch(/^2:health\[0\]/);
     expect(problems('watch: { intervalSeconds: 2 }\n')[0]).toMatch(/watch\.seconds/);
+    expect(load('watch: { seconds: 30 }\n').warnings).toEqual(['watch: there are no health checks to keep running; the watch window is ignored (add `health:` checks)']);
   });
 });

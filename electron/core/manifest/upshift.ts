@@ -48,6 +48,9 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     }
     core = opts.core;
   }
+  if (m.watch !== undefined && (m.health ?? []).length === 0) {
+    warnings.push('watch: there are no health checks to keep running; the watch window is ignored (add `health:` checks)');
+  }
   if (m.name !== undefined && requires[m.name] !== undefined) {
     warnings.push(`requires.${m.name}: a project cannot require itself; this requirement will never be checked`);
   }
