@@ -1,10 +1,10 @@
 // Shared helpers for the benchmarks in bench/: temp dirs that are always removed, a hermetic git environment
 // with a fixed identity, spawning with a deadline, medians and a small table printer. Not a benchmark itself.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
 import { clearTimeout } from 'node:timers';
@@ -256,4 +256,124 @@ export function gitCounter(dir) {
       writeFileSync(log, '');
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dashboard fixtures: small watched projects, the state store, and `upshift serve`
+
+/** The compiled state store (dist/electron/core/state), for seeding a home directly in one transaction. */
+export async function importStateStore() {
+  const file = join(root, 'dist/electron/core/state/index.js');
+  if (!existsSync(file)) {
+    console.error(`Missing ${file}: build first with "npm run build".`);
+    process.exit(2);
+  }
+  return import(pathToFileURL(file).href);
+}
+
+/**
+ * `count` tiny watched projects under `dir`: each a clone (checked out at `current`) of its own local bare remote
+ * holding `tags` (one commit each), with an upshift.yml whose install and smoke are `true`. One template is
+ * built with git and copied, so twenty projects cost a handful of git processes. Returns [{ name, path, remote }].
+ */
+export function makeProjectRepos(dir, count, { tags = ['v1.0.0', 'v1.1.0', 'v1.2.0'], current = tags[0], env = benchEnv() } = {}) {
+  const src = join(dir, 'template-src');
+  mkdirSync(src, { recursive: true });
+  git(src, ['init', '-q', '-b', 'main'], env);
+  writeFileSync(join(src, 'upshift.yml'), 'install: "true"\nsmoke:\n  command: "true"\n  timeoutSeconds: 60\n');
+  for (const tag of tags) {
+    writeFileSync(join(src, 'VERSION'), `${tag.replace(/^v/, '')}\n`);
+    git(src, ['add', '-A'], env);
+    git(src, ['commit', '-q', '-m', `Release ${tag}`], env);
+    git(src, ['tag', tag], env);
+  }
+  const tplRemote = join(dir, 'template-remote.git');
+  const tplClone = join(dir, 'template-clone');
+  git(dir, ['clone', '-q', '--bare', '--no-hardlinks', src, tplRemote], env);
+  git(dir, ['clone', '-q', tplRemote, tplClone], env);
+  git(tplClone, ['checkout', '-q', '--detach', current], env);
+  for (const d of [tplRemote, join(tplClone, '.git')]) rmSync(join(d, 'hooks'), { recursive: true, force: true });
+  const projects = Array.from({ length: count }, (_, i) => {
+    const name = `p${String(i).padStart(2, '0')}`;
+    return { name, remote: join(dir, 'remotes', `${name}.git`), path: join(dir, 'projects', name) };
+  });
+  for (const p of projects) {
+    cpSync(tplRemote, p.remote, { recursive: true });
+    cpSync(tplClone, p.path, { recursive: true });
+    git(p.path, ['config', 'remote.origin.url', p.remote], env);
+  }
+  return projects;
+}
+
+/** Registers projects made by makeProjectRepos in an open StateStore (what `upshift add` records for them). */
+export function registerProjects(store, projects) {
+  store.database.transaction(() => {
+    for (const p of projects) store.addProject({ name: p.name, path: p.path, manifest: 'upshift.yml', channel: 'stable' });
+  })();
+}
+
+/**
+ * Starts `upshift serve --port 0` (its own process group, killed at exit whatever happens) and resolves once it
+ * printed its URL: { url, origin, token, pid, child, api(method, input), stop() }.
+ */
+export function startServe(env, { timeoutMs = 30_000 } = {}) {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  liveChildren.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString('utf8')));
+  const stop = () =>
+    new Promise((resolvePromise) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        liveChildren.delete(child);
+        return resolvePromise();
+      }
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        liveChildren.delete(child);
+        resolvePromise();
+      });
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`serve printed no URL in ${timeoutMs} ms; stderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code ?? signal}) before printing its URL; stderr:\n${stderr}`));
+    });
+    child.stdout.on('data', (d) => {
+      out += d.toString('utf8');
+      const m = /Upshift dashboard: (http:\/\/\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      const url = new URL(m[1]);
+      const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
+      const api = async (method, input = {}) => {
+        const res = await globalThis.fetch(`${url.origin}/api/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(input),
+        });
+        const body = await res.json();
+        if (!res.ok) throw new Error(`${method}: HTTP ${res.status} ${body.error?.message ?? ''}`);
+        return body.result;
+      };
+      resolvePromise({ url: m[1], origin: url.origin, token, pid: child.pid, child, api, stop, stderr: () => stderr });
+    });
+  });
+}
+
+/** Resolves once the serve's first background check (the poller's check at start) has finished. */
+export async function waitForFirstCheck(served, timeoutMs = 60_000) {
+  const t0 = performance.now();
+  for (;;) {
+    const state = await served.api('getState');
+    if (state.poller.lastCheckAt !== null) return state;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`the first background check did not finish in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
