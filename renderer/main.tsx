@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { parseRoute } from './lib/route.js';
 import { applyTheme } from './lib/theme.js';
 import { StoreContext } from './store/context.js';
 import { createAppStore } from './store/store.js';
@@ -26,3 +27,6 @@ createRoot(root).render(
   </StrictMode>,
 );
 void store.getState().actions.init();
+// Opened straight on the history: ask for its first page alongside the state instead of after the first render
+// (the view's own openHistory then finds it loading and does not ask twice).
+if (parseRoute(window.location.hash).view === 'history') store.getState().actions.openHistory();

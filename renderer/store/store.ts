@@ -321,8 +321,9 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         const h = get().history;
         const first = !historyOpened;
         historyOpened = true;
-        if (first && h.total === null && Object.keys(h.loading).length === 0) actions.ensureHistoryRange(0, PAGE_SIZE - 1);
-        else actions.refreshHistory();
+        const pending = h.total === null && Object.keys(h.loading).length > 0;
+        if (first && h.total === null && !pending) actions.ensureHistoryRange(0, PAGE_SIZE - 1);
+        else if (!pending) actions.refreshHistory(); // else: the first page is on its way (asked for at start-up)
       },
 
       refreshHistory() {
