@@ -69,6 +69,13 @@ describe('source.type github through the CLI', () => {
     expect(gh.counts.primaryCost).toBe(before.primaryCost);
 
     for (const r of [check, planned, up, again]) expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN);
+
+    // Rate-limited later: the last releases seen are used, and the check says how old they are.
+    gh.fail({ kind: 'rate-limited', resetEpochSeconds: Math.floor(Date.now() / 1000) + 3600 });
+    const limited = await run(cli, 'check', '--json');
+    const l = limited.json<CheckResult>().projects[0]!;
+    expect(l.latest).toMatchObject({ version: '1.1.0', tag: 'v1.1.0' });
+    expect(JSON.stringify(l)).toMatch(/rate limit/);
   });
 
   it('a rate-limited API is a check error saying until when', async () => {

@@ -5,9 +5,10 @@
  */
 import type { Channel } from '../../../shared/api/types.js';
 import { applyStrategy, effectiveStrategy, type StrategyResult } from '../../../shared/policy/index.js';
-import { selectReleases, type Release, type TagRef, type Version } from '../../../shared/version/index.js';
+import type { Release, TagRef, Version } from '../../../shared/version/index.js';
 import { UpshiftError } from '../errors.js';
 import { runGit } from '../git/index.js';
+import { selectTagReleases } from '../source/github/source.js';
 import type { ReleaseSource, ReleaseSourceProject } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
 import type { ProjectContext } from './projects.js';
@@ -76,7 +77,8 @@ export async function discoverReleases(ctx: ProjectContext, project: ReleaseSour
   const fromSeen = (seen: SeenReleases, why: string, error?: unknown): DiscoveredReleases => {
     const age = ageText(Date.parse(store.now()) - Date.parse(seen.at));
     const note = `${why}; using releases seen ${age} ago`;
-    return { releases: selectReleases(seen.refs, ctx.pattern, { channel }), stale: error === undefined ? { at: seen.at, note } : { at: seen.at, note, error } };
+    // GitHub releases carry no commit id (sha ''): selectTagReleases keeps them.
+    return { releases: selectTagReleases(seen.refs, ctx.pattern, channel), stale: error === undefined ? { at: seen.at, note } : { at: seen.at, note, error } };
   };
   if (isOffline(ctx, store)) {
     const seen = seenReleases(store, name, channel);

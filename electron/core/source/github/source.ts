@@ -1,4 +1,5 @@
-import { compileTagPattern, selectReleases, type Release } from '../../../../shared/version/index.js';
+import type { Channel } from '../../../../shared/api/types.js';
+import { compileTagPattern, selectReleases, type Release, type TagPattern, type TagRef } from '../../../../shared/version/index.js';
 import { UpshiftError, usageError } from '../../errors.js';
 import { parseReleaseMetadata } from '../../release/metadata.js';
 import type { ReleaseMetadata } from '../../release/types.js';
@@ -10,6 +11,20 @@ export const DEFAULT_GITHUB_API = 'https://api.github.com';
 const MAX_PAGES = 50;
 /** A commit id no real tag has: lets selectReleases order and de-duplicate; replaced by '' afterwards. */
 const PLACEHOLDER_SHA = '0'.repeat(40);
+
+/**
+ * selectReleases for refs that may lack a commit id (GitHub releases: `sha` ''): same matching, ordering and
+ * de-duplication; a ref's sha is kept as it was.
+ */
+export function selectTagReleases(refs: readonly TagRef[], pattern: TagPattern | string, channel: Channel): Release[] {
+  const shaless = new Set(refs.filter((r) => r.sha === '').map((r) => r.tag));
+  const picked = selectReleases(
+    refs.map((r) => (r.sha === '' ? { tag: r.tag, sha: PLACEHOLDER_SHA } : r)),
+    pattern,
+    { channel },
+  );
+  return picked.map((r) => (shaless.has(r.tag) && r.sha === PLACEHOLDER_SHA ? { ...r, sha: '' } : r));
+}
 
 /** One published release as the API lists it (drafts are never kept). */
 export interface GitHubRelease {
