@@ -58,13 +58,27 @@ function seenReleases(store: StateStore, name: string, channel: Channel): SeenRe
   return seen && Array.isArray(seen.refs) && typeof seen.at === 'string' ? seen : null;
 }
 
-/** Remembers the releases a source listed, for when it cannot be reached (call after other settings writes). */
+/**
+ * Remembers the releases a source listed, for when it cannot be reached (call after other settings writes).
+ * Written only when they changed, so an unchanged poll costs no write: when they were last seen is then the
+ * time of the last check that reached the remote (see {@link seenAt}).
+ */
 export function rememberReleases(store: StateStore, name: string, channel: Channel, releases: readonly Release[]): void {
   const settings = settingsOf(store, name);
   const all = { ...((settings.lastReleases as Record<string, SeenReleases> | undefined) ?? {}) };
   // The newest 500 are plenty to fall back on, and keep the settings row small for projects with many tags.
-  all[channel] = { at: store.now(), refs: releases.slice(0, 500).map((r) => ({ tag: r.tag, sha: r.sha })) };
+  const refs = releases.slice(0, 500).map((r) => ({ tag: r.tag, sha: r.sha }));
+  const before = all[channel]?.refs;
+  if (before && before.length === refs.length && before.every((r, i) => r.tag === refs[i]!.tag && r.sha === refs[i]!.sha)) return;
+  all[channel] = { at: store.now(), refs };
   store.updateProject(name, { settings: { ...settings, lastReleases: all } });
+}
+
+/** When the remembered releases were last confirmed: their write, or a later check that reached the remote. */
+function seenAt(store: StateStore, name: string, seen: SeenReleases): string {
+  const check = store.getCheck(name);
+  const fresh = check !== null && check.error === null && !check.blockers.some((b) => b.includes('using releases seen'));
+  return fresh && Date.parse(check.checkedAt) > Date.parse(seen.at) ? check.checkedAt : seen.at;
 }
 
 /**
@@ -75,10 +89,11 @@ export async function discoverReleases(ctx: ProjectContext, project: ReleaseSour
   const name = ctx.record.name;
   const channel = project.channel;
   const fromSeen = (seen: SeenReleases, why: string, error?: unknown): DiscoveredReleases => {
-    const age = ageText(Date.parse(store.now()) - Date.parse(seen.at));
+    const at = seenAt(store, name, seen);
+    const age = ageText(Date.parse(store.now()) - Date.parse(at));
     const note = `${why}; using releases seen ${age} ago`;
     // GitHub releases carry no commit id (sha ''): selectTagReleases keeps them.
-    return { releases: selectTagReleases(seen.refs, ctx.pattern, channel), stale: error === undefined ? { at: seen.at, note } : { at: seen.at, note, error } };
+    return { releases: selectTagReleases(seen.refs, ctx.pattern, channel), stale: error === undefined ? { at, note } : { at, note, error } };
   };
   if (isOffline(ctx, store)) {
     const seen = seenReleases(store, name, channel);
