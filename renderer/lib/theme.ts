@@ -24,11 +24,20 @@ export function effectiveTheme(choice: ThemeChoice = readThemeChoice()): 'light'
   return choice;
 }
 
-/** Sets data-theme on <html> (CSS reads it; without it the media query decides). */
+let followingSystem = false;
+
+/**
+ * Sets data-theme on <html> to the theme in effect, the one place the CSS reads it (so each palette is written
+ * once). With the "system" choice it follows the OS preference as it changes.
+ */
 export function applyTheme(choice: ThemeChoice = readThemeChoice()): void {
-  const root = document.documentElement;
-  if (choice === 'system') delete root.dataset.theme;
-  else root.dataset.theme = choice;
+  document.documentElement.dataset.theme = effectiveTheme(choice);
+  if (!followingSystem && typeof matchMedia === 'function') {
+    followingSystem = true;
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      if (readThemeChoice() === 'system') document.documentElement.dataset.theme = effectiveTheme('system');
+    });
+  }
 }
 
 export function setThemeChoice(choice: ThemeChoice): void {
