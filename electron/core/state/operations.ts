@@ -137,6 +137,15 @@ function currentUser(): string {
   }
 }
 
+/** Adds `column = @column` for each value given; undefined means "leave the column as it is". */
+function setIfGiven(sets: string[], params: Record<string, unknown>, values: Record<string, unknown>): void {
+  for (const [column, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    sets.push(`${column} = @${column}`);
+    params[column] = value;
+  }
+}
+
 export class OperationsRepo {
   private readonly history: HistoryRepo;
 
@@ -298,14 +307,7 @@ export class OperationsRepo {
       }
       const params: Record<string, unknown> = { op: operationId, step: stepId, now: this.ctx.now() };
       const sets = [`status = 'running'`, 'started_at = @now', 'finished_at = NULL', 'duration_ms = NULL', 'error = NULL'];
-      if (opts.command !== undefined) {
-        sets.push('command = @command');
-        params.command = opts.command;
-      }
-      if (opts.logPath !== undefined) {
-        sets.push('log_path = @log_path');
-        params.log_path = opts.logPath;
-      }
+      setIfGiven(sets, params, { command: opts.command, log_path: opts.logPath });
       this.ctx.stmts.get(`UPDATE steps SET ${sets.join(', ')} WHERE operation_id = @op AND step_id = @step`).run(params);
       return toStep(this.stepRow(operationId, stepId)!);
     });
@@ -326,18 +328,7 @@ export class OperationsRepo {
         duration_ms: opts.durationMs !== undefined ? opts.durationMs : durationBetween(row.started_at, now),
       };
       const sets = ['status = @status', 'finished_at = @now', 'duration_ms = @duration_ms'];
-      if (opts.error !== undefined) {
-        sets.push('error = @error');
-        params.error = opts.error;
-      }
-      if (opts.outputExcerpt !== undefined) {
-        sets.push('output_excerpt = @output_excerpt');
-        params.output_excerpt = opts.outputExcerpt;
-      }
-      if (opts.logPath !== undefined) {
-        sets.push('log_path = @log_path');
-        params.log_path = opts.logPath;
-      }
+      setIfGiven(sets, params, { error: opts.error, output_excerpt: opts.outputExcerpt, log_path: opts.logPath });
       this.ctx.stmts.get(`UPDATE steps SET ${sets.join(', ')} WHERE operation_id = @op AND step_id = @step`).run(params);
       return toStep(this.stepRow(operationId, stepId)!);
     });
