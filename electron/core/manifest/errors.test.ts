@@ -197,7 +197,7 @@ describe('schema violations', () => {
   it('reports unknown enum values with a suggestion', () => {
     expect(summary(failure('snapshot:\n  mode: cpoy\nsource:\n  type: svn\n'))).toEqual([
       '2:3 snapshot.mode: expected one of "move", "copy", got "cpoy" (did you mean "copy"?)',
-      '4:3 source.type: expected one of "git", "github", got "svn"',
+      '4:3 source.type: expected one of "git", "github", "folder", got "svn"',
     ]);
   });
 
@@ -207,7 +207,7 @@ describe('schema violations', () => {
       '3:3 source.tag_pattern: unknown key (did you mean "tagPattern"?)',
       '6:3 smoke.timeout: unknown key (known keys: command, timeoutSeconds)',
       '9:5 requires.core.minimum: unknown key (known keys: min, max, range, contractsMajor, allowBreaking)',
-      expect.stringMatching(/^10:1 frobnicate: unknown key \(known keys: name, source, /),
+      expect.stringMatching(/^10:1 frobnicate: unknown key \(known keys: name, kind, artifact, command, source, /),
     ]);
   });
 

@@ -87,9 +87,22 @@ export function apiUrlProblem(u: string): string | null {
 const sourceSchema = z
   .strictObject({
     type: z
-      .enum(['git', 'github'])
+      .enum(['git', 'github', 'folder'])
       .default('git')
-      .describe('Where releases come from: "git" (tags of the git remote, the default) or "github" (the GitHub Releases API; the checkout still fetches the tag from the git remote).'),
+      .describe(
+        'Where releases come from: "git" (tags of the git remote, the default), "github" (the GitHub Releases API; a git checkout still fetches the tag from its remote) or "folder" (an offline release folder: one directory per release with release_metadata.json, SHA256SUMS and a git bundle or tarball; see `upshift import`).',
+      ),
+    url: z
+      .string()
+      .regex(/^[^\s-]\S*$/, 'must be a git repository URL or path (no spaces, not starting with "-")')
+      .describe('With type "git" and a project that is not a git checkout (kind artifact or command): the repository whose tags are releases.')
+      .optional(),
+    path: z
+      .string()
+      .regex(/\S/, 'must not be empty')
+      .refine((p) => !p.includes('\0'), 'must not contain a NUL character')
+      .describe('With type "folder": the release folder, absolute or relative to the project root.')
+      .optional(),
     repo: z
       .string()
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be "owner/name"')
@@ -126,6 +139,9 @@ const sourceSchema = z
     if (src.type === 'github' && src.repo === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'type "github" needs `repo: owner/name`' });
     if (src.type !== 'github' && src.repo !== undefined) ctx.addIssue({ code: 'custom', path: ['repo'], message: '`repo` applies only with type: github' });
     if (src.type !== 'github' && src.apiUrl !== undefined) ctx.addIssue({ code: 'custom', path: ['apiUrl'], message: '`apiUrl` applies only with type: github' });
+    if (src.type === 'folder' && src.path === undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'type "folder" needs `path:` (the release folder)' });
+    if (src.type !== 'folder' && src.path !== undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: '`path` applies only with type: folder' });
+    if (src.type !== 'git' && src.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: '`url` applies only with type: git' });
   })
   .describe('Where releases are discovered.');
 
@@ -243,6 +259,80 @@ const watchSchema = z
   })
   .describe('A watch window after the upgrade: any failing health check inside it rolls back.');
 
+/** Why an asset-name pattern is unusable, or null: one file name, with {version} somewhere in it or fixed. */
+export function assetPatternProblem(p: string): string | null {
+  if (p.trim() === '') return 'must not be empty';
+  if (/[\\/]/.test(p) || p === '.' || p === '..') return `must be a file name, not a path, got ${JSON.stringify(p)}`;
+  if (/[\p{Cc}]/u.test(p)) return 'must not contain control characters';
+  const unknown = [...p.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((k) => !['version', 'tag', 'os', 'arch'].includes(k ?? ''));
+  if (unknown.length > 0) return `knows {version}, {tag}, {os} and {arch}, not {${unknown[0]}}`;
+  return null;
+}
+
+const assetPattern = (description: string) =>
+  z
+    .string()
+    .superRefine((p, ctx) => {
+      const problem = assetPatternProblem(p);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(description);
+
+const artifactSchema = z
+  .strictObject({
+    asset: assetPattern('The release asset to install, e.g. "node_exporter-{version}.linux-{arch}.tar.gz" ({version}, {tag}, {os}, {arch} are filled in). A .tar, .tar.gz or .tgz is unpacked; any other file is installed as is.'),
+    checksums: assetPattern('The release\'s checksum file (SHA256SUMS format), e.g. "sha256sums.txt". Every download is verified against it before it is unpacked.').default('SHA256SUMS'),
+    baseUrl: z
+      .string()
+      .superRefine((u, ctx) => {
+        const problem = downloadUrlProblem(u.replaceAll('{version}', '0.0.0').replaceAll('{tag}', 'v0.0.0'));
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('Where the asset and checksum file are downloaded from when the source does not list assets (type git), e.g. "https://github.com/prometheus/node_exporter/releases/download/v{version}/".')
+      .optional(),
+    strip: z.int().min(0).max(16).default(0).describe('Leading path components removed from archive entries (1 for archives with a top directory).'),
+    keep: z.int().min(1).max(100).default(3).describe('Installed versions kept under versions/ (the current one always counts); older ones are removed after an upgrade (default 3).'),
+    keepDays: z.number().min(0).max(3650).describe('Also keep every version used within this many days.').optional(),
+    restart: command('Shell command run (in the project directory) after `current` is switched, and again after a rollback switched it back.').optional(),
+    maxMegabytes: z.int().min(1).max(65_536).default(2048).describe('Largest download accepted, in MiB (default 2048).'),
+  })
+  .describe('kind "artifact": how a release is installed. The project directory holds versions/<version>/ and a `current` symlink switched atomically.');
+
+/** Why an artifact download base URL is unusable, or null: https (plain http only to this machine), no credentials. */
+export function downloadUrlProblem(u: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(u);
+  } catch {
+    return `must be a URL such as "https://example.com/releases/v{version}/", got ${JSON.stringify(u)}`;
+  }
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'must be an https:// URL (plain http only to this machine)';
+  if (url.username || url.password) return 'must not contain credentials';
+  return null;
+}
+
+/** A user command: a list of arguments run without a shell ({version} filled into single arguments), or a shell string that reads $UPSHIFT_VERSION. */
+const userCommand = (description: string) =>
+  z
+    .union([
+      z
+        .array(z.string().refine((s) => !s.includes('\0'), 'must not contain a NUL character'))
+        .min(1, 'must name the program to run')
+        .refine((a) => (a[0] ?? '').trim() !== '' && !(a[0] ?? '').includes('{version}'), 'the program (first item) must be fixed text, not {version}'),
+      command(description).refine((s) => !s.includes('{version}'), 'a shell string must not contain {version} (the version never becomes shell text): use "$UPSHIFT_VERSION" in it, or the list form ["prog", "--version", "{version}"]'),
+    ])
+    .describe(description);
+
+const commandKindSchema = z
+  .strictObject({
+    current: userCommand('Prints the installed version (the first word that reads as a version is used).'),
+    apply: userCommand('Moves to a version: {version} (list form) or $UPSHIFT_VERSION (shell string) is the target.'),
+    rollback: userCommand('Moves back to a version: {version} / $UPSHIFT_VERSION is the version to return to.'),
+    timeoutSeconds: z.int().min(1).max(86_400).default(1800).describe('Seconds before apply or rollback is stopped and counted as failed (default 1800).'),
+  })
+  .describe('kind "command": the commands that read, apply and roll back a version of anything else (Docker Compose, Helm, a package manager).');
+
 const gate = z.enum(GATE_ACTIONS);
 const gatesSchema = z
   .strictObject({
@@ -261,6 +351,12 @@ export const upshiftManifestSchema = z
   .strictObject({
     $schema: z.string().describe('Where editors find this schema; ignored by Upshift.').optional(),
     name: z.string().regex(/\S/, 'must not be empty').describe('Project name (defaults to the directory name).').optional(),
+    kind: z
+      .enum(['git', 'artifact', 'command'])
+      .default('git')
+      .describe('What the project is: "git" (a checkout moved between release tags, the default), "artifact" (release assets unpacked into versions/<version>/ behind a `current` symlink) or "command" (user commands read, apply and roll back versions).'),
+    artifact: artifactSchema.optional(),
+    command: commandKindSchema.optional(),
     source: sourceSchema.prefault({}),
     channel: z.enum(CHANNELS).default('stable').describe('"stable" ignores prereleases; "prerelease" offers them too.'),
     install: command('Command run after checkout to install dependencies (e.g. "npm ci").').optional(),
@@ -302,6 +398,22 @@ export const upshiftManifestSchema = z
     if (m.strategy === 'pinned' && m.version === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "pinned" needs `version:` (the version to pin to)' });
     if (m.strategy === 'range' && m.range === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "range" needs `range:` (e.g. ">=2.9 <3")' });
     if (m.strategy !== 'range' && m.range !== undefined) ctx.addIssue({ code: 'custom', path: ['range'], message: '`range` applies only with strategy: range' });
+    if (m.kind === 'artifact' && m.artifact === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'kind "artifact" needs an `artifact:` section (at least `asset:`)' });
+    if (m.kind === 'command' && m.command === undefined) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'kind "command" needs a `command:` section (`current`, `apply`, `rollback`)' });
+    if (m.kind !== 'artifact' && m.artifact !== undefined) ctx.addIssue({ code: 'custom', path: ['artifact'], message: '`artifact` applies only with kind: artifact' });
+    if (m.kind !== 'command' && m.command !== undefined) ctx.addIssue({ code: 'custom', path: ['command'], message: '`command` applies only with kind: command' });
+    if (m.kind === 'artifact' && m.source.type === 'git' && m.artifact?.baseUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['artifact'], message: 'with source type "git", kind "artifact" needs `artifact.baseUrl` (where the assets are downloaded from); GitHub and folder sources list their assets' });
+    }
+    if (m.kind !== 'git' && m.source.type === 'git' && m.source.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['source'], message: `kind "${m.kind}" is not a git checkout: with source type "git" it needs \`source.url\` (the repository whose tags are releases)` });
+    }
+    if (m.kind !== 'git') {
+      for (const key of ['install', 'snapshot'] as const) {
+        if (key === 'snapshot' ? m.snapshot.paths.length > 0 : m[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` applies only to kind: git` });
+      }
+      if (m.hooks?.postCheckout !== undefined) ctx.addIssue({ code: 'custom', path: ['hooks', 'postCheckout'], message: '`hooks.postCheckout` applies only to kind: git (there is no checkout)' });
+    }
   })
   .meta({
     title: 'Upshift project manifest (upshift.yml)',

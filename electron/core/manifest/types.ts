@@ -11,8 +11,17 @@ export interface ProjectManifest {
   /** Absolute path of the file that was read, or null when the project has none. */
   filePath: string | null;
   name: string | null;
-  /** `repo` and `apiUrl` only with type github (apiUrl absent: https://api.github.com). */
-  source: { type: 'git' | 'github'; remote: string; tagPattern: string; repo?: string; apiUrl?: string };
+  /**
+   * `repo` and `apiUrl` only with type github (apiUrl absent: https://api.github.com); `path` (absolute) only with
+   * type folder; `url` only with type git, for kinds that are not a checkout.
+   */
+  source: { type: 'git' | 'github' | 'folder'; remote: string; tagPattern: string; repo?: string; apiUrl?: string; path?: string; url?: string };
+  /** What the project is (absent: git, a checkout moved between release tags). */
+  kind?: ProjectKind;
+  /** kind artifact: how a release is installed. */
+  artifact?: ArtifactSpec;
+  /** kind command: the user's commands. */
+  command?: CommandSpec;
   channel: Channel;
   install: string | null;
   smoke: { command: string; timeoutSeconds: number; seedExitCodes: boolean } | null;
@@ -60,3 +69,29 @@ export type HealthCheckSpec =
   | { type: 'http'; url: string; expectStatus: number | string; retries: number; backoffMs: number; timeoutMs: number }
   | { type: 'tcp'; host: string; port: number; timeoutMs: number }
   | { type: 'exec'; command: string; timeoutSeconds: number };
+
+export type ProjectKind = 'git' | 'artifact' | 'command';
+
+export interface ArtifactSpec {
+  /** Asset file name pattern: {version}, {tag}, {os}, {arch}. */
+  asset: string;
+  /** Checksum file name pattern (SHA256SUMS format). */
+  checksums: string;
+  /** Download base for the asset and checksum file ({version}, {tag}); absent when the source lists assets. */
+  baseUrl: string | null;
+  strip: number;
+  keep: number;
+  keepDays: number | null;
+  restart: string | null;
+  maxBytes: number;
+}
+
+/** A user command: argv run without a shell ({version} filled in per argument), or a shell string reading $UPSHIFT_VERSION. */
+export type UserCommand = { argv: string[] } | { shell: string };
+
+export interface CommandSpec {
+  current: UserCommand;
+  apply: UserCommand;
+  rollback: UserCommand;
+  timeoutSeconds: number;
+}

@@ -4,7 +4,7 @@ import type { Requirement } from '../../../shared/compat/requirement.js';
 import { ManifestError, type ManifestIssue } from './errors.js';
 import { toManifestIssues } from './issues.js';
 import { DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR, normalizeSnapshotPath, upshiftManifestSchema } from './schema.js';
-import type { ProjectManifest } from './types.js';
+import type { ProjectManifest, UserCommand } from './types.js';
 import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-locate.js';
 
 /**
@@ -65,7 +65,34 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
       tagPattern: m.source.tagPattern,
       ...(m.source.repo !== undefined ? { repo: m.source.repo } : {}),
       ...(m.source.apiUrl !== undefined ? { apiUrl: m.source.apiUrl } : {}),
+      ...(m.source.path !== undefined ? { path: path.resolve(root, m.source.path) } : {}),
+      ...(m.source.url !== undefined ? { url: m.source.url } : {}),
     },
+    ...(m.kind !== 'git' ? { kind: m.kind } : {}),
+    ...(m.artifact
+      ? {
+          artifact: {
+            asset: m.artifact.asset,
+            checksums: m.artifact.checksums,
+            baseUrl: m.artifact.baseUrl ?? null,
+            strip: m.artifact.strip,
+            keep: m.artifact.keep,
+            keepDays: m.artifact.keepDays ?? null,
+            restart: m.artifact.restart ?? null,
+            maxBytes: m.artifact.maxMegabytes * 1024 * 1024,
+          },
+        }
+      : {}),
+    ...(m.command
+      ? {
+          command: {
+            current: userCommand(m.command.current),
+            apply: userCommand(m.command.apply),
+            rollback: userCommand(m.command.rollback),
+            timeoutSeconds: m.command.timeoutSeconds,
+          },
+        }
+      : {}),
     channel: m.channel,
     install: m.install ?? null,
     smoke: m.smoke ? { command: m.smoke.command, timeoutSeconds: m.smoke.timeoutSeconds, seedExitCodes: false } : null,
@@ -99,6 +126,10 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
   };
+}
+
+function userCommand(c: string | string[]): UserCommand {
+  return typeof c === 'string' ? { shell: c } : { argv: [...c] };
 }
 
 /**
