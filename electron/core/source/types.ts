@@ -34,4 +34,14 @@ export interface ReleaseSource {
   listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]>;
   /** Optional: notes and metadata the source itself holds for a release (null: nothing beyond the git tag). */
   describeRelease?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null>;
+  /** Optional: the files a release offers (GitHub release assets); null when the source does not know the release. */
+  releaseAssets?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<ReleaseAsset[] | null>;
+}
+
+/** A downloadable file of a release. */
+export interface ReleaseAsset {
+  name: string;
+  /** Where to download it (https; plain http only to this machine). */
+  url: string;
+  size: number | null;
 }

@@ -3,7 +3,7 @@ import { compileTagPattern, selectReleases, type Release, type TagPattern, type 
 import { UpshiftError, usageError } from '../../errors.js';
 import { parseReleaseMetadata } from '../../release/metadata.js';
 import type { ReleaseMetadata } from '../../release/types.js';
-import type { ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from '../types.js';
+import type { ReleaseAsset, ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from '../types.js';
 import { displayUrl, GitHubClient, type GitHubClientOptions } from './client.js';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
@@ -149,6 +149,15 @@ export class GitHubSource implements ReleaseSource {
     const refs = all.filter((r) => !(stableOnly && r.prerelease)).map((r) => ({ tag: r.tag, sha: PLACEHOLDER_SHA }));
     const pattern = typeof project.tagPattern === 'string' ? compileTagPattern(project.tagPattern) : project.tagPattern;
     return selectReleases(refs, pattern, { channel: project.channel }).map((r) => ({ ...r, sha: '', prerelease: r.prerelease || marked.has(r.tag) }));
+  }
+
+  /** The release's assets with their public download URLs (a redirect to the storage host is followed without the token). */
+  async releaseAssets(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<ReleaseAsset[] | null> {
+    const gh = this.target(project);
+    const list = this.seen.get(`${gh.apiUrl} ${gh.repo}`) ?? (await this.fetchReleases(gh, signal));
+    const found = list.find((r) => r.tag === release.tag);
+    if (!found) return null;
+    return found.assets.filter((a) => a.browserDownloadUrl !== null && a.name !== '').map((a) => ({ name: a.name, url: a.browserDownloadUrl!, size: a.size }));
   }
 
   /** The release's body as its notes, and its `release_metadata.json` asset when it has one. */
