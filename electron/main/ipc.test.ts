@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeServices, openService } from '../../test/helpers/service.js';
 import { METHOD_NAMES } from '../../shared/api/contract.js';
 import { UpshiftError } from '../core/errors.js';
 import { ServiceError } from '../core/service/index.js';
@@ -91,6 +92,35 @@ describe('registerContractHandlers', () => {
     const { ipc, dispose } = setup();
     dispose();
     expect(ipc.handlers.size).toBe(0);
+  });
+});
+
+describe('GitHub token methods over IPC (the real service, an in-memory keychain)', () => {
+  afterEach(closeServices);
+
+  it('checks the sender, validates the token, stores it, and never answers with it', async () => {
+    const token = 'ghp_ipcTEST0123456789abcdef';
+    let value: string | null = null;
+    const secretStore = { available: () => true, unavailableReason: () => null, get: async () => value, set: async (t: string) => void (value = t), clear: async () => void (value = null) };
+    const { service } = await openService({ env: { PATH: '' }, secretStore });
+    const ipc = new FakeIpcMain();
+    registerContractHandlers({ ipc, service, isTrusted: (e: FakeEvent) => e.trusted });
+
+    expect(await ipc.invoke('upshift:setGithubToken', untrusted, { token })).toEqual({ ok: false, error: FORBIDDEN_SENDER });
+    expect(value).toBeNull();
+    for (const bad of [{ token: 'ghp two' }, { token: '' }, { token: 42 }, {}, { token: 'x'.repeat(256) }]) {
+      const reply = (await ipc.invoke('upshift:setGithubToken', trusted, bad)) as { ok: boolean; error: { code: string; details: { field: string } } };
+      expect(reply, JSON.stringify(bad)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { field: 'token' } } });
+    }
+    expect(value).toBeNull();
+
+    const saved = await ipc.invoke('upshift:setGithubToken', trusted, { token });
+    expect(saved).toEqual({ ok: true, result: { source: 'keychain', keychainAvailable: true, canStore: true, stored: true, reason: null } });
+    expect(value).toBe(token);
+    const status = await ipc.invoke('upshift:githubTokenStatus', trusted, {});
+    expect(JSON.stringify(status)).not.toContain(token);
+    expect(await ipc.invoke('upshift:clearGithubToken', trusted, {})).toMatchObject({ ok: true, result: { source: null, stored: false } });
+    expect(value).toBeNull();
   });
 });
 

@@ -2,7 +2,8 @@
 // (test/helpers/electron-stub.mjs): no Electron binary can be downloaded here, and this still proves the
 // composition root wires the engine, IPC, the window rules, the tray and quitting together.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../shared/api/contract.js';
@@ -20,6 +21,7 @@ interface Reply {
   error?: { code: string; message: string };
 }
 
+let home = '';
 let report: Record<string, unknown> & {
   channels: string[];
   getState: Reply;
@@ -29,10 +31,13 @@ let report: Record<string, unknown> & {
 
 beforeAll(() => {
   execFileSync(process.execPath, [`${root}build/electron.mjs`, '--out', OUT], { cwd: root, stdio: 'pipe' });
-  const home = makeTempDir('upshift-shell-home-');
+  home = makeTempDir('upshift-shell-home-');
+  const env: NodeJS.ProcessEnv = { ...process.env, UPSHIFT_HOME: home, UPSHIFT_DEV_URL: '' };
+  delete env.GITHUB_TOKEN;
+  delete env.GH_TOKEN;
   const r = spawnSync(process.execPath, [`${root}test/helpers/electron-stub.mjs`, MAIN], {
     cwd: root,
-    env: { ...process.env, UPSHIFT_HOME: home, UPSHIFT_DEV_URL: '' },
+    env,
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -69,6 +74,19 @@ describe('main process, wired (Electron stubbed)', () => {
 
   it('passes zod validation failures back as BAD_INPUT', () => {
     expect((report.badInput as Reply).error?.code).toBe('BAD_INPUT');
+  });
+
+  it('keeps a GitHub token through safeStorage: saved as ciphertext, never answered back, removed', () => {
+    const before = report.tokenBefore as Reply;
+    expect(before).toEqual({ ok: true, result: expect.objectContaining({ keychainAvailable: true, canStore: true, stored: false, reason: null }) });
+    const set = report.tokenSet as Reply;
+    expect(set.ok).toBe(true);
+    expect(set.result).toMatchObject({ keychainAvailable: true, stored: true });
+    expect(['keychain', 'gh']).toContain((set.result as { source: string }).source);
+    expect((report.tokenBad as Reply).error?.code).toBe('BAD_INPUT');
+    expect(report.tokenCleared).toEqual({ ok: true, result: expect.objectContaining({ stored: false }) });
+    expect(existsSync(join(home, 'github-token.enc'))).toBe(false);
+    expect(JSON.stringify(report)).not.toContain('ghp_stubToken1234567890');
   });
 
   it('prevents navigation, denies new windows, and opens only https links outside', () => {

@@ -5,13 +5,15 @@
  *
  * Runs as the CommonJS bundle dist/electron-main/main.cjs (build/electron.mjs).
  */
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import type { UpshiftEvent } from '../../shared/api/contract.js';
 import { UpshiftService, type Notification as UpshiftNotification } from '../core/service/index.js';
+import { resolveHome } from '../core/state/index.js';
 import { EVENT_CHANNEL, NAVIGATE_CHANNEL, PICK_FOLDER_CHANNEL } from '../preload/channels.js';
 import { createAppProtocolHandler } from './app-protocol.js';
 import { registerContractHandlers, registerShellHandler, serializeError } from './ipc.js';
+import { TOKEN_FILE, createKeychainStore } from './keychain-store.js';
 import { createLog } from './log.js';
 import { HIDDEN_FLAG, applyLaunchAtLogin } from './login-item.js';
 import { createNativeNotifier } from './notifier.js';
@@ -196,7 +198,9 @@ function run(): void {
     // The tray first: Upshift is visibly running while the engine opens (recovering an interrupted upgrade can take a while).
     tray.refresh();
     try {
-      service = await UpshiftService.open({ env: process.env, notifier });
+      // After `ready`: safeStorage can only tell whether the keychain is usable once the app is ready.
+      const secretStore = createKeychainStore({ safeStorage, file: join(resolveHome(process.env), TOKEN_FILE), log });
+      service = await UpshiftService.open({ env: process.env, notifier, secretStore });
     } catch (err) {
       const e = serializeError(err);
       log('could not open the engine', { ...e });

@@ -288,6 +288,31 @@ describe('store: settings and projects', () => {
     expect(await store.getState().actions.validateProject('/nope')).toEqual({ ok: false, error: { code: 'PATH_NOT_FOUND', message: 'no such directory', retryable: false } });
   });
 
+  it('GitHub token: reads where it comes from, saves and removes it, and toasts a refusal', async () => {
+    const status = { source: null, keychainAvailable: true, canStore: true, stored: false, reason: null };
+    const t = fakeTransport({
+      githubTokenStatus: () => status,
+      setGithubToken: () => ({ ...status, source: 'keychain', stored: true }),
+      clearGithubToken: () => status,
+    });
+    const store = createAppStore(t);
+    await store.getState().actions.loadGithubToken();
+    expect(store.getState().githubToken).toEqual({ status, error: null });
+    expect(await store.getState().actions.saveGithubToken('ghp_abc')).toBe(true);
+    expect(store.getState().githubToken.status).toMatchObject({ source: 'keychain', stored: true });
+    expect(await store.getState().actions.removeGithubToken()).toBe(true);
+    expect(store.getState().githubToken.status?.stored).toBe(false);
+    expect(t.calls.map((c) => c.method)).toEqual(['githubTokenStatus', 'setGithubToken', 'clearGithubToken']);
+    // The toasts never repeat the token.
+    expect(JSON.stringify(store.getState().toasts)).not.toContain('ghp_abc');
+
+    t.handlers.setGithubToken = () => {
+      throw apiError('KEYCHAIN_UNAVAILABLE', 'Only the Upshift desktop app can keep a GitHub token');
+    };
+    expect(await store.getState().actions.saveGithubToken('ghp_abc')).toBe(false);
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Could not save the GitHub token' });
+  });
+
   it('check now reports failed checks and refreshes', async () => {
     const failed = { ...projectView('core').check!, error: { code: 'NETWORK', message: 'remote unreachable', retryable: true } };
     const t = fakeTransport({ checkNow: () => ({ projects: [failed] }), getState: () => appState() });

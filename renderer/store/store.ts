@@ -37,6 +37,10 @@ export interface Actions {
   removeProject(name: string): Promise<boolean>;
   saveSettings(patch: Partial<Settings>): Promise<boolean>;
   pauseChecks(paused: boolean): Promise<void>;
+  loadGithubToken(): Promise<void>;
+  /** Saves the token in the app's keychain; false (with a toast) when refused. */
+  saveGithubToken(token: string): Promise<boolean>;
+  removeGithubToken(): Promise<boolean>;
   toast(toast: Omit<Toast, 'id'> & { id?: string }): void;
   dismissToast(id: string): void;
 }
@@ -64,6 +68,7 @@ export function initialData(): DataState {
       detail: { status: 'idle', data: null, error: null },
     },
     toasts: [],
+    githubToken: { status: null, error: null },
   };
 }
 
@@ -437,6 +442,39 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           set((s) => (s.app ? { app: { ...s.app, poller, settings: { ...s.app.settings, paused: poller.paused } } } : {}));
         } catch (e) {
           fail(paused ? 'Could not pause checks' : 'Could not resume checks', e);
+        }
+      },
+
+      async loadGithubToken() {
+        try {
+          const status = await api.githubTokenStatus({});
+          set({ githubToken: { status, error: null } });
+        } catch (e) {
+          set((s) => ({ githubToken: { status: s.githubToken.status, error: toApiError(e) } }));
+        }
+      },
+
+      async saveGithubToken(token) {
+        try {
+          const status = await api.setGithubToken({ token });
+          set({ githubToken: { status, error: null } });
+          actions.toast({ kind: 'success', title: 'GitHub token saved', body: 'It is kept encrypted by the system keychain.' });
+          return true;
+        } catch (e) {
+          fail('Could not save the GitHub token', e);
+          return false;
+        }
+      },
+
+      async removeGithubToken() {
+        try {
+          const status = await api.clearGithubToken({});
+          set({ githubToken: { status, error: null } });
+          actions.toast({ kind: 'info', title: 'GitHub token removed' });
+          return true;
+        } catch (e) {
+          fail('Could not remove the GitHub token', e);
+          return false;
         }
       },
 

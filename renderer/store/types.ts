@@ -1,4 +1,4 @@
-import type { AppState, OperationDetail, Settings } from '../../shared/api/contract.js';
+import type { AppState, GithubTokenStatus, OperationDetail, Settings } from '../../shared/api/contract.js';
 import type { ApiError, Operation, OperationKind, OperationStatus, OperationStep, UpgradePlan } from '../../shared/api/types.js';
 import type { ConnectionStatus } from '../transport/types.js';
 
@@ -72,6 +72,8 @@ export interface DataState {
   activeByProject: Record<string, string>;
   history: HistoryState;
   toasts: Toast[];
+  /** Where the GitHub token comes from (never the token); null until asked. */
+  githubToken: { status: GithubTokenStatus | null; error: ApiError | null };
 }
 
 export type { Settings };

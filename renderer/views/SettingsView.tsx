@@ -1,4 +1,7 @@
-/** "Projects & settings": add and remove projects, per-project channel and gates, checks, notifications, theme. */
+/**
+ * "Projects & settings": add and remove projects, per-project channel and gates, checks, notifications, the GitHub
+ * token, theme.
+ */
 import { useEffect, useId, useState } from 'react';
 import type { Settings } from '../../shared/api/contract.js';
 import { EmptyState } from '../components/EmptyState.js';
@@ -8,6 +11,7 @@ import { formatRelative } from '../lib/format.js';
 import { setThemeChoice, useTheme, type ThemeChoice } from '../lib/theme.js';
 import { useActions, useApp } from '../store/context.js';
 import { AddProjectForm } from './AddProjectForm.js';
+import { GitHubTokenSettings } from './GitHubTokenSettings.js';
 import { ProjectSettings } from './ProjectSettings.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -168,6 +172,7 @@ export function SettingsView() {
           <NotificationSettings settings={app.settings} />
         </div>
       )}
+      <GitHubTokenSettings />
       <AppearanceSettings />
     </div>
   );

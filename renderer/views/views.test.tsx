@@ -14,6 +14,7 @@ import { fakeTransport } from '../testing/fakeTransport.js';
 import type { Transport } from '../transport/types.js';
 import { HistoryView } from './HistoryView.js';
 import { PlanView } from './PlanView.js';
+import { githubTokenProblem } from './GitHubTokenSettings.js';
 import { SettingsView } from './SettingsView.js';
 import { UpdatesView } from './UpdatesView.js';
 
@@ -211,5 +212,23 @@ describe('Projects & settings view', () => {
     expect(html).toMatch(/<button[^>]*>Pause checks<\/button>/);
     expect(html).toContain('Notify me when a new release is out');
     expect(html).toContain('value="60"');
+  });
+  it('GitHub token in browser mode: where it comes from, and the field disabled with the reason', () => {
+    const reason = 'Only the Upshift desktop app can keep a GitHub token, in the system keychain.';
+    const html = render(<SettingsView />, { ...ready, app: appState(), githubToken: { status: { source: 'env', keychainAvailable: false, canStore: false, stored: false, reason }, error: null } });
+    expect(html).toMatch(/<h2 id="settings-github-token">GitHub token<\/h2>/);
+    expect(html).toContain('In use: GITHUB_TOKEN or GH_TOKEN from the environment');
+    expect(html).toMatch(/<label for="([^"]+)">Token to keep in the system keychain<\/label><div class="field-row"><input id="\1" type="password"[^>]*disabled=""/);
+    expect(html).toMatch(/<button type="submit"[^>]*disabled=""[^>]*>Save<\/button><button type="button" class="button" disabled="">Remove<\/button>/);
+    expect(referenced(html, /<input[^>]*type="password"[^>]*>/, 'aria-describedby')).toBe(reason);
+  });
+
+  it('GitHub token in the app: Save enabled once typed, Remove when one is saved', () => {
+    const html = render(<SettingsView />, { ...ready, app: appState(), githubToken: { status: { source: 'keychain', keychainAvailable: true, canStore: true, stored: true, reason: null }, error: null } }, fakeTransport({}, 'electron'));
+    expect(html).toContain('In use: the token saved here, encrypted by the system keychain.');
+    expect(html).not.toMatch(/<input[^>]*type="password"[^>]*disabled=""/);
+    expect(html).toMatch(/>Save<\/button><button type="button" class="button">Remove<\/button>/);
+    expect(githubTokenProblem('ghp_two words')).toMatch(/no spaces/);
+    expect(githubTokenProblem('ghp_ok')).toBeNull();
   });
 });

@@ -67,6 +67,29 @@ export interface UpdateDecision {
   snoozedUntil: string | null;
 }
 
+/**
+ * Where the GitHub token comes from, never the token itself. `source`: `GITHUB_TOKEN`/`GH_TOKEN` ('env'), the
+ * GitHub CLI's login ('gh'), the token saved in the app's keychain ('keychain'), or none (unauthenticated).
+ */
+export interface GithubTokenStatus {
+  source: 'env' | 'gh' | 'keychain' | null;
+  /** This Upshift has a keychain store (the desktop app; not browser mode or the CLI). */
+  keychainAvailable: boolean;
+  /** A token saved now would be protected by the OS keychain. */
+  canStore: boolean;
+  /** A token is saved in the keychain (it may be shadowed by the environment or `gh`). */
+  stored: boolean;
+  /** Why a token cannot be saved here, in words for the user; null when it can. */
+  reason: string | null;
+}
+
+/** Printable ASCII, no spaces: every GitHub token format. The message never repeats the value. */
+const githubToken = z
+  .string()
+  .min(1, 'enter a token')
+  .max(255, 'a GitHub token is at most 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'a GitHub token has no spaces, control or non-ASCII characters');
+
 /** Everything the Updates view shows about one project. */
 export interface ProjectView extends ProjectInfo {
   check: ProjectCheck | null;
@@ -113,6 +136,9 @@ export const inputs = {
   skipVersion: z.object({ project: name, version }),
   snooze: z.object({ project: name, version, minutes: z.number().int().min(1).max(60 * 24 * 365) }),
   pauseChecks: z.object({ paused: z.boolean() }),
+  githubTokenStatus: z.object({}),
+  setGithubToken: z.object({ token: githubToken }),
+  clearGithubToken: z.object({}),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -134,6 +160,9 @@ export interface MethodOutputs {
   skipVersion: ProjectView;
   snooze: ProjectView;
   pauseChecks: PollerState;
+  githubTokenStatus: GithubTokenStatus;
+  setGithubToken: GithubTokenStatus;
+  clearGithubToken: GithubTokenStatus;
 }
 
 /** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */

@@ -20,6 +20,9 @@ export const METHOD_LIST = [
   'skipVersion',
   'snooze',
   'pauseChecks',
+  'githubTokenStatus',
+  'setGithubToken',
+  'clearGithubToken',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

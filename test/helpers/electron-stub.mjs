@@ -2,6 +2,7 @@
 // 'electron' module, and drives it the way Electron and a page would: IPC from trusted and untrusted frames,
 // app:// requests, navigation, window close, tray clicks, a notification click and quit. Used where no Electron
 // binary can be downloaded; prints one JSON report on stdout. Run: node test/helpers/electron-stub.mjs <main.cjs>
+import { Buffer } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import Module from 'node:module';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
@@ -127,6 +128,14 @@ class Notification extends EventEmitter {
   }
 }
 
+// Reversible but not the identity, so a test can tell ciphertext from plain text on disk.
+const safeStorage = {
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptString: (text) => Buffer.from(`stub:${Buffer.from(text, 'utf8').toString('base64')}`),
+  decryptString: (data) => Buffer.from(data.toString().replace(/^stub:/, ''), 'base64').toString('utf8'),
+};
+
 const session = { setPermissionRequestHandler: (fn) => (session.request = fn), setPermissionCheckHandler: (fn) => (session.check = fn), setDevicePermissionHandler: () => {} };
 
 const electron = {
@@ -139,6 +148,7 @@ const electron = {
   ipcMain: { handle: (ch, fn) => ipcHandlers.set(ch, fn), removeHandler: (ch) => ipcHandlers.delete(ch) },
   protocol: { registerSchemesAsPrivileged: (s) => (rec.schemes = s), handle: (scheme, fn) => protocolHandlers.set(scheme, fn) },
   session: { defaultSession: session },
+  safeStorage,
   shell: { openExternal: async (url) => void rec.opened.push(url) },
   dialog: {
     showOpenDialog: async () => ({ canceled: false, filePaths: ['/picked/folder'] }),
@@ -175,6 +185,12 @@ report.fromSubframe = await call('upshift:getState', event('app://upshift/index.
 report.fromOtherContents = await call('upshift:getState', event('app://upshift/index.html', { senderId: 999 }), {});
 report.badInput = await call('upshift:getPlan', event('app://upshift/index.html'), { project: 42 });
 report.pickFolder = await call('upshift-shell:pick-folder', event('app://upshift/index.html#/settings'), {});
+// The GitHub token through the app's keychain store (safeStorage above): saved, reported by source, removed.
+const trusted = event('app://upshift/index.html');
+report.tokenBefore = await call('upshift:githubTokenStatus', trusted, {});
+report.tokenSet = await call('upshift:setGithubToken', trusted, { token: 'ghp_stubToken1234567890' });
+report.tokenBad = await call('upshift:setGithubToken', trusted, { token: 'two words' });
+report.tokenCleared = await call('upshift:clearGithubToken', trusted, {});
 report.pickFolderEvil = await call('upshift-shell:pick-folder', event('file:///tmp/x.html'), {});
 
 const page = await protocolHandlers.get('app')(new Request('app://upshift/index.html'));

@@ -13,7 +13,9 @@ import { UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
 import { GitTagSource } from '../source/git-tags.js';
+import type { SecretStore } from '../source/github/secret-store.js';
 import { GitHubSource } from '../source/github/source.js';
+import { tokenChain } from '../source/github/token.js';
 import { SourceRouter } from '../source/router.js';
 import { SqliteHttpCache } from '../state/http-cache.js';
 import type { ReleaseSource } from '../source/types.js';
@@ -34,6 +36,8 @@ export interface EngineOptions {
   /** How many projects are checked at once. */
   concurrency?: number;
   listener?: OperationListener;
+  /** The app's keychain store: the GitHub token's last resort, after the environment and `gh auth token`. */
+  secretStore?: SecretStore;
 }
 
 export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
@@ -61,7 +65,7 @@ export class Engine {
     const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
     try {
       const recovery = await recoverInterrupted(store, opts.listener);
-      const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}) }));
+      const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}), token: tokenChain(opts.env ?? process.env, opts.secretStore) }));
       return new Engine(store, source, opts.concurrency ?? 8, opts.listener, recovery);
     } catch (err) {
       store.close();
@@ -173,10 +177,10 @@ export class Engine {
     requireProject(this.store, name);
     return withProjectLock(this.store, name, async (operationId) => {
       assertNoRollbackLoop(this.store, this.context(name), opts.force ?? false);
-      const { plan, remote } = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const planned = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
       const ctx = this.context(name);
-      if (!plan.blocked && opts.confirm && !(await opts.confirm(plan))) return null;
-      return runUpgrade(this.store, ctx, plan, remote, { ...opts, operationId, ...this.listenerFor(opts) });
+      if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
+      return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
     });
   }
 

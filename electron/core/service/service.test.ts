@@ -32,6 +32,9 @@ describe('input validation', () => {
     skipVersion: [{ project: 'core' }, 'version'],
     snooze: [{ project: 'core', version: '1.2.0', minutes: 0 }, 'minutes'],
     pauseChecks: [{ paused: 1 }, 'paused'],
+    githubTokenStatus: ['not an object', '(input)'],
+    setGithubToken: [{ token: 'ghp_with space' }, 'token'],
+    clearGithubToken: [7, '(input)'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

@@ -15,10 +15,12 @@ import type { CheckResult, Channel } from '../../../shared/api/types.js';
 import { parseVersion } from '../../../shared/version/index.js';
 import { Engine } from '../engine/index.js';
 import { toApiError } from '../errors.js';
+import type { SecretStore } from '../source/github/secret-store.js';
 import type { ReleaseSource } from '../source/types.js';
 import { resolveHome } from '../state/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { badInput, serviceError, ServiceError } from './errors.js';
+import { GithubTokenSettings } from './github-token.js';
 import { NotificationCenter, type Notifier } from './notifications.js';
 import { OperationRunner, tailFile } from './operations.js';
 import { Poller } from './poller.js';
@@ -44,6 +46,11 @@ export interface ServiceOptions {
   random?: () => number;
   /** Log tail returned per step by getOperation, in bytes (default 16 KiB). */
   logTailBytes?: number;
+  /**
+   * The app's keychain for a GitHub token the user saves (the Electron shell's safeStorage). The GitHub source
+   * asks the environment and `gh auth token` first. Without one, setGithubToken answers KEYCHAIN_UNAVAILABLE.
+   */
+  secretStore?: SecretStore;
 }
 
 type Impl = { [M in MethodName]: (input: MethodOutputsInput<M>) => Promise<MethodOutputs[M]> | MethodOutputs[M] };
@@ -63,6 +70,7 @@ export class UpshiftService implements UpshiftApi {
   private readonly watcher: DbWatcher | null;
   private readonly checksAbort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
+  private readonly githubToken: GithubTokenSettings;
   private reminderTimer: unknown = null;
   private recovering: Promise<void> | null = null;
   private closed = false;
@@ -72,6 +80,7 @@ export class UpshiftService implements UpshiftApi {
     private readonly opts: ServiceOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.githubToken = new GithubTokenSettings(opts.env ?? process.env, opts.secretStore ?? null);
     const settings = this.settings();
     this.notifications = new NotificationCenter({
       store: engine.store,
@@ -129,7 +138,12 @@ export class UpshiftService implements UpshiftApi {
   /** Opens the state (recovering operations a crashed process left unfinished) and starts polling and watching. */
   static async open(opts: ServiceOptions = {}): Promise<UpshiftService> {
     const home = opts.home ?? resolveHome(opts.env ?? process.env);
-    const engine = await Engine.open({ home, ...(opts.source ? { source: opts.source } : {}) });
+    const engine = await Engine.open({
+      home,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.source ? { source: opts.source } : {}),
+      ...(opts.secretStore ? { secretStore: opts.secretStore } : {}),
+    });
     const service = new UpshiftService(engine, opts);
     service.watcher?.start();
     if (opts.poll !== false) service.poller.start();
@@ -232,6 +246,15 @@ export class UpshiftService implements UpshiftApi {
   pauseChecks(input: MethodInput<'pauseChecks'>): Promise<PollerState> {
     return this.invoke('pauseChecks', input);
   }
+  githubTokenStatus(input: MethodInput<'githubTokenStatus'>): Promise<MethodOutputs['githubTokenStatus']> {
+    return this.invoke('githubTokenStatus', input);
+  }
+  setGithubToken(input: MethodInput<'setGithubToken'>): Promise<MethodOutputs['setGithubToken']> {
+    return this.invoke('setGithubToken', input);
+  }
+  clearGithubToken(input: MethodInput<'clearGithubToken'>): Promise<MethodOutputs['clearGithubToken']> {
+    return this.invoke('clearGithubToken', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -297,6 +320,9 @@ export class UpshiftService implements UpshiftApi {
       this.poller.setPaused(i.paused);
       return this.poller.state();
     },
+    githubTokenStatus: () => this.githubToken.status(),
+    setGithubToken: (i) => this.githubToken.set(i.token),
+    clearGithubToken: () => this.githubToken.clear(),
   };
 
   // ---- state ----

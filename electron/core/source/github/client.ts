@@ -29,7 +29,7 @@ export const realClock: Clock = {
 export interface GitHubClientOptions {
   /** Where ETags and bodies are kept between polls (the state database in the engine). */
   cache: HttpCache;
-  /** Default: GITHUB_TOKEN, GH_TOKEN, `gh auth token`. */
+  /** Default: GITHUB_TOKEN, GH_TOKEN, `gh auth token` (the engine adds the app's keychain store: token.ts tokenChain). */
   token?: TokenProvider;
   /** For HTTPS_PROXY / HTTP_PROXY / NO_PROXY and the token; default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -258,7 +258,7 @@ export class GitHubClient {
       if (res.status === 404 || res.status === 401) {
         throw new UpshiftError(
           res.status === 404 ? 'GITHUB_NOT_FOUND' : 'GITHUB_UNAUTHORIZED',
-          `${shown} answered HTTP ${res.status}: ${res.status === 404 ? 'no such repository, or it is private and the token (GITHUB_TOKEN, GH_TOKEN or `gh auth token`) cannot read it' : 'the token was refused; check GITHUB_TOKEN, GH_TOKEN or `gh auth login`'}.`,
+          `${shown} answered HTTP ${res.status}: ${res.status === 404 ? 'no such repository, or it is private and the token (GITHUB_TOKEN, GH_TOKEN, `gh auth token` or the one saved in the Upshift app) cannot read it' : 'the token was refused; check GITHUB_TOKEN, GH_TOKEN, `gh auth login` or the token saved in the Upshift app'}.`,
           { details: { url: shown, status: res.status } },
         );
       }

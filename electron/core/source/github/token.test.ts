@@ -2,7 +2,9 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../test/helpers/repos.js';
-import { findOnPath, redact, resetTokenCache, tokenFromEnvironment } from './token.js';
+import type { SecretStore } from './secret-store.js';
+import { tokenProblem } from './secret-store.js';
+import { findOnPath, redact, resetTokenCache, resolveToken, tokenChain, tokenFromEnvironment } from './token.js';
 
 afterEach(() => resetTokenCache());
 
@@ -32,6 +34,44 @@ describe('token', () => {
     expect(await provider()).toBe('gho_fromGhCli123');
     expect(await tokenFromEnvironment(env)()).toBe('gho_fromGhCli123');
     expect(readFileSync(gh.runs, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('chains the environment, then `gh auth token`, then the keychain store', async () => {
+    let reads = 0;
+    const store: SecretStore = {
+      available: () => true,
+      unavailableReason: () => null,
+      get: async () => {
+        reads++;
+        return 'ghp_fromKeychain';
+      },
+      set: async () => undefined,
+      clear: async () => undefined,
+    };
+    expect(await resolveToken({ GITHUB_TOKEN: 'a', PATH: '' }, store)).toEqual({ token: 'a', source: 'env' });
+    expect(await resolveToken({ GH_TOKEN: 'b', PATH: '' }, store)).toEqual({ token: 'b', source: 'env' });
+    expect(reads).toBe(0);
+    expect(await resolveToken({ PATH: '' }, store)).toEqual({ token: 'ghp_fromKeychain', source: 'keychain' });
+    expect(await tokenChain({ PATH: '' }, store)()).toBe('ghp_fromKeychain');
+    expect(await resolveToken({ PATH: '' })).toBeNull();
+    resetTokenCache();
+    const gh = fakeGh('gho_fromGhCli123');
+    expect(await resolveToken({ PATH: gh.dir }, store)).toEqual({ token: 'gho_fromGhCli123', source: 'gh' });
+    // A store that fails to read means no token, not a failed request.
+    resetTokenCache();
+    const broken: SecretStore = { ...store, get: () => Promise.reject(new Error('keyring locked')) };
+    expect(await resolveToken({ PATH: '' }, broken)).toBeNull();
+  });
+
+  it('tokenProblem accepts GitHub token formats and says what is wrong, never quoting the token', () => {
+    for (const ok of ['ghp_' + 'a'.repeat(36), 'github_pat_11ABC_' + 'x'.repeat(59), 'gho_x', 'v1.0123456789abcdef']) expect(tokenProblem(ok)).toBeNull();
+    expect(tokenProblem('')).toMatch(/empty/);
+    expect(tokenProblem('x'.repeat(256))).toMatch(/longer than 255/);
+    for (const bad of ['ghp_abc def', 'ghp_abc\n', 'ghp_\u0000', 'ghp_é']) {
+      const problem = tokenProblem(bad)!;
+      expect(problem).toMatch(/spaces, control or non-ASCII/);
+      expect(problem).not.toContain('ghp_');
+    }
   });
 
   it('redacts every occurrence', () => {

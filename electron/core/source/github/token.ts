@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import type { SecretStore } from './secret-store.js';
 
 /** Where a token can come from, in order. The token itself is never returned in anything printable. */
 export type TokenProvider = () => Promise<string | null>;
@@ -42,12 +43,31 @@ let cached: Promise<string | null> | null = null;
  * Null means unauthenticated requests (60 an hour on github.com).
  */
 export function tokenFromEnvironment(env: NodeJS.ProcessEnv = process.env): TokenProvider {
-  return () => {
-    const direct = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
-    if (direct) return Promise.resolve(direct);
-    cached ??= ghAuthToken(env);
-    return cached;
-  };
+  return tokenChain(env);
+}
+
+/** Where the token in use came from: the environment, the GitHub CLI, or the app's keychain store. */
+export type TokenSource = 'env' | 'gh' | 'keychain';
+
+/**
+ * The token and where it came from, asking in order: `GITHUB_TOKEN`, `GH_TOKEN`, `gh auth token` (asked once per
+ * process), then the keychain store when one is given. Explicit configuration wins over what the app remembers,
+ * as `gh` itself lets GH_TOKEN win over its stored login. Null: unauthenticated requests.
+ */
+export async function resolveToken(env: NodeJS.ProcessEnv, store?: SecretStore | null): Promise<{ token: string; source: TokenSource } | null> {
+  const direct = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
+  if (direct) return { token: direct, source: 'env' };
+  cached ??= ghAuthToken(env);
+  const fromGh = await cached;
+  if (fromGh) return { token: fromGh, source: 'gh' };
+  if (!store) return null;
+  const stored = await store.get().catch(() => null);
+  return stored ? { token: stored, source: 'keychain' } : null;
+}
+
+/** The provider chain the engine's GitHub source uses: {@link resolveToken} without the source. */
+export function tokenChain(env: NodeJS.ProcessEnv, store?: SecretStore | null): TokenProvider {
+  return async () => (await resolveToken(env, store))?.token ?? null;
 }
 
 /** For tests: forget the cached `gh auth token` answer. */
