@@ -82,6 +82,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: 'status', usage: 'upshift status [--json]', summary: 'Per project: current, latest, risk, last check, operation in progress.', options: { json }, positionals: [0, 0] },
   {
+    name: 'offline',
+    usage: 'upshift offline [on|off] [--json]',
+    summary: 'Offline mode for every project: no network use, checks use the releases seen last. No argument: is it on, and why.',
+    options: { json },
+    positionals: [0, 1],
+  },
+  {
     name: 'serve',
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',

@@ -127,3 +127,19 @@ export function formatStatus(s: Style, r: StatusResult): string {
     })
     .join('\n');
 }
+
+/** `upshift offline [on|off]`: what it is now, why, and what the change did (or could not do). */
+export function formatOffline(r: { offline: boolean; source: 'env' | 'setting' | null; setting: boolean; env: boolean }, change?: 'on' | 'off'): string {
+  const lines: string[] = [];
+  if (change === 'on') lines.push('Offline mode on: checks use the releases seen last, plans and upgrades use local tags only; nothing uses the network.');
+  if (change === 'off') lines.push(r.env ? 'The offline setting is off.' : 'Offline mode off: checks ask the remotes again.');
+  if (change === undefined) {
+    if (r.source === 'env') lines.push(`Offline: on, because UPSHIFT_OFFLINE is set in this environment (the setting is ${r.setting ? 'on' : 'off'}).`);
+    else if (r.source === 'setting') lines.push('Offline: on (the offline setting; `upshift offline off` goes back online).');
+    else lines.push('Offline: off. `upshift offline on` stops all network use.');
+    lines.push("A project's manifest can also say `offline: true` for that project alone.");
+  } else if (change === 'off' && r.env) {
+    lines.push('UPSHIFT_OFFLINE is still set in this environment, so commands run from it stay offline.');
+  }
+  return lines.join('\n');
+}

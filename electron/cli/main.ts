@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { Operation, UpgradePlan } from '../../shared/api/types.js';
 import { Engine } from '../core/engine/index.js';
+import { offlineStatus, setOffline } from '../core/engine/offline.js';
 import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
@@ -14,7 +15,7 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
-import { formatCheck, formatHistory, formatList, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
+import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
 
 interface Io {
   out: (text: string) => void;
@@ -137,6 +138,15 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       case 'status': {
         const r = await engine.status();
         print(r, () => formatStatus(io.style, r));
+        return ExitCode.ok;
+      }
+      case 'offline': {
+        if (first !== undefined && first !== 'on' && first !== 'off') {
+          throw usageError('BAD_ARGUMENTS', `"${first}" is neither on nor off. Usage: ${cmd.spec.usage}`);
+        }
+        if (first !== undefined) setOffline(engine.store, first === 'on');
+        const r = offlineStatus(engine.store, process.env);
+        print(r, () => formatOffline(r, first));
         return ExitCode.ok;
       }
       default:

@@ -88,7 +88,7 @@ describe('TrayService', () => {
 
   it('follows engine events: state, one project, operations starting and finishing', () => {
     const { service, tray } = setup();
-    service.handleEvent({ type: 'state-changed', state: { projects: [view('core')], poller: POLLER, settings: { pollMinutes: 60, paused: false, notifications: { enabled: true }, launchAtLogin: false, projects: {} } } });
+    service.handleEvent({ type: 'state-changed', state: { projects: [view('core')], poller: POLLER, settings: { pollMinutes: 60, paused: false, notifications: { enabled: true }, launchAtLogin: false, offline: false, projects: {} } } });
     expect(tray().icon).toBe('idle');
     service.handleEvent({ type: 'project-changed', project: view('finance', { current: '0.2.0', latest: '0.3.0' }) });
     expect(tray().icon).toBe('updates');

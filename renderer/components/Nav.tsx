@@ -14,11 +14,12 @@ const ITEMS: Item[] = [
   { href: '#/settings', label: 'Projects & settings', active: (r) => r.view === 'settings' },
 ];
 
-/** The sidebar: the views, how many updates wait, the live connection, the theme toggle. */
+/** The sidebar: the views, how many updates wait, offline mode, the live connection, the theme toggle. */
 export function Nav({ route }: { route: Route }) {
   const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
   const connection = useApp((s) => s.connection);
   const mode = useApp((s) => s.transport.mode);
+  const offline = useApp((s) => s.app?.settings.offline === true);
   const { effective } = useTheme();
   const nextTheme = effective === 'dark' ? 'light' : 'dark';
   return (
@@ -26,6 +27,11 @@ export function Nav({ route }: { route: Route }) {
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">⇡</span>
         <span className="brand-name">Upshift</span>
+        {offline && (
+          <a href="#/settings" className="badge badge-warning offline-badge" title="Offline: no network use. Checks use the releases seen last. Change it in Projects & settings.">
+            Offline
+          </a>
+        )}
       </div>
       <ul className="nav-list">
         {ITEMS.map((item) => {

@@ -34,6 +34,8 @@ function ChecksSettings({ settings }: { settings: Settings }) {
   const [error, setError] = useState<string | null>(null);
   const id = useId();
   const errId = useId();
+  const offlineId = useId();
+  const offlineHelpId = useId();
   const paused = poller?.paused ?? settings.paused;
   useEffect(() => setText(String(settings.pollMinutes)), [settings.pollMinutes]);
 
@@ -89,6 +91,19 @@ function ChecksSettings({ settings }: { settings: Settings }) {
               : 'Background checks are on.'}
         </span>
       </div>
+      <p className="field-check">
+        <input
+          id={offlineId}
+          type="checkbox"
+          checked={settings.offline}
+          aria-describedby={offlineHelpId}
+          onChange={(e) => void saveSettings({ offline: e.target.checked })}
+        />
+        <label htmlFor={offlineId}>Offline (no network use)</label>
+      </p>
+      <p id={offlineHelpId} className="muted small">
+        Checks use the releases seen last; plans and upgrades use only tags already in each checkout. Same as <code>upshift offline on</code>.
+      </p>
     </section>
   );
 }

@@ -5,6 +5,7 @@
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { Nav } from '../components/Nav.js';
 import { OperationProgress } from '../components/OperationProgress.js';
 import { StoreContext } from '../store/context.js';
 import { createAppStore } from '../store/store.js';
@@ -230,5 +231,13 @@ describe('Projects & settings view', () => {
     expect(html).toMatch(/>Save<\/button><button type="button" class="button">Remove<\/button>/);
     expect(githubTokenProblem('ghp_two words')).toMatch(/no spaces/);
     expect(githubTokenProblem('ghp_ok')).toBeNull();
+  });
+  it('has the offline toggle, and the sidebar shows an Offline badge while it is on', () => {
+    const html = render(<SettingsView />, { ...ready, app: appState() });
+    expect(html).toMatch(/<input id="([^"]+)" type="checkbox" aria-describedby="[^"]+"\/><label for="\1">Offline \(no network use\)<\/label>/);
+    expect(render(<Nav route={{ view: 'settings' }} />, { ...ready, app: appState() })).not.toContain('>Offline</a>');
+    const offline = { ...appState(), settings: { ...appState().settings, offline: true } };
+    expect(render(<SettingsView />, { ...ready, app: offline })).toMatch(/<input id="[^"]+" type="checkbox" aria-describedby="[^"]+" checked=""\/><label[^>]*>Offline \(no network use\)/);
+    expect(render(<Nav route={{ view: 'settings' }} />, { ...ready, app: offline })).toMatch(/<a href="#\/settings" class="badge badge-warning offline-badge" title="Offline: no network use[^"]*">Offline<\/a>/);
   });
 });

@@ -30,6 +30,12 @@ export const settingsSchema = z.object({
   paused: z.boolean(),
   notifications: z.object({ enabled: z.boolean() }),
   launchAtLogin: z.boolean(),
+  /**
+   * No network use at all: checks use the releases seen last, plans and upgrades only local tags. The engine reads
+   * this same stored setting (`upshift offline on|off` writes it too); UPSHIFT_OFFLINE=1 and a manifest's
+   * `offline: true` also turn it on.
+   */
+  offline: z.boolean(),
   /** Per-project overrides of the manifest. */
   projects: z.record(
     name,
@@ -46,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   paused: false,
   notifications: { enabled: true },
   launchAtLogin: false,
+  offline: false,
   projects: {},
 };
 

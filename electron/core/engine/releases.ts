@@ -11,6 +11,7 @@ import { runGit } from '../git/index.js';
 import { selectTagReleases } from '../source/github/source.js';
 import type { ReleaseSource, ReleaseSourceProject } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
+import { offlineFromEnv } from './offline.js';
 import type { ProjectContext } from './projects.js';
 
 interface SeenReleases {
@@ -33,8 +34,7 @@ export interface DiscoveredReleases {
 
 /** True when nothing may use the network: `UPSHIFT_OFFLINE=1`, the global `offline` setting, or `offline: true` in the manifest. */
 export function isOffline(ctx: ProjectContext, store: StateStore, env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env.UPSHIFT_OFFLINE;
-  if (v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false') return true;
+  if (offlineFromEnv(env)) return true;
   if (ctx.manifest.offline === true) return true;
   return store.getSetting('offline') === true;
 }

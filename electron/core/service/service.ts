@@ -365,8 +365,10 @@ export class UpshiftService implements UpshiftApi {
     if (next.pollMinutes !== before.pollMinutes) this.poller.reschedule();
     const changed = Object.keys(patch.projects ?? {}).filter((n) => JSON.stringify(before.projects[n]) !== JSON.stringify(next.projects[n]));
     this.emitState();
-    // A new channel or gate changes what the last check says: check those projects again.
-    if (changed.length > 0) this.recheck(changed);
+    // A new channel or gate changes what the last check says: check those projects again. Going offline or back
+    // online changes where every project's releases come from.
+    if (next.offline !== before.offline) this.recheck(this.engine.store.listProjects().map((r) => r.name));
+    else if (changed.length > 0) this.recheck(changed);
     return next;
   }
 
