@@ -1,7 +1,10 @@
 import type { ReleaseSourceProject } from '../source/types.js';
 import type { ProjectContext } from './projects.js';
 
-/** What the release source is told about a project: its checkout, remote, pattern, channel and GitHub repository. */
+/**
+ * What the release source is told about a project: its checkout, remote, pattern, channel, and its GitHub
+ * repository or release folder.
+ */
 export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.channel): ReleaseSourceProject {
   const s = ctx.manifest.source;
   return {
@@ -10,5 +13,6 @@ export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.chan
     tagPattern: ctx.pattern,
     channel,
     ...(s.type === 'github' && s.repo ? { github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } : {}),
+    ...(s.type === 'folder' && s.path ? { folder: { path: s.path } } : {}),
   };
 }

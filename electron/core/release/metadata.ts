@@ -168,6 +168,8 @@ const KNOWN_TOP = new Set([
   'description',
   'checksum',
   'lts',
+  // The release's git tag, read by the offline release folder (source/folder.ts) when it is not the pattern's.
+  'tag',
 ]);
 const KNOWN_CHANGES = new Set(['breaking', 'breaking_changes', 'breakingChanges', 'features', 'fixes']);
 

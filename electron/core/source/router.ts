@@ -1,28 +1,33 @@
 import type { Release } from '../../../shared/version/index.js';
 import { loadManifest } from '../manifest/index.js';
+import { FolderSource } from './folder.js';
 import type { ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
 
 /**
- * Sends each project to the source its manifest names: `source.type: github` to `github`, the rest to `git`. A
- * caller that did not fill `project.github` is covered too: the project's manifest is read to find out.
+ * Sends each project to the source its manifest names: `source.type: github` to `github`, `folder` to `folder`,
+ * the rest to `git`. A caller that did not fill `project.github` or `project.folder` is covered too: the project's
+ * manifest is read to find out.
  */
 export class SourceRouter implements ReleaseSource {
   constructor(
     private readonly git: ReleaseSource,
     private readonly github: ReleaseSource,
+    readonly folder: ReleaseSource = new FolderSource(),
   ) {}
 
   private route(project: ReleaseSourceProject): { source: ReleaseSource; project: ReleaseSourceProject } {
     if (project.github) return { source: this.github, project };
+    if (project.folder) return { source: this.folder, project };
     let s: ReturnType<typeof loadManifest>['source'] | null = null;
     try {
       s = loadManifest(project.path).source;
     } catch {
-      // An unreadable manifest fails where the engine loads it; here it simply is not a GitHub project.
+      // An unreadable manifest fails where the engine loads it; here it simply is not a GitHub or folder project.
     }
     if (s?.type === 'github' && s.repo) {
       return { source: this.github, project: { ...project, github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } };
     }
+    if (s?.type === 'folder' && s.path) return { source: this.folder, project: { ...project, folder: { path: s.path } } };
     return { source: this.git, project };
   }
 
@@ -34,5 +39,11 @@ export class SourceRouter implements ReleaseSource {
   async describeRelease(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null> {
     const r = this.route(project);
     return r.source.describeRelease ? r.source.describeRelease(r.project, release, signal) : null;
+  }
+
+  /** What the folder source skipped in this project's release folder at its last listing ([] for other sources). */
+  lastWarnings(project: ReleaseSourceProject): string[] {
+    const r = this.route(project);
+    return r.source === this.folder && r.source instanceof FolderSource ? r.source.lastWarnings(r.project) : [];
   }
 }

@@ -13,6 +13,8 @@ export interface ReleaseSourceProject {
   channel: Channel;
   /** Set for `source.type: github`: the repository and the API base (default https://api.github.com). */
   github?: { repo: string; apiUrl?: string | undefined } | undefined;
+  /** Set for `source.type: folder`: the offline release folder (absolute). */
+  folder?: { path: string } | undefined;
 }
 
 /** What a source knows about one release beyond its tag (GitHub: the release body and a metadata asset). */
@@ -26,7 +28,8 @@ export interface SourceReleaseNotes {
 }
 
 /**
- * Where releases come from. Implementations: `GitTagSource` (tags on the project's git remote). The engine,
+ * Where releases come from. Implementations: `GitTagSource` (tags on the project's git remote), `GitHubSource`
+ * (the GitHub Releases API), `FolderSource` (an offline release folder). The engine,
  * the CLI and the app each wire one in; tests can pass a fake.
  */
 export interface ReleaseSource {
