@@ -94,6 +94,69 @@ function tunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Pr
   });
 }
 
+/** What {@link openGet} needs: no deadline or size cap of its own, the caller owns both through `signal`. */
+export interface StreamRequestOptions {
+  headers?: Record<string, string> | undefined;
+  /** Aborts the request (connect, tunnel, TLS or body); the caller's deadline and cancellation in one. */
+  signal: AbortSignal;
+  proxy?: URL | null | undefined;
+  ca?: string | undefined;
+}
+
+/** A response whose body has not been read yet. Header names are lower-case. */
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: http.IncomingMessage;
+  /** Releases the response and the CONNECT tunnel under it (a tunnel carries one request). Idempotent. */
+  close(): void;
+}
+
+/**
+ * One GET, up to the response headers; the body is left for the caller to stream. Through a proxy a CONNECT tunnel
+ * carries the request (TLS to the target inside the tunnel for https). Redirects are returned, not followed.
+ * Failures are raw Node errors, except `HttpError('proxy')` from the tunnel: callers map them (see httpGet).
+ */
+export async function openGet(url: URL, opts: StreamRequestOptions): Promise<StreamResponse> {
+  const secure = url.protocol === 'https:';
+  const port = Number(url.port || (secure ? 443 : 80));
+  let socket: Socket | null = null;
+  if (opts.proxy) {
+    socket = await tunnel(opts.proxy, url.hostname, port, opts.signal);
+    if (secure) {
+      const servername = isIP(url.hostname) ? undefined : url.hostname;
+      socket = tls.connect({ socket, host: url.hostname, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'], ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}) });
+    }
+  }
+  const tunnelled = socket;
+  return await new Promise<StreamResponse>((resolve, reject) => {
+    const requestOptions: https.RequestOptions = {
+      method: 'GET',
+      hostname: url.hostname,
+      port,
+      path: `${url.pathname}${url.search}`,
+      headers: opts.headers ?? {},
+      signal: opts.signal,
+      ...(opts.ca && !tunnelled ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+      ...(tunnelled ? { createConnection: () => tunnelled } : {}),
+    };
+    const req = (secure && !tunnelled ? https : http).request(requestOptions, (res) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      const close = () => {
+        res.destroy();
+        tunnelled?.destroy();
+      };
+      resolve({ status: res.statusCode ?? 0, headers, body: res, close });
+    });
+    req.on('error', (e) => {
+      tunnelled?.destroy();
+      reject(e);
+    });
+    req.end();
+  });
+}
+
 /**
  * One GET, read whole: a deadline covering connect to last byte, a cap on the body (a Content-Length over it is
  * refused before reading), and cancellation. Through a proxy, a CONNECT tunnel carries the request (TLS to the
@@ -116,67 +179,42 @@ export async function httpGet(url: URL, opts: HttpRequestOptions): Promise<HttpR
   };
   try {
     if (opts.signal?.aborted) throw new HttpError('aborted', 'The request was cancelled.');
-    const secure = url.protocol === 'https:';
-    const port = Number(url.port || (secure ? 443 : 80));
-    let socket: Socket | null = null;
-    if (opts.proxy) {
-      try {
-        socket = await tunnel(opts.proxy, url.hostname, port, ac.signal);
-      } catch (e) {
-        fail(e);
-      }
-      if (secure) {
-        const servername = isIP(url.hostname) ? undefined : url.hostname;
-        socket = tls.connect({ socket: socket!, host: url.hostname, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'], ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}) });
-      }
+    let res: StreamResponse;
+    try {
+      res = await openGet(url, { headers: opts.headers, signal: ac.signal, proxy: opts.proxy, ca: opts.ca });
+    } catch (e) {
+      return fail(e);
     }
-    const tunnelled = socket;
+    const { body, headers } = res;
     return await new Promise<HttpResponse>((resolve, reject) => {
-      const requestOptions: https.RequestOptions = {
-        method: 'GET',
-        hostname: url.hostname,
-        port,
-        path: `${url.pathname}${url.search}`,
-        headers: opts.headers ?? {},
-        signal: ac.signal,
-        ...(opts.ca && !tunnelled ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
-        ...(tunnelled ? { createConnection: () => tunnelled } : {}),
-      };
-      const req = (secure && !tunnelled ? https : http).request(requestOptions, (res) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        const declared = Number(headers['content-length']);
-        if (Number.isFinite(declared) && declared > opts.maxBytes) {
-          reject(new HttpError('too-large', `The response from ${url.host} is ${declared} bytes, over the ${opts.maxBytes}-byte limit; it was not read.`));
-          res.destroy();
+      const declared = Number(headers['content-length']);
+      if (Number.isFinite(declared) && declared > opts.maxBytes) {
+        reject(new HttpError('too-large', `The response from ${url.host} is ${declared} bytes, over the ${opts.maxBytes}-byte limit; it was not read.`));
+        body.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      body.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > opts.maxBytes) {
+          reject(new HttpError('too-large', `The response from ${url.host} exceeded the ${opts.maxBytes}-byte limit; it was not read.`));
+          body.destroy();
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > opts.maxBytes) {
-            reject(new HttpError('too-large', `The response from ${url.host} exceeded the ${opts.maxBytes}-byte limit; it was not read.`));
-            res.destroy();
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
-          // A tunnel carries one request.
-          tunnelled?.destroy();
-        });
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('the connection closed mid-response')));
+        chunks.push(c);
       });
-      req.on('error', reject);
-      req.end();
-    })
-      .catch((e: unknown) => {
-        tunnelled?.destroy();
-        return fail(e);
+      body.on('end', () => {
+        resolve({ status: res.status, headers, body: Buffer.concat(chunks) });
+        // A tunnel carries one request.
+        res.close();
       });
+      body.on('error', reject);
+      body.on('aborted', () => reject(new Error('the connection closed mid-response')));
+    }).catch((e: unknown) => {
+      res.close();
+      return fail(e);
+    });
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
