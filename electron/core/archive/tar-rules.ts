@@ -54,6 +54,14 @@ function isAbsolute(name: string): boolean {
   return name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name);
 }
 
+/**
+ * A path as a case-insensitive, normalisation-insensitive file system (macOS, Windows) sees it: symlink checks use
+ * this, so `d/a/..` cannot climb through a symlink stored as `d/A`.
+ */
+function fold(p: string): string {
+  return p.normalize('NFC').toLowerCase();
+}
+
 /** Components of a name with backslashes read as separators and `.`/empty components dropped. */
 function components(name: string): string[] {
   return name.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
@@ -143,7 +151,26 @@ export function planTar(raw: readonly RawEntry[], strip: number): TarPlan {
       return;
     }
     if (!seen) byPath.set(e.path, { type: e.type, index: i });
-    if (e.type === 'symlink') symlinks.set(e.path, e.linkTarget!);
+    if (e.type === 'symlink') symlinks.set(fold(e.path), e.linkTarget!);
+  });
+
+  // Paths that differ only in letter case (or Unicode normalisation) are one file on macOS and Windows: where one
+  // of them is a symlink, the other would be written through it or replace it there. Refused everywhere.
+  const folded = new Map<string, { path: string; symlink: boolean }>();
+  perRaw.forEach((e, i) => {
+    if (!e) return;
+    const parts = e.path.split('/');
+    for (let n = 1; n <= parts.length; n++) {
+      const p = parts.slice(0, n).join('/');
+      const symlink = n === parts.length && e.type === 'symlink';
+      const prev = folded.get(fold(p));
+      if (!prev) {
+        folded.set(fold(p), { path: p, symlink });
+      } else if (prev.path !== p && (prev.symlink || symlink)) {
+        refuse(i, `"${printable(p)}" differs only in letter case from "${printable(prev.path)}", and one of them is a symlink`);
+        break;
+      }
+    }
   });
 
   perRaw.forEach((e, i) => {
@@ -198,7 +225,7 @@ function resolveInside(dir: string[], target: string, symlinks: ReadonlyMap<stri
       continue;
     }
     stack.push(c);
-    const link = symlinks.get(stack.join('/'));
+    const link = symlinks.get(fold(stack.join('/')));
     if (link === undefined) continue;
     if (++hops > MAX_SYMLINK_HOPS) return 'loop';
     if (isAbsolute(link)) return 'outside';

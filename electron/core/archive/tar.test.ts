@@ -99,6 +99,8 @@ describe('inspectTar: refusals', () => {
     ['a symlink out of the root', [{ name: 'a/link', type: 'symlink', linkname: '../../etc' }], /"a\/link" is a symlink to "\.\.\/\.\.\/etc", which resolves outside the extraction root/],
     ['an absolute symlink', [{ name: 'link', type: 'symlink', linkname: '/etc/passwd' }], /its symlink target is an absolute path/],
     ['a symlink chain that climbs out', [{ name: 'x/l', type: 'symlink', linkname: '..' }, { name: 't', type: 'symlink', linkname: 'x/l/..' }], /"t" is a symlink to "x\/l\/\.\.", which resolves outside/],
+    ['a symlink reached through another letter case', [{ name: 'd/A', type: 'symlink', linkname: '..' }, { name: 't', type: 'symlink', linkname: 'd/a/..' }], /"t" is a symlink to "d\/a\/\.\.", which resolves outside/],
+    ['a file beside a symlink that differs only in case', [{ name: 'Lib', type: 'symlink', linkname: 'x' }, { name: 'lib/evil', body: 'x' }], /"lib" differs only in letter case from "Lib", and one of them is a symlink/],
     ['a symlink loop', [{ name: 'a', type: 'symlink', linkname: 'b/c' }, { name: 'b', type: 'symlink', linkname: 'a/d' }], /part of a symlink loop/],
     ['an empty symlink target', [{ name: 'l', type: 'symlink', linkname: '' }], /symlink with an empty target/],
     ['a hardlink out of the root', [{ name: 'h', type: 'hardlink', linkname: '../x' }], /its hardlink target has a "\.\." component/],
