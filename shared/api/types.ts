@@ -8,8 +8,8 @@ export type BumpType = 'patch' | 'minor' | 'major' | 'prerelease' | 'none' | 'do
 export type GateAction = 'auto' | 'review' | 'manual' | 'skip';
 export type Channel = 'stable' | 'prerelease';
 
-/** Where the current version of a checkout was read from. */
-export type CurrentVersionSource = 'tag' | 'describe' | 'manifest' | 'unknown';
+/** How the current version is known: a git tag at HEAD, the nearest tag below it, the manifest, the `current` symlink of an artifact install, or a command-driven component's `current` command. */
+export type CurrentVersionSource = 'tag' | 'describe' | 'manifest' | 'link' | 'command' | 'unknown';
 
 export interface CurrentVersion {
   version: string | null;
@@ -95,7 +95,14 @@ export type StepId =
   | 'install'
   | 'smoke'
   | 'finalize'
-  | 'restore';
+  | 'restore'
+  | 'download'
+  | 'verify'
+  | 'unpack'
+  | 'switch'
+  | 'restart'
+  | 'apply'
+  | 'verify-version';
 
 export interface PlanStep {
   id: StepId | string;
@@ -113,6 +120,8 @@ export interface PlanEndpoint {
 export interface UpgradePlan {
   project: string;
   path: string;
+  /** What the project is: a git checkout (absent, the default), an artifact install or a command-driven component. */
+  kind?: 'git' | 'artifact' | 'command';
   from: PlanEndpoint;
   to: PlanEndpoint;
   bump: BumpType;

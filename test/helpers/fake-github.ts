@@ -34,7 +34,7 @@ export function recordedRelease(): { release: Record<string, unknown>; headers: 
 
 export interface FakeAsset {
   name: string;
-  content: string;
+  content: string | Buffer;
 }
 
 export interface FakeRelease {
@@ -83,6 +83,9 @@ export class FakeGitHub {
   private readonly repos = new Map<string, FakeRelease[]>();
   private readonly failures: Failure[] = [];
   private readonly assets = new Map<number, FakeAsset>();
+  private readonly assetTags = new Map<FakeAsset, string>();
+  /** `<tag>/<asset name>` of every release download asked for, in order. */
+  readonly downloads: string[] = [];
   private readonly template = recordedRelease();
   private server: http.Server | null = null;
   private port = 0;
@@ -136,6 +139,7 @@ export class FakeGitHub {
     const assets = (r.assets ?? []).map((a, i) => {
       const assetId = id * 10 + i;
       this.assets.set(assetId, a);
+      this.assetTags.set(a, r.tag);
       return {
         url: `${base}/releases/assets/${assetId}`,
         id: assetId,
@@ -192,6 +196,23 @@ export class FakeGitHub {
     const failure = this.failures.shift();
     if (failure) return this.failWith(res, failure, url);
 
+    // Like github.com: a release download redirects to the storage host (here `localhost` instead of 127.0.0.1,
+    // another host as far as a client is concerned, so the token must not follow), which serves the bytes.
+    const download = /^\/([^/]+\/[^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (download) {
+      const id = [...this.assets.entries()].find(([, a]) => a.name === decodeURIComponent(download[3]!) && this.assetTags.get(a) === decodeURIComponent(download[2]!))?.[0];
+      if (id === undefined) return this.send(res, 404, {}, 'Not Found');
+      this.downloads.push(`${decodeURIComponent(download[2]!)}/${decodeURIComponent(download[3]!)}`);
+      res.writeHead(302, { location: `http://localhost:${new URL(this.url).port}/storage/${id}`, 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const storage = /^\/storage\/(\d+)$/.exec(url.pathname);
+    if (storage) {
+      const a = this.assets.get(Number(storage[1]));
+      if (!a) return this.send(res, 404, {}, 'Not Found');
+      return this.send(res, 200, { 'content-type': 'application/octet-stream' }, a.content);
+    }
     const asset = /^\/repos\/[^/]+\/[^/]+\/releases\/assets\/(\d+)$/.exec(url.pathname);
     if (asset) {
       const a = this.assets.get(Number(asset[1]));

@@ -4,7 +4,7 @@ import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { toApiError } from '../errors.js';
 import type { ReleaseSource } from '../source/types.js';
-import { cachedCurrentVersion, type CurrentState } from './current.js';
+import { projectCurrent, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
 import { discoverReleases, judgeReleases, rememberReleases } from './releases.js';
@@ -21,7 +21,7 @@ export interface Discovery {
 export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<Discovery> {
   const m = ctx.manifest;
   const [current, found] = await Promise.all([
-    cachedCurrentVersion(store, ctx.record, ctx.pattern, m.source.tagPattern, m.declaredVersion),
+    projectCurrent(store, ctx, signal),
     discoverReleases(ctx, sourceProjectOf(ctx), source, store, signal),
   ]);
   // After the current-version cache wrote the project's settings, so neither write loses the other.

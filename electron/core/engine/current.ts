@@ -2,6 +2,9 @@ import type { CurrentVersion } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion, type TagPattern, type Version } from '../../../shared/version/index.js';
 import { headSha, nearestTag, readRefFiles, tagsPointingAt } from '../git/index.js';
 import type { ProjectRecord, StateStore } from '../state/index.js';
+import { readCurrentLink } from '../kinds/artifact-layout.js';
+import { readCommandVersion } from '../kinds/command.js';
+import type { ProjectManifest } from '../manifest/types.js';
 
 export interface CurrentState extends CurrentVersion {
   parsed: Version | null;
@@ -55,4 +58,20 @@ export async function cachedCurrentVersion(store: StateStore, record: ProjectRec
     store.updateProject(record.name, { settings: { ...record.settings, currentCache: { key, current } satisfies CachedCurrent } });
   }
   return fresh;
+}
+
+/** What a project runs now, by its kind: git tags (cached), the artifact's `current` link, or the user's `current` command. */
+export async function projectCurrent(store: StateStore, ctx: { record: ProjectRecord; manifest: ProjectManifest; pattern: TagPattern }, signal?: AbortSignal): Promise<CurrentState> {
+  const kind = ctx.manifest.kind ?? 'git';
+  if (kind === 'artifact') {
+    const link = readCurrentLink(ctx.record.path);
+    if (!link) return { version: null, tag: null, sha: null, source: 'unknown', parsed: null };
+    return { version: link.version?.normalized ?? null, tag: null, sha: null, source: link.version ? 'link' : 'unknown', parsed: link.version };
+  }
+  if (kind === 'command') {
+    const read = await readCommandVersion(ctx.manifest.command!.current, ctx.record.path, signal ? { signal } : {});
+    return { version: read.version?.normalized ?? null, tag: null, sha: null, source: read.version ? 'command' : 'unknown', parsed: read.version };
+  }
+  const m = ctx.manifest;
+  return cachedCurrentVersion(store, ctx.record, ctx.pattern, m.source.tagPattern, m.declaredVersion);
 }

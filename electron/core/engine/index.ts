@@ -22,7 +22,7 @@ import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
 import { checkProject, failedCheck } from './check.js';
 import { mapLimit } from '../util/map-limit.js';
-import { cachedCurrentVersion } from './current.js';
+import { projectCurrent } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { applyOverride, readOverrides } from './overrides.js';
 import { addProject, inspectProject, loadContext, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
@@ -212,7 +212,7 @@ export class Engine {
       let current = check?.current ?? { version: null, tag: null, sha: null, source: 'unknown' as const };
       try {
         const ctx = this.context(p.name);
-        const { parsed: _p, ...fresh } = await cachedCurrentVersion(this.store, p, ctx.pattern, ctx.manifest.source.tagPattern, ctx.manifest.declaredVersion);
+        const { parsed: _p, ...fresh } = await projectCurrent(this.store, ctx);
         current = fresh;
       } catch {
         // Keep the last check's view when the checkout or its manifest cannot be read now.

@@ -1,6 +1,12 @@
-import type { ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
+import { basename } from 'node:path';
+import type { DiffStat, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
 import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
-import { estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
+import { artifactSteps, commandSteps, estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
+import type { ArtifactJob } from '../executor/artifact-driver.js';
+import type { CommandJob } from '../executor/command-driver.js';
+import { isTarName, versionDirName } from '../kinds/artifact-layout.js';
+import { bundleFor, folderReleaseDir, verifyFolderRelease } from '../source/folder.js';
+import { locateArtifact } from './artifact-plan.js';
 import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
 import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { blockedError, UpshiftError, usageError } from '../errors.js';
@@ -29,7 +35,12 @@ export interface PlanOptions {
 export interface PlanResult {
   plan: UpgradePlan;
   target: Release | null;
+  /** Git: where the tag is fetched from (the remote, or the release's bundle in an offline release folder). */
   remote: string;
+  /** Git with a release folder: verifies the bundle again right before a fetch. */
+  beforeFetch?: () => Promise<void>;
+  artifact?: ArtifactJob;
+  command?: CommandJob;
 }
 
 function findRelease(releases: readonly Release[], wanted: string): Release | undefined {
@@ -52,6 +63,17 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     pool = (await discover({ ...ctx, manifest: { ...m, channel: 'prerelease' } }, source, store, opts.signal)).releases;
   }
   const offline = isOffline(ctx, store);
+  const kind = m.kind ?? 'git';
+  const isFolder = m.source.type === 'folder';
+  // A release folder is local: its bundle is the remote, verified against its SHA256SUMS before git reads it.
+  const remoteFor = async (r: Release): Promise<string> => {
+    if (!isFolder) return m.source.remote;
+    const dir = await folderReleaseDir(m.source.path!, r);
+    const bundle = await bundleFor(dir);
+    if (!bundle) throw usageError('NO_BUNDLE', `${dir} holds no .bundle file, and ${ctx.record.name} is a git checkout: a release folder for a git project needs one git bundle per release. Nothing was changed.`);
+    await verifyFolderRelease(dir, { payload: basename(bundle), ...(opts.signal ? { signal: opts.signal } : {}) });
+    return bundle;
+  };
   const pre = await judgeReleases(ctx, store, pool, current.parsed);
   if (pre.pinned && pinBelowCurrent(pre.pinned, current.parsed) && !opts.to) {
     throw blockedError(
@@ -65,7 +87,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   let candidates = newerThan(current, pool).slice(0, MAX_RELEASES_READ);
   // Offline, only releases whose tags are already local can be read; the others are listed as blocked.
   const notLocal: Release[] = [];
-  if (offline) {
+  if (offline && kind === 'git' && !isFolder) {
     const local = await Promise.all(candidates.map((r) => resolveCommit(path, `refs/tags/${r.tag}`).catch(() => null)));
     candidates.forEach((r, i) => {
       if (local[i] !== r.sha) notLocal.push(r);
@@ -94,17 +116,29 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const ascending = [...candidates].reverse();
   const infos = new Map<string, ReleaseInfo>();
   const shas: string[] = [];
-  for (const r of ascending) shas.push(offline ? r.sha : (await fetchTag(path, m.source.remote, r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
-  // Everything below only reads the local repository: run it side by side. The range of the likely target
-  // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
   const likely = opts.to ? findRelease(candidates, opts.to)! : candidates[0]!;
-  const likelySha = shas[ascending.indexOf(likely)]!;
-  const rangeOf = (sha: string) =>
-    current.sha ? Promise.all([commitsBetween(path, current.sha, sha), diffStat(path, current.sha, sha).catch(() => null)]) : Promise.resolve([{ count: 0, items: [] }, null] as const);
-  const likelyRange = rangeOf(likelySha);
-  const loaded = await Promise.all(
-    ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
-  );
+  type Range = readonly [{ count: number; items: Array<{ sha: string; subject: string }> }, DiffStat | null];
+  const noRange: Promise<Range> = Promise.resolve([{ count: 0, items: [] }, null]);
+  let rangeOf: (sha: string) => Promise<Range> = () => noRange;
+  let likelyRange: ReturnType<typeof rangeOf> = noRange;
+  let loaded: ReleaseInfo[];
+  if (kind === 'git') {
+    for (const r of ascending) {
+      shas.push(offline && !isFolder ? r.sha : (await fetchTag(path, await remoteFor(r), r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
+    }
+    // Everything below only reads the local repository: run it side by side. The range of the likely target
+    // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
+    const likelySha = shas[ascending.indexOf(likely)]!;
+    rangeOf = (sha: string) =>
+      current.sha ? Promise.all([commitsBetween(path, current.sha, sha), diffStat(path, current.sha, sha).catch(() => null)] as const) : noRange;
+    likelyRange = rangeOf(likelySha);
+    loaded = await Promise.all(
+      ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
+    );
+  } else {
+    // Not a checkout: what is known of a release is what its source says (GitHub release, release folder metadata).
+    loaded = ascending.map((r) => sourceOnlyInfo(r));
+  }
   // A source that holds notes of its own (GitHub: the release body, a release_metadata.json asset) is preferred.
   const described = source.describeRelease ? await Promise.all(ascending.map((r) => source.describeRelease!(sourceProjectOf(ctx), r, opts.signal))) : [];
   ascending.forEach((r, i) => infos.set(r.tag, applySourceNotes(loaded[i]!, described[i] ?? null)));
@@ -137,26 +171,41 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
   const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
   const [commits, diffstat] = await (chosen === likely ? likelyRange : rangeOf(info.sha));
-  const risk = assessRisk({
-    bump,
-    breaking: verdict.target.breaking.map((b) => b.text),
-    incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
-    hasSmokeTests: m.smoke !== null,
-  });
-  const plan: UpgradePlan = {
-    project: ctx.record.name,
-    path,
-    from: { version: current.version, tag: current.tag, sha: current.sha },
-    to: { version: chosen.version.normalized, tag: chosen.tag, sha: info.sha },
-    bump,
-    gate: gateFor(bump, m.gates),
-    risk,
-    compatibility: verdict.report,
-    releaseNotes,
-    commits: { count: commits.count, items: commits.items.map((c) => ({ sha: c.sha, subject: c.subject })) },
-    diffstat,
-    steps: upgradeSteps({
-      remote: m.source.remote,
+  const verification = { smoke: m.smoke, health: (m.health ?? []).map(describeCheck), watch: m.watch ?? null };
+  let extras: Pick<PlanResult, 'artifact' | 'command' | 'beforeFetch'> = {};
+  let steps: PlanStep[];
+  const chosenRemote = kind === 'git' ? await remoteFor(chosen) : '';
+  if (kind === 'artifact') {
+    const a = m.artifact!;
+    const located = await locateArtifact(ctx, source, chosen, opts.signal);
+    if (offline && 'url' in located.location) verdict.blockers.push(`offline: installing ${located.asset} needs a download from ${new URL(located.location.url).host}`);
+    steps = artifactSteps({
+      ...verification,
+      version: chosen.version.normalized,
+      asset: located.asset,
+      checksums: located.checksums,
+      from: 'url' in located.location ? { url: located.location.url } : { file: located.location.file },
+      unpack: { archive: isTarName(located.asset), strip: a.strip },
+      restart: a.restart,
+      hooks: { preUpgrade: m.hooks.preUpgrade, postUpgrade: m.hooks.postUpgrade },
+      keep: a.keep,
+      keepDays: a.keepDays,
+    });
+    extras = {
+      artifact: {
+        target: versionDirName(chosen.version.normalized),
+        install: { asset: located.asset, checksums: located.checksums, location: located.location, strip: a.strip, maxBytes: a.maxBytes },
+        restart: a.restart,
+        retention: { keep: a.keep, keepDays: a.keepDays },
+      },
+    };
+  } else if (kind === 'command') {
+    const c = m.command!;
+    steps = commandSteps({ ...verification, version: chosen.version.normalized, apply: c.apply, current: c.current, hooks: { preUpgrade: m.hooks.preUpgrade, postUpgrade: m.hooks.postUpgrade } });
+    extras = { command: { spec: c, use: 'apply' } };
+  } else {
+    steps = upgradeSteps({
+      remote: chosenRemote,
       targetTag: chosen.tag,
       targetSha: info.sha,
       install: m.install,
@@ -166,9 +215,31 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       snapshotMode: m.snapshot.mode,
       seedFormat: m.seedFormat,
       stash: opts.stash ?? false,
-      health: (m.health ?? []).map(describeCheck),
-      watch: m.watch ?? null,
-    }),
+      health: verification.health,
+      watch: verification.watch,
+    });
+    if (isFolder) extras = { beforeFetch: async () => void (await remoteFor(chosen)) };
+  }
+  const risk = assessRisk({
+    bump,
+    breaking: verdict.target.breaking.map((b) => b.text),
+    incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
+    hasSmokeTests: m.smoke !== null,
+  });
+  const plan: UpgradePlan = {
+    project: ctx.record.name,
+    path,
+    ...(kind !== 'git' ? { kind } : {}),
+    from: { version: current.version, tag: current.tag, sha: current.sha },
+    to: { version: chosen.version.normalized, tag: chosen.tag, sha: info.sha || null },
+    bump,
+    gate: gateFor(bump, m.gates),
+    risk,
+    compatibility: verdict.report,
+    releaseNotes,
+    commits: { count: commits.count, items: commits.items.map((c) => ({ sha: c.sha, subject: c.subject })) },
+    diffstat,
+    steps,
     estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
     blocked: verdict.blockers.length > 0,
     blockers: verdict.blockers,
@@ -180,5 +251,21 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       ...notLocal.map((r) => ({ ...toReleaseRef(r), blocked: true, reason: `offline: tag ${r.tag} is not in the local repository` })),
     ].sort((a, b) => compareVersions(parseVersion(b.version)!, parseVersion(a.version)!)),
   };
-  return { plan, target: chosen, remote: m.source.remote };
+  return { plan, target: chosen, remote: chosenRemote, ...extras };
+}
+
+/** A release known only from its source (no checkout to read): notes and metadata come from describeRelease. */
+function sourceOnlyInfo(r: Release): ReleaseInfo {
+  const version = r.version.normalized;
+  return {
+    tag: r.tag,
+    sha: r.sha,
+    version,
+    note: { version, tag: r.tag, body: '', source: 'none', breaking: [], date: null },
+    breaking: [],
+    contractsVersion: null,
+    metadata: null,
+    commitCount: null,
+    warnings: [],
+  };
 }

@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { CurrentVersion, ProjectInfo } from '../../../shared/api/types.js';
-import { cachedCurrentVersion } from './current.js';
+import { projectCurrent } from './current.js';
 import { compileTagPattern, type TagPattern } from '../../../shared/version/index.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { usageError } from '../errors.js';
@@ -58,12 +58,14 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
   } catch {
     throw usageError('PATH_NOT_FOUND', `${abs} is not a directory. Nothing was changed.`);
   }
-  try {
-    await assertRepositoryRoot(path);
-  } catch (err) {
-    throw usageError('NOT_A_REPOSITORY', `${path} is not the root of a git checkout: ${(err as Error).message} Nothing was changed.`);
-  }
   const manifest = loadManifest(path, opts.core ? { core: opts.core } : {});
+  if ((manifest.kind ?? 'git') === 'git') {
+    try {
+      await assertRepositoryRoot(path);
+    } catch (err) {
+      throw usageError('NOT_A_REPOSITORY', `${path} is not the root of a git checkout: ${(err as Error).message} (A directory that is not a checkout needs an upshift.yml with \`kind: artifact\` or \`kind: command\`.) Nothing was changed.`);
+    }
+  }
   const name = opts.name ?? manifest.name ?? basename(path);
   if (!NAME.test(name)) {
     throw usageError('BAD_NAME', `"${name}" is not a usable project name: use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit. Pass --name. Nothing was changed.`);
@@ -83,7 +85,14 @@ export async function addProject(store: StateStore, rawPath: string, opts: { nam
   const { name, path, core, manifest } = await inspectProject(store, rawPath, opts);
   const record = store.addProject({ name, path, core, manifest: manifest.file ?? 'none', channel: manifest.channel });
   // Reading the current version now tells the user what Upshift sees, and primes the cache check and plan use.
-  const { parsed: _parsed, ...current } = await cachedCurrentVersion(store, record, compileTagPattern(manifest.source.tagPattern), manifest.source.tagPattern, manifest.declaredVersion);
+  let current: CurrentVersion = { version: null, tag: null, sha: null, source: 'unknown' };
+  try {
+    const { parsed: _parsed, ...read } = await projectCurrent(store, { record, manifest, pattern: compileTagPattern(manifest.source.tagPattern) });
+    current = read;
+  } catch (err) {
+    // Added all the same: the check reports why the current version cannot be read (a failing `current` command).
+    manifest.warnings.push(`current version: ${(err as Error).message}`);
+  }
   return { ...toInfo(record), current, warnings: manifest.warnings };
 }
 
@@ -99,3 +108,4 @@ export function requireProject(store: StateStore, name: string): ProjectRecord {
   }
   return record;
 }
+

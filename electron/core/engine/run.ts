@@ -1,12 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import type { Operation, PlanStep, UpgradePlan } from '../../../shared/api/types.js';
-import { shellQuote } from '../../../shared/plan/index.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Operation, PlanStep } from '../../../shared/api/types.js';
+import { displayUserCommand, shellQuote } from '../../../shared/plan/index.js';
 import { blockedError, UpshiftError } from '../errors.js';
 import { OperationContext } from '../executor/context.js';
 import type { OperationListener } from '../executor/events.js';
 import { gitWorktree } from '../executor/git-worktree.js';
 import type { Journal, SetAsideEntry } from '../executor/journal.js';
-import { executeOperation, type OperationJob } from '../executor/upgrade.js';
+import { executeOperation, gitDriver, type OperationJob } from '../executor/upgrade.js';
+import { artifactDriver } from '../executor/artifact-driver.js';
+import { commandDriver } from '../executor/command-driver.js';
+import type { Worktree } from '../executor/worktree.js';
+import { readCurrentLink } from '../kinds/artifact-layout.js';
+import { readCommandVersion } from '../kinds/command.js';
+import type { ProjectManifest } from '../manifest/types.js';
+import type { PlanResult } from './plan.js';
 import { storedCopyExists } from '../executor/set-aside.js';
 import { newOperationId, ProjectLock, type StateStore } from '../state/index.js';
 import { operationLogDir } from '../state/paths.js';
@@ -47,42 +55,64 @@ export async function withProjectLock<T>(store: StateStore, project: string, fn:
  */
 async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob, kind: 'upgrade' | 'rollback', target: string | null, opts: RunOptions): Promise<Operation> {
   const id = opts.operationId;
-  {
-    const tree = gitWorktree(ctx.record.path);
+  const path = ctx.record.path;
+  const projectKind = ctx.manifest.kind ?? 'git';
+  let journal: Journal;
+  let tree: Worktree | null = null;
+  if (projectKind === 'git') {
+    tree = gitWorktree(path);
     const [originalSha, originalBranch] = await Promise.all([tree.headSha(), tree.currentBranch()]);
-    const journal: Journal = { originalSha, originalBranch };
-    mkdirSync(operationLogDir(store.paths.home, id), { recursive: true });
-    const op = store.createOperation({
-      id,
-      project: ctx.record.name,
-      kind,
-      target,
-      from: { version: job.from.version, tag: job.from.tag, sha: originalSha },
-      to: { version: job.to.version, tag: job.to.tag, sha: job.to.sha },
-      steps: job.steps,
-      journal: journal as unknown as Record<string, unknown>,
-    });
-    try {
-      opts.onStarted?.(op);
-    } catch {
-      // The caller's bookkeeping must never leave a recorded operation unexecuted (and unrecovered).
-    }
-    opts.listener?.({ type: 'operation-started', operationId: op.id, project: op.project, kind });
-    const octx = new OperationContext(store, id, { name: ctx.record.name, path: ctx.record.path }, opts.listener, opts.signal);
-    const outcome = await executeOperation(octx, tree, job);
-    const warnings = outcome.warnings.length > 0 ? `\nWarnings: ${outcome.warnings.join('\n')}` : '';
-    store.finishOperation(id, outcome.status, {
-      error: outcome.error ? outcome.error + warnings : warnings ? warnings.trim() : null,
-      manualRecovery: outcome.manualRecovery,
-    });
-    opts.listener?.({ type: 'operation-finished', operationId: id, status: outcome.status, error: outcome.error });
-    return store.getOperation(id)!;
+    journal = { originalSha, originalBranch };
+  } else if (projectKind === 'artifact') {
+    // The snapshot step records it again under the lock; this copy lets recovery undo a crash before that step.
+    journal = { kind: 'artifact', originalSha: '', originalBranch: null, artifact: { previous: currentTargetOrNull(path) } };
+  } else {
+    journal = { kind: 'command', originalSha: '', originalBranch: null, command: { previousVersion: job.from.version } };
+  }
+  mkdirSync(operationLogDir(store.paths.home, id), { recursive: true });
+  const op = store.createOperation({
+    id,
+    project: ctx.record.name,
+    kind,
+    target,
+    from: { version: job.from.version, tag: job.from.tag, sha: journal.originalSha || null },
+    to: { version: job.to.version, tag: job.to.tag, sha: job.to.sha || null },
+    steps: job.steps,
+    journal: journal as unknown as Record<string, unknown>,
+  });
+  try {
+    opts.onStarted?.(op);
+  } catch {
+    // The caller's bookkeeping must never leave a recorded operation unexecuted (and unrecovered).
+  }
+  opts.listener?.({ type: 'operation-started', operationId: op.id, project: op.project, kind });
+  const octx = new OperationContext(store, id, { name: ctx.record.name, path }, opts.listener, opts.signal);
+  const outcome = await executeOperation(octx, job, (env) =>
+    tree ? gitDriver(octx, tree, job, env) : projectKind === 'artifact' ? artifactDriver(octx, job, env) : commandDriver(octx, job, env),
+  );
+  const warnings = outcome.warnings.length > 0 ? `\nWarnings: ${outcome.warnings.join('\n')}` : '';
+  store.finishOperation(id, outcome.status, {
+    error: outcome.error ? outcome.error + warnings : warnings ? warnings.trim() : null,
+    manualRecovery: outcome.manualRecovery,
+  });
+  opts.listener?.({ type: 'operation-finished', operationId: id, status: outcome.status, error: outcome.error });
+  return store.getOperation(id)!;
+}
+
+function currentTargetOrNull(path: string): string | null {
+  try {
+    return readCurrentLink(path)?.target ?? null;
+  } catch {
+    // The preflight refuses such a `current` before anything changes.
+    return null;
   }
 }
 
 /** Upgrades to the plan's target. A blocked plan is recorded as a `blocked` operation and refused. */
-export async function runUpgrade(store: StateStore, ctx: ProjectContext, plan: UpgradePlan, remote: string, opts: RunOptions): Promise<Operation> {
-  if (plan.blocked || !plan.to.sha) {
+export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned: PlanResult, opts: RunOptions): Promise<Operation> {
+  const { plan, remote } = planned;
+  const projectKind = ctx.manifest.kind ?? 'git';
+  if (plan.blocked || (projectKind === 'git' && !plan.to.sha)) {
     const op = store.createOperation({
       project: ctx.record.name,
       kind: 'upgrade',
@@ -98,10 +128,13 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, plan: U
     manifest: ctx.manifest,
     remote,
     from: { version: plan.from.version, tag: plan.from.tag },
-    to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha },
+    to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha ?? '' },
     steps: plan.steps,
     stash: opts.stash ?? false,
     offline: isOffline(ctx, store),
+    ...(planned.beforeFetch ? { beforeFetch: planned.beforeFetch } : {}),
+    ...(planned.artifact ? { artifact: planned.artifact } : {}),
+    ...(planned.command ? { command: planned.command } : {}),
   };
   return runJob(store, ctx, job, 'upgrade', null, opts);
 }
@@ -129,6 +162,91 @@ export function rollbackTarget(store: StateStore, project: string, id?: string):
 export async function runRollback(store: StateStore, ctx: ProjectContext, target: Operation, opts: RunOptions): Promise<Operation> {
   const record = store.getOperationRecord(target.id)!;
   const j = record.journal as unknown as Journal;
+  const kind = ctx.manifest.kind ?? 'git';
+  if ((j.kind ?? 'git') !== kind) {
+    throw new UpshiftError('NOT_ROLLBACKABLE', `Operation ${target.id} was made when ${ctx.record.name} was a ${j.kind ?? 'git'} project; it is a ${kind} project now, so it cannot be undone this way. Nothing was changed.`, { category: 'usage' });
+  }
+  if (kind === 'artifact') return runArtifactRollback(store, ctx, target, j, opts);
+  if (kind === 'command') return runCommandRollback(store, ctx, target, j, opts);
+  return runGitRollback(store, ctx, target, j, opts);
+}
+
+/**
+ * The common tail of a rollback plan: the onRollback hook and the record. No health checks: a failing check would
+ * undo the rollback, putting back the very version the user is leaving.
+ */
+function rollbackTail(ctx: ProjectContext): PlanStep[] {
+  const steps: PlanStep[] = [];
+  if (ctx.manifest.hooks.onRollback) steps.push({ id: 'hook:onRollback', title: 'Run the onRollback hook', command: ctx.manifest.hooks.onRollback });
+  steps.push({ id: 'finalize', title: 'Record the rollback, release the lock', command: null });
+  return steps;
+}
+
+/** A rollback runs no upgrade hooks and sets nothing aside: only what returns to the earlier state. */
+function rollbackManifest(ctx: ProjectContext): ProjectManifest {
+  return { ...ctx.manifest, hooks: { ...ctx.manifest.hooks, preUpgrade: null, postCheckout: null, postUpgrade: null }, snapshot: { ...ctx.manifest.snapshot, paths: [] }, seedFormat: false, watch: null };
+}
+
+/** Switches `current` back to the version the operation started from (when retention has not removed it). */
+async function runArtifactRollback(store: StateStore, ctx: ProjectContext, target: Operation, j: Journal, opts: RunOptions): Promise<Operation> {
+  const back = j.artifact?.previous ?? null;
+  if (back && !existsSync(join(ctx.record.path, back))) {
+    throw new UpshiftError(
+      'NOT_ROLLBACKABLE',
+      `${join(ctx.record.path, back)} was removed (retention keeps ${ctx.manifest.artifact?.keep ?? 'a few'} versions), so \`current\` cannot be switched back to it. Install it again with \`upshift upgrade ${ctx.record.name} --to ${basename(back)}\` if it is newer, or raise artifact.keep. Nothing was changed.`,
+      { category: 'blocked' },
+    );
+  }
+  const a = ctx.manifest.artifact;
+  const steps: PlanStep[] = [
+    { id: 'preflight', title: 'Check that `current` is a symlink Upshift can switch and the version to return to is installed, take the project lock', command: null },
+    { id: 'snapshot', title: 'Record where `current` points now', command: 'readlink current' },
+    { id: 'switch', title: back ? `Switch \`current\` back to ${back} (the state before ${target.id})` : `Remove \`current\` (there was none before ${target.id})`, command: back ? `ln -sfn ${shellQuote(back)} current` : 'rm current' },
+  ];
+  if (a?.restart) steps.push({ id: 'restart', title: 'Run the restart command', command: a.restart });
+  steps.push(...rollbackTail(ctx));
+  const job: OperationJob = {
+    kind: 'rollback',
+    manifest: rollbackManifest(ctx),
+    remote: '',
+    from: { version: target.to.version, tag: target.to.tag },
+    to: { version: target.from.version, tag: target.from.tag, sha: '' },
+    steps,
+    stash: false,
+    minFreeBytes: 0,
+    artifact: { target: back, restart: a?.restart ?? null, retention: null },
+  };
+  return runJob(store, ctx, job, 'rollback', target.id, opts);
+}
+
+/** Runs the user's rollback command with the version the operation started from. */
+async function runCommandRollback(store: StateStore, ctx: ProjectContext, target: Operation, j: Journal, opts: RunOptions): Promise<Operation> {
+  const spec = ctx.manifest.command!;
+  const back = j.command?.previousVersion ?? target.from.version;
+  if (!back) throw new UpshiftError('NOT_ROLLBACKABLE', `The version installed before ${target.id} is unknown, so there is no version to pass to the rollback command. Nothing was changed.`, { category: 'blocked' });
+  const now = (await readCommandVersion(spec.current, ctx.record.path)).version?.normalized ?? null;
+  const steps: PlanStep[] = [
+    { id: 'preflight', title: 'Read the installed version, take the project lock', command: displayUserCommand(spec.current, null) },
+    { id: 'snapshot', title: 'Record the installed version (what undoing this rollback returns to)', command: null },
+    { id: 'apply', title: `Return to ${back} with the rollback command (the state before ${target.id})`, command: displayUserCommand(spec.rollback, back) },
+    { id: 'verify-version', title: `Check that the installed version is now ${back}`, command: displayUserCommand(spec.current, null) },
+    ...rollbackTail(ctx),
+  ];
+  const job: OperationJob = {
+    kind: 'rollback',
+    manifest: rollbackManifest(ctx),
+    remote: '',
+    from: { version: now, tag: null },
+    to: { version: back, tag: target.from.tag, sha: '' },
+    steps,
+    stash: false,
+    minFreeBytes: 0,
+    command: { spec, use: 'rollback' },
+  };
+  return runJob(store, ctx, job, 'rollback', target.id, opts);
+}
+
+async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Operation, j: Journal, opts: RunOptions): Promise<Operation> {
   if (!j.originalSha) throw new UpshiftError('NO_SNAPSHOT', `Operation ${target.id} recorded no snapshot to return to.`, { category: 'usage' });
   const tree = gitWorktree(ctx.record.path);
   const branchAt = j.originalBranch ? await tree.resolveCommit(`refs/heads/${j.originalBranch}`) : null;

@@ -9,7 +9,8 @@ export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.chan
   const s = ctx.manifest.source;
   return {
     path: ctx.record.path,
-    remote: s.remote,
+    // A project that is not a checkout (kind artifact or command) names the repository itself.
+    remote: s.url ?? s.remote,
     tagPattern: ctx.pattern,
     channel,
     ...(s.type === 'github' && s.repo ? { github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } : {}),

@@ -1,5 +1,5 @@
 import type { OperationStep } from '../../../shared/api/types.js';
-import { formatExitReason, runCommand, type CommandResult } from '../process/index.js';
+import { formatExitReason, runArgv, runCommand, type CommandResult } from '../process/index.js';
 import { processStartTime } from '../state/lock.js';
 import { stepLogPath } from '../state/paths.js';
 import type { OperationJournal, StateStore } from '../state/index.js';
@@ -22,7 +22,10 @@ export class StepFailure extends Error {
 }
 
 export interface CommandSpec {
+  /** The shell command (sh -c), or with `argv` the text shown for it. */
   command: string;
+  /** Run this program with these arguments directly, without a shell (a user's list-form command). */
+  argv?: readonly string[];
   timeoutMs: number;
   env?: Record<string, string>;
   /** Exit codes with a meaning of their own (the seed format's smoke tests: 1 fail, 2 error). */
@@ -111,7 +114,7 @@ export class OperationContext {
   async command(stepId: string, spec: CommandSpec): Promise<CommandResult> {
     const logPath = stepLogPath(this.store.paths.home, this.operationId, stepId);
     this.logPaths.set(stepId, logPath);
-    const result = await runCommand(spec.command, {
+    const options = {
       cwd: this.project.path,
       timeoutMs: spec.timeoutMs,
       logPath,
@@ -119,7 +122,15 @@ export class OperationContext {
       env: { ...process.env, ...spec.env },
       onSpawn: (pid: number) => this.record({ runningPgid: { pid, startTime: processStartTime(pid) } }),
       onLine: (line: string) => this.log(stepId, line),
-    });
+    };
+    let result: CommandResult;
+    try {
+      result = spec.argv ? await runArgv(spec.argv[0]!, spec.argv.slice(1), options) : await runCommand(spec.command, options);
+    } catch (err) {
+      // runArgv rejects when the program cannot be started (not found, not executable).
+      this.record({ runningPgid: null });
+      throw new StepFailure(stepId, `\`${spec.command}\` could not be started: ${err instanceof Error ? err.message : String(err)}`, null, false, 'STEP_FAILED');
+    }
     this.record({ runningPgid: null });
     if (result.exitCode === 0 && !result.timedOut && !result.aborted) return result;
     const special = result.exitCode !== null && spec.describeExit ? spec.describeExit(result.exitCode) : null;

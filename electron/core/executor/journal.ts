@@ -16,7 +16,9 @@ export interface SetAsideEntry {
 }
 
 export interface Journal {
-  /** HEAD before the operation, a full SHA. */
+  /** Absent for a git checkout; set for the other kinds, whose state is recorded in their own field below. */
+  kind?: 'artifact' | 'command';
+  /** HEAD before the operation, a full SHA ('' for kinds that are not git checkouts). */
   originalSha: string;
   /** The branch HEAD was on, or null when it was detached. */
   originalBranch: string | null;
@@ -38,6 +40,21 @@ export interface Journal {
   /** Stash applied back after success (or kept, with the reason). */
   stashReturned?: boolean;
   warnings?: string[];
+  /** kind artifact: where `current` pointed before (null: there was none), and what this operation installed. */
+  artifact?: ArtifactJournal;
+  /** kind command: the version installed before, as the `current` command reported it. */
+  command?: { previousVersion: string | null; applyStarted?: boolean };
+}
+
+export interface ArtifactJournal {
+  /** `versions/<dir>` that `current` pointed at before the operation, or null when there was no `current`. */
+  previous: string | null;
+  /** Set before the download starts: where it goes (removed afterwards). */
+  downloadDir?: string;
+  /** `versions/<dir>` this operation created (removed again by a rollback): set before unpacking starts. */
+  created?: string | null;
+  /** Set just before `current` is switched: from then on it may point at the new version. */
+  switched?: boolean;
 }
 
 /** The message every Upshift stash carries, so a stash pushed just before a crash can still be found. */

@@ -6,6 +6,9 @@ import type { OperationListener } from './events.js';
 import type { Journal } from './journal.js';
 import { restoreFromJournal, stopOrphanGroup } from './restore.js';
 import { gitWorktree } from './git-worktree.js';
+import { undoArtifact } from './artifact-driver.js';
+import { undoCommand } from './command-driver.js';
+import { rmSync } from 'node:fs';
 
 export interface RecoveryReport {
   /** Operations recovered by this call: the interrupted one and the recovery operation recorded for it. */
@@ -80,6 +83,11 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
     const tree = gitWorktree(path);
     if (finalize) {
       await ctx.step('finalize', `Finalise ${op.id}`, async () => {
+        if (journal.kind === 'artifact') {
+          if (journal.artifact?.downloadDir) rmSync(journal.artifact.downloadDir, { recursive: true, force: true });
+          return;
+        }
+        if (journal.kind === 'command') return;
         const sha = journal.stash?.sha ?? (journal.stash ? await tree.findStash(journal.stash.message) : null);
         if (sha && !journal.stashReturned) await tree.stashPop(sha);
       });
@@ -88,7 +96,20 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
       ok = true;
     } else {
       const manifest = safeManifest(path, project.core);
-      await ctx.step('rollback', `Roll back ${op.id} from its journal`, async () => {
+      const env = { UPSHIFT_OPERATION_ID: recovery.id, UPSHIFT_PROJECT: op.project };
+      if (journal.kind === 'artifact' || journal.kind === 'command') {
+        // The journal says what to undo; the manifest only adds the restart or rollback command.
+        const undone =
+          journal.kind === 'artifact'
+            ? await undoArtifact(ctx, journal.artifact ?? { previous: null }, { restart: manifest?.artifact?.restart ?? null, env, ignoreCancel: true })
+            : manifest?.command
+              ? await undoCommand(ctx, journal.command?.previousVersion ?? null, manifest.command, env, journal.command?.applyStarted === true)
+              : { ok: journal.command?.applyStarted !== true, problems: ['the manifest that names the rollback command cannot be read'], manualRecovery: null };
+        if (!undone.ok) {
+          manual = undone.manualRecovery;
+          throw new Error(undone.problems.join('; '));
+        }
+      } else await ctx.step('rollback', `Roll back ${op.id} from its journal`, async () => {
         const result = await restoreFromJournal(tree, journal, {
           ...(manifest?.hooks.onRollback
             ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: manifest.hooks.onRollback!, timeoutMs: 600_000, env: { UPSHIFT_OPERATION_ID: recovery.id } })) }

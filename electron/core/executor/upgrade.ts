@@ -1,5 +1,4 @@
-import { statfsSync } from 'node:fs';
-import type { OperationStatus, PlanStep } from '../../../shared/api/types.js';
+import type { OperationStatus } from '../../../shared/api/types.js';
 import { HealthFailure, runHealthChecks, watchHealth, type HealthRunOptions } from '../health/index.js';
 import type { ProjectManifest } from '../manifest/types.js';
 import { operationSnapshotDir } from '../state/paths.js';
@@ -8,36 +7,9 @@ import { stashMessage, type Journal, type SetAsideEntry } from './journal.js';
 import { restoreFromJournal } from './restore.js';
 import { planSetAside, restoreSetAside, setAside } from './set-aside.js';
 import type { Worktree } from './worktree.js';
+import { assertFreeSpace, HOOK_TIMEOUT_MS, INSTALL_TIMEOUT_MS, operationEnv, type KindDriver, type OperationJob, type OperationOutcome, type UndoResult } from './job.js';
 
-/** What to move the checkout to. For `upgrade` the tag is fetched; for `rollback` the commit is already local. */
-export interface OperationJob {
-  kind: 'upgrade' | 'rollback';
-  manifest: ProjectManifest;
-  remote: string;
-  from: { version: string | null; tag: string | null };
-  to: { version: string | null; tag: string | null; sha: string; branch?: string | null };
-  /** The plan's steps; the executor runs exactly these ids, in order. */
-  steps: readonly PlanStep[];
-  stash: boolean;
-  /** Rollback only: the paths the undone upgrade set aside, copied back (the copies are kept). */
-  restorePaths?: readonly SetAsideEntry[];
-  /** Free space required before starting, in bytes. */
-  minFreeBytes?: number;
-  /** No network: the tag must already be local (the plan fetched it, or it was there). */
-  offline?: boolean;
-}
-
-export interface OperationOutcome {
-  status: OperationStatus;
-  error: string | null;
-  failedStep: string | null;
-  manualRecovery: string | null;
-  warnings: string[];
-}
-
-const HOOK_TIMEOUT_MS = 10 * 60_000;
-const INSTALL_TIMEOUT_MS = 30 * 60_000;
-const DEFAULT_MIN_FREE = 100 * 1024 * 1024;
+export * from './job.js';
 
 function seedSmokeExit(code: number): string | null {
   if (code === 1) return 'reported failing smoke tests (exit 1)';
@@ -45,30 +17,92 @@ function seedSmokeExit(code: number): string | null {
   return null;
 }
 
-function freeBytes(path: string): number | null {
-  try {
-    const s = statfsSync(path);
-    return Number(s.bavail) * Number(s.bsize);
-  } catch {
-    return null;
-  }
+
+/** The git checkout's own steps, and its undo: restore HEAD and branch, set-aside paths and stashed work. */
+export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJob, env: Record<string, string>): KindDriver {
+  const m = job.manifest;
+  return {
+    rollBack: () => rollBack(ctx, tree, m),
+    actions: {
+      preflight: async () => {
+        assertFreeSpace(tree.path, job);
+        const changed = await tree.changedFiles();
+        if (changed.length > 0 && !job.stash) {
+          const list = changed.slice(0, 20).map((f) => `  ${f}`).join('\n');
+          const more = changed.length > 20 ? `\n  … and ${changed.length - 20} more` : '';
+          throw new StepFailure(
+            'preflight',
+            `The working tree has uncommitted changes in ${changed.length} file(s):\n${list}${more}\nNothing was changed. Commit them, or pass --stash to set them aside for the upgrade and get them back afterwards.`,
+            null,
+            true,
+            'DIRTY_TREE',
+          );
+        }
+        if (changed.length > 0) {
+          const message = stashMessage(ctx.operationId);
+          ctx.record({ stash: { message, sha: null } });
+          const sha = await tree.stashPush(message);
+          ctx.record({ stash: sha ? { message, sha } : null });
+        }
+      },
+      snapshot: async () => {
+        const j = ctx.journal();
+        const ref = `refs/upshift/snapshots/${ctx.operationId}`;
+        ctx.record({ snapshotRef: ref });
+        await tree.updateRef(ref, j.originalSha);
+        if (m.seedFormat) ctx.record({ snapshotTag: await seedTag(tree, j.originalSha) });
+        const planned = planSetAside(operationSnapshotDir(ctx.store.paths.home, ctx.operationId), m.snapshot.paths, m.snapshot.mode);
+        const entries: SetAsideEntry[] = [];
+        for (const entry of planned) {
+          ctx.record({ setAside: [...entries, entry] });
+          entries.push(setAside(tree.path, entry));
+          ctx.record({ setAside: entries });
+        }
+      },
+      fetch: async () => {
+        if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
+        // The plan fetched this tag moments ago under the same lock; fetch again only if it is not there as planned.
+        const local = await tree.resolveCommit(`refs/tags/${job.to.tag}`);
+        if (local !== job.to.sha && job.offline) {
+          throw new StepFailure('fetch', `Offline: tag ${job.to.tag} is not in the local repository as planned, and fetching it would use the network. Nothing was changed.`, null, false, 'OFFLINE');
+        }
+        if (local !== job.to.sha && job.beforeFetch) await job.beforeFetch();
+        const sha = local === job.to.sha ? local : await tree.fetchTag(job.remote, job.to.tag);
+        if (sha !== job.to.sha) {
+          throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
+        }
+      },
+      checkout: async () => {
+        ctx.record({ checkoutStarted: true, targetSha: job.to.sha });
+        const branch = job.to.branch ?? null;
+        if (branch) await tree.restoreBranch(branch, job.to.sha);
+        else await tree.checkoutDetached(job.to.sha);
+        const head = await tree.headSha();
+        if (head !== job.to.sha) throw new StepFailure('checkout', `After checkout HEAD is ${head}, expected ${job.to.sha}.`);
+      },
+      'restore-paths': async () => {
+        for (const entry of job.restorePaths ?? []) restoreSetAside(tree.path, entry, { keepStored: true });
+      },
+      install: async () => {
+        if (m.install) await ctx.command('install', { command: m.install, timeoutMs: INSTALL_TIMEOUT_MS, env });
+      },
+      finalize: async () => {
+        await returnStash(ctx, tree);
+      },
+    },
+  };
 }
 
 /**
  * Runs an upgrade or a rollback as a state machine over the plan's steps. Each transition is committed to the
  * journal before the action it describes, so a crash at any point leaves enough for recovery; any failure after
- * the first change restores the checkout (HEAD and branch, set-aside paths, stashed work) automatically.
+ * the first change undoes the operation automatically (for a git checkout: HEAD and branch, set-aside paths,
+ * stashed work; for an artifact: the `current` link; for a command: the rollback command).
  */
-export async function executeOperation(ctx: OperationContext, tree: Worktree, job: OperationJob): Promise<OperationOutcome> {
+export async function executeOperation(ctx: OperationContext, job: OperationJob, makeDriver: (env: Record<string, string>) => KindDriver): Promise<OperationOutcome> {
   const m = job.manifest;
-  const env: Record<string, string> = {
-    UPSHIFT_OPERATION_ID: ctx.operationId,
-    UPSHIFT_PROJECT: ctx.project.name,
-    UPSHIFT_OPERATION_KIND: job.kind,
-    UPSHIFT_FROM_VERSION: job.from.version ?? '',
-    UPSHIFT_TO_VERSION: job.to.version ?? '',
-    UPSHIFT_TO_TAG: job.to.tag ?? '',
-  };
+  const env = operationEnv(ctx, job);
+  const driver = makeDriver(env);
   // Recovery finalises an operation whose checks passed: only once the last of smoke, health and watch has.
   const verifySteps = job.steps.map((st) => st.id).filter((id) => id === 'smoke' || id === 'health' || id === 'watch');
   const lastVerify = verifySteps[verifySteps.length - 1] ?? 'smoke';
@@ -83,73 +117,8 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
     command ? ctx.step(id, `Run the ${id.slice(5)} hook`, async () => void (await ctx.command(id, { command, timeoutMs: HOOK_TIMEOUT_MS, env }))) : Promise.resolve();
 
   const actions: Record<string, () => Promise<void>> = {
-    preflight: async () => {
-      const free = freeBytes(tree.path);
-      const need = job.minFreeBytes ?? DEFAULT_MIN_FREE;
-      if (free !== null && free < need) {
-        throw new StepFailure('preflight', `Only ${Math.round(free / 1048576)} MB free on the project's disk; ${Math.round(need / 1048576)} MB are needed. Nothing was changed.`, null, true, 'DISK_FULL');
-      }
-      const changed = await tree.changedFiles();
-      if (changed.length > 0 && !job.stash) {
-        const list = changed.slice(0, 20).map((f) => `  ${f}`).join('\n');
-        const more = changed.length > 20 ? `\n  … and ${changed.length - 20} more` : '';
-        throw new StepFailure(
-          'preflight',
-          `The working tree has uncommitted changes in ${changed.length} file(s):\n${list}${more}\nNothing was changed. Commit them, or pass --stash to set them aside for the upgrade and get them back afterwards.`,
-          null,
-          true,
-          'DIRTY_TREE',
-        );
-      }
-      if (changed.length > 0) {
-        const message = stashMessage(ctx.operationId);
-        ctx.record({ stash: { message, sha: null } });
-        const sha = await tree.stashPush(message);
-        ctx.record({ stash: sha ? { message, sha } : null });
-      }
-    },
     'hook:preUpgrade': () => hook('hook:preUpgrade', m.hooks.preUpgrade),
-    snapshot: async () => {
-      const j = ctx.journal();
-      const ref = `refs/upshift/snapshots/${ctx.operationId}`;
-      ctx.record({ snapshotRef: ref });
-      await tree.updateRef(ref, j.originalSha);
-      if (m.seedFormat) ctx.record({ snapshotTag: await seedTag(tree, j.originalSha) });
-      const planned = planSetAside(operationSnapshotDir(ctx.store.paths.home, ctx.operationId), m.snapshot.paths, m.snapshot.mode);
-      const entries: SetAsideEntry[] = [];
-      for (const entry of planned) {
-        ctx.record({ setAside: [...entries, entry] });
-        entries.push(setAside(tree.path, entry));
-        ctx.record({ setAside: entries });
-      }
-    },
-    fetch: async () => {
-      if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
-      // The plan fetched this tag moments ago under the same lock; fetch again only if it is not there as planned.
-      const local = await tree.resolveCommit(`refs/tags/${job.to.tag}`);
-      if (local !== job.to.sha && job.offline) {
-        throw new StepFailure('fetch', `Offline: tag ${job.to.tag} is not in the local repository as planned, and fetching it would use the network. Nothing was changed.`, null, false, 'OFFLINE');
-      }
-      const sha = local === job.to.sha ? local : await tree.fetchTag(job.remote, job.to.tag);
-      if (sha !== job.to.sha) {
-        throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
-      }
-    },
-    checkout: async () => {
-      ctx.record({ checkoutStarted: true, targetSha: job.to.sha });
-      const branch = job.to.branch ?? null;
-      if (branch) await tree.restoreBranch(branch, job.to.sha);
-      else await tree.checkoutDetached(job.to.sha);
-      const head = await tree.headSha();
-      if (head !== job.to.sha) throw new StepFailure('checkout', `After checkout HEAD is ${head}, expected ${job.to.sha}.`);
-    },
-    'restore-paths': async () => {
-      for (const entry of job.restorePaths ?? []) restoreSetAside(tree.path, entry, { keepStored: true });
-    },
     'hook:postCheckout': () => hook('hook:postCheckout', m.hooks.postCheckout),
-    install: async () => {
-      if (m.install) await ctx.command('install', { command: m.install, timeoutMs: INSTALL_TIMEOUT_MS, env });
-    },
     smoke: async () => {
       if (!m.smoke) return;
       await ctx.command('smoke', {
@@ -179,9 +148,7 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
     },
     'hook:postUpgrade': () => hook('hook:postUpgrade', m.hooks.postUpgrade),
     'hook:onRollback': () => hook('hook:onRollback', m.hooks.onRollback),
-    finalize: async () => {
-      await returnStash(ctx, tree);
-    },
+    ...driver.actions,
   };
 
   const pending = job.steps.map((s) => s.id);
@@ -202,7 +169,7 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
       const status: OperationStatus = failure.code === 'DIRTY_TREE' ? 'blocked' : 'failed';
       return { status, error: failure.message, failedStep: failure.stepId, manualRecovery: null, warnings: [] };
     }
-    const restored = await rollBack(ctx, tree, m);
+    const restored = await driver.rollBack();
     const error = `Step "${failure.stepId}" failed: ${failure.message}`;
     if (restored.ok) {
       return { status: 'rolled_back', error, failedStep: failure.stepId, manualRecovery: null, warnings: restored.problems };
@@ -218,7 +185,7 @@ export async function executeOperation(ctx: OperationContext, tree: Worktree, jo
 }
 
 /** Restores the checkout from the journal, recorded as a `rollback` step with its own outcome. */
-export async function rollBack(ctx: OperationContext, tree: Worktree, m: ProjectManifest): Promise<{ ok: boolean; problems: string[]; manualRecovery: string | null }> {
+export async function rollBack(ctx: OperationContext, tree: Worktree, m: ProjectManifest): Promise<UndoResult> {
   const env = { UPSHIFT_OPERATION_ID: ctx.operationId, UPSHIFT_PROJECT: ctx.project.name };
   const j = ctx.journal();
   let result: Awaited<ReturnType<typeof restoreFromJournal>> | null = null;

@@ -1,7 +1,7 @@
 import type { Release } from '../../../shared/version/index.js';
 import { loadManifest } from '../manifest/index.js';
 import { FolderSource } from './folder.js';
-import type { ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
+import type { ReleaseAsset, ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
 
 /**
  * Sends each project to the source its manifest names: `source.type: github` to `github`, `folder` to `folder`,
@@ -39,6 +39,11 @@ export class SourceRouter implements ReleaseSource {
   async describeRelease(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null> {
     const r = this.route(project);
     return r.source.describeRelease ? r.source.describeRelease(r.project, release, signal) : null;
+  }
+
+  async releaseAssets(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<ReleaseAsset[] | null> {
+    const r = this.route(project);
+    return r.source.releaseAssets ? r.source.releaseAssets(r.project, release, signal) : null;
   }
 
   /** What the folder source skipped in this project's release folder at its last listing ([] for other sources). */
