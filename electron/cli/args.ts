@@ -89,6 +89,17 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [0, 1],
   },
   {
+    name: 'import',
+    usage: 'upshift import <file|dir> (--project <name> | --into <folder>) [--json]',
+    summary: 'Verify a release pack (tarball or directory: release_metadata.json, SHA256SUMS, bundle or assets) and add it to an offline release folder. Exit 4 when already there.',
+    options: {
+      project: { type: 'string', description: "Import into this project's release folder (source.type folder)" },
+      into: { type: 'string', description: 'Import into this release folder (created if missing)' },
+      json,
+    },
+    positionals: [1, 1],
+  },
+  {
     name: 'serve',
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',

@@ -12,6 +12,7 @@ import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { importCommand } from './import.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
@@ -149,6 +150,8 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         print(r, () => formatOffline(r, first));
         return ExitCode.ok;
       }
+      case 'import':
+        return await importCommand(cmd, engine, { print, style: io.style });
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }
