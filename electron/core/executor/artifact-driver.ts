@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { downloadToFile, extractTar, parseSha256Sums, verifyAgainstSums } from '../archive/index.js';
+import { displayUrl, downloadToFile, extractTar, parseSha256Sums, verifyAgainstSums } from '../archive/index.js';
 import { shellQuote } from '../../../shared/plan/index.js';
 import {
   isTarName,
@@ -85,7 +85,7 @@ export function artifactDriver(ctx: OperationContext, job: OperationJob, env: Re
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         const opts = { maxBytes: install.maxBytes, timeoutMs: DOWNLOAD_TIMEOUT_MS, idleTimeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) };
         const sums = await downloadToFile(new URL(install.location.checksumsUrl), path.join(dir, install.checksums), { ...opts, maxBytes: 8 * 1024 * 1024 });
-        ctx.log('download', `${install.checksums}: ${sums.bytes} bytes from ${sums.finalUrl}`);
+        ctx.log('download', `${install.checksums}: ${sums.bytes} bytes from ${displayUrl(new URL(sums.finalUrl))}`);
         let reported = 0;
         const got = await downloadToFile(new URL(install.location.url), path.join(dir, install.asset), {
           ...opts,
@@ -96,7 +96,7 @@ export function artifactDriver(ctx: OperationContext, job: OperationJob, env: Re
             }
           },
         });
-        ctx.log('download', `${install.asset}: ${got.bytes} bytes, sha256 ${got.sha256}`);
+        ctx.log('download', `${install.asset}: ${got.bytes} bytes from ${displayUrl(new URL(got.finalUrl))}, sha256 ${got.sha256}`);
       },
       verify: async () => {
         const install = a.install!;
