@@ -50,7 +50,7 @@ describe('upshift import', () => {
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(`Verified ${pack11}: 2 files, each matching its sha256 in SHA256SUMS, and no file without an entry there:`);
     expect(human.stdout).toMatch(new RegExp(`[0-9a-f]{64}  project\\.bundle\\s+git bundle holding refs/tags/v1\\.1\\.0 → ${fx.sha('v1.1.0').slice(0, 12)}`));
-    expect(human.stdout).toMatch(/[0-9a-f]{64}  release_metadata\.json\s+version 1\.1\.0, tag v1\.1\.0/);
+    expect(human.stdout).toMatch(/[0-9a-f]{64} {2}release_metadata\.json\s+version 1\.1\.0, tag v1\.1\.0/);
     expect(human.stdout).toContain(`Imported 1.1.0 (v1.1.0) into ${path.join(folder, '1.1.0')} (created the release folder ${folder}).`);
     expect(human.stdout).toContain('`upshift check core` lists it.');
 
