@@ -6,6 +6,7 @@ import {
   flipByte,
   makeBundle,
   makePack,
+  makeTarball,
   makeReleaseFolder,
   releaseEntries,
   snapshotTree,
@@ -71,8 +72,11 @@ describe('importRelease: accepted packs', () => {
 
   it('imports a directory pack, a pack under a top directory, and a plain .tar', async () => {
     const folder = folderWithOne();
-    const dirPack = makePack(spec({ bundle: undefined, files: { 'app.bin': 'binary 1.1.0' } }), { kind: 'dir' });
-    expect((await importRelease(dirPack, folder)).dir).toBe(path.join(folder, '1.1.0'));
+    const payload = readFileSync(makeTarball(path.join(makeTempDir(), 'app.tar.gz'), { 'bin/app': '#!/bin/sh\n', 'share/doc.txt': 'doc' }));
+    const dirPack = makePack(spec({ bundle: undefined, files: { 'app.bin': 'binary 1.1.0', 'app.tar.gz': payload } }), { kind: 'dir' });
+    const fromDir = await importRelease(dirPack, folder);
+    expect(fromDir.dir).toBe(path.join(folder, '1.1.0'));
+    expect(fromDir.archives).toEqual([{ name: 'app.tar.gz', entries: 4 }]);
     const topDir = makePack({ version: '1.2.0', bundle: { repo: fx.remote, tag: 'v1.2.0' } }, { topDir: 'upshift-1.2.0' });
     expect(await importRelease(topDir, folder)).toMatchObject({ version: '1.2.0', dir: path.join(folder, '1.2.0'), bundle: { commit: fx.sha('v1.2.0') } });
     const tar = makePack({ version: '1.3.0', tag: 'release-1.3.0', files: { 'notes.txt': 'x' } }, { kind: 'tar' });
