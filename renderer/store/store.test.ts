@@ -156,6 +156,25 @@ describe('store: plan and upgrade', () => {
     expect(store.getState().toasts[0]).toMatchObject({ kind: 'error', body: 'core is locked by pid 7' });
   });
 
+  it('keeps a ROLLBACK_LOOP refusal for the Plan view (no toast); force starts it and clears the refusal', async () => {
+    const loop = { code: 'ROLLBACK_LOOP', message: '3 automatic rollbacks of core in the last hour', retryable: false, details: { rollbacks: 3 } };
+    const t = fakeTransport({
+      startUpgrade: ((input: { force?: boolean }) => {
+        if (!input.force) throw apiError(loop.code, loop.message);
+        return { operationId: 'op_forced' };
+      }) as never,
+      getOperation: () => ({ operation: operation({ id: 'op_forced' }), logs: {} }),
+    });
+    const store = createAppStore(t);
+    expect(await store.getState().actions.startUpgrade('core', '1.1.0', false)).toBeNull();
+    expect(store.getState().upgradeRefused).toMatchObject({ project: 'core', error: { code: 'ROLLBACK_LOOP', message: loop.message } });
+    expect(store.getState().toasts).toEqual([]);
+    expect(await store.getState().actions.startUpgrade('core', '1.1.0', false, true)).toBe('op_forced');
+    expect(t.calls.filter((c) => c.method === 'startUpgrade').map((c) => c.input)).toEqual([{ project: 'core', to: '1.1.0' }, { project: 'core', to: '1.1.0', force: true }]);
+    expect(store.getState().upgradeRefused).toBeNull();
+    expect(store.getState().activeByProject.core).toBe('op_forced');
+  });
+
   it('toasts the outcome of an operation it started', async () => {
     const t = fakeTransport({ getState: () => appState(), startUpgrade: () => ({ operationId: 'op_1' }), getOperation: () => ({ operation: operation({ id: 'op_1' }), logs: {} }) });
     const store = createAppStore(t);

@@ -20,7 +20,11 @@ export interface Actions {
   handleConnection(change: ConnectionChange): void;
   checkNow(): Promise<void>;
   loadPlan(project: string, to: string | null): Promise<void>;
-  startUpgrade(project: string, to: string | null, stash: boolean): Promise<string | null>;
+  /**
+   * Starts an upgrade. A ROLLBACK_LOOP refusal is kept in `upgradeRefused` (the Plan view explains it and offers
+   * "Upgrade anyway") instead of a toast; `force` overrides that protection.
+   */
+  startUpgrade(project: string, to: string | null, stash: boolean, force?: boolean): Promise<string | null>;
   cancelOperation(id: string): Promise<void>;
   followOperation(id: string): Promise<void>;
   skipVersion(project: string, version: string): Promise<boolean>;
@@ -68,6 +72,7 @@ export function initialData(): DataState {
       detail: { status: 'idle', data: null, error: null },
     },
     toasts: [],
+    upgradeRefused: null,
     githubToken: { status: null, error: null },
   };
 }
@@ -230,6 +235,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
       async loadPlan(project, to) {
         const seq = ++planSeq;
         set((s) => ({
+          upgradeRefused: null,
           plan: {
             project,
             to,
@@ -247,20 +253,24 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         }
       },
 
-      async startUpgrade(project, to, stash) {
+      async startUpgrade(project, to, stash, force = false) {
         try {
-          const input: { project: string; to?: string; stash?: boolean } = { project };
+          const input: { project: string; to?: string; stash?: boolean; force?: boolean } = { project };
           if (to) input.to = to;
           if (stash) input.stash = true;
+          if (force) input.force = true;
           const { operationId } = await api.startUpgrade(input);
           set((s) => ({
+            upgradeRefused: null,
             activeByProject: { ...s.activeByProject, [project]: operationId },
             operations: s.operations[operationId] ? s.operations : { ...s.operations, [operationId]: emptyLive(operationId) },
           }));
           if (!get().operations[operationId]?.operation) void actions.followOperation(operationId);
           return operationId;
         } catch (e) {
-          fail(`Could not start the upgrade of ${project}`, e);
+          const error = toApiError(e);
+          if (error.code === 'ROLLBACK_LOOP' && !force) set({ upgradeRefused: { project, error } });
+          else fail(`Could not start the upgrade of ${project}`, error);
           return null;
         }
       },

@@ -72,6 +72,8 @@ export interface DataState {
   activeByProject: Record<string, string>;
   history: HistoryState;
   toasts: Toast[];
+  /** An upgrade the engine refused for rollback-loop protection (ROLLBACK_LOOP): the Plan view offers to force it. */
+  upgradeRefused: { project: string; error: ApiError } | null;
   /** Where the GitHub token comes from (never the token); null until asked. */
   githubToken: { status: GithubTokenStatus | null; error: ApiError | null };
 }

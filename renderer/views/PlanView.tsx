@@ -13,6 +13,7 @@ import { BUMP_LABELS, formatEstimate, shortSha } from '../lib/format.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
 import { CommitsSection, DependentsSection, DiffstatSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
+import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
 
 function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
@@ -43,6 +44,7 @@ function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
 
 function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
   const { startUpgrade, skipVersion, snooze } = useActions();
+  const refused = useApp((s) => (s.upgradeRefused?.project === plan.project ? s.upgradeRefused.error : null));
   const [stash, setStash] = useState(false);
   const [starting, setStarting] = useState(false);
   const reasonId = useId();
@@ -60,6 +62,9 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
             ))}
           </ul>
         </div>
+      )}
+      {refused && !blocked && (
+        <RollbackLoopNotice project={plan.project} version={version} error={refused} onForce={async () => (await startUpgrade(plan.project, version, stash, true)) !== null} />
       )}
       <div className="actions">
         <button

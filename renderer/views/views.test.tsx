@@ -157,6 +157,34 @@ describe('Progress', () => {
   });
 });
 
+describe('Plan view: rollback-loop protection', () => {
+  it('explains a ROLLBACK_LOOP refusal and offers "Upgrade anyway…"', () => {
+    const error = {
+      code: 'ROLLBACK_LOOP',
+      message: '3 automatic rollbacks of core in the last hour; Upshift stops here and leaves core as it is — fix the cause, then retry after 11:15 UTC or pass --force.',
+      retryable: false,
+      details: { project: 'core', rollbacks: 3, max: 3, retryAfter: '2026-11-21T11:15:00.000Z' },
+    };
+    const html = render(<PlanView project="core" to="1.3.0" />, {
+      ...ready,
+      app: appState(),
+      plan: { project: 'core', to: '1.3.0', status: 'ready', plan: plan(), error: null },
+      upgradeRefused: { project: 'core', error },
+    });
+    expect(html).toMatch(/<div class="banner banner-error" role="alert" aria-labelledby="[^"]+"><p><strong id="[^"]+">Upgrades of core are paused after repeated automatic rollbacks\.<\/strong>/);
+    expect(html).toContain('3 automatic rollbacks of core in the last hour');
+    expect(html).toMatch(/<button type="button" class="button button-danger">Upgrade anyway…<\/button>/);
+    // Another project's refusal is not shown here.
+    const other = render(<PlanView project="core" to="1.3.0" />, {
+      ...ready,
+      app: appState(),
+      plan: { project: 'core', to: '1.3.0', status: 'ready', plan: plan(), error: null },
+      upgradeRefused: { project: 'finance', error },
+    });
+    expect(other).not.toContain('Upgrade anyway');
+  });
+});
+
 describe('History view', () => {
   it('has the heading, filters, legend and an empty detail panel', () => {
     const html = render(<HistoryView />, { ...ready, app: appState() });

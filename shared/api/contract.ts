@@ -133,7 +133,8 @@ export const inputs = {
   removeProject: z.object({ name }),
   checkNow: z.object({ projects: z.array(name).max(1000).optional() }),
   getPlan: z.object({ project: name, to: version.optional() }),
-  startUpgrade: z.object({ project: name, to: version.optional(), stash: z.boolean().optional() }),
+  /** `force`: upgrade even after too many automatic rollbacks within the hour (ROLLBACK_LOOP), like `upgrade --force`. */
+  startUpgrade: z.object({ project: name, to: version.optional(), stash: z.boolean().optional(), force: z.boolean().optional() }),
   cancel: z.object({ operationId }),
   rollback: z.object({ project: name, to: operationId.optional(), stash: z.boolean().optional() }),
   queryHistory: historyQuerySchema,

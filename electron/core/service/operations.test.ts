@@ -150,6 +150,28 @@ describe('startUpgrade', () => {
     }
     expect(await rejection(h.service.startUpgrade({ project: 'ghost' }))).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
   });
+
+  it('refuses with ROLLBACK_LOOP after too many automatic rollbacks; force: true overrides it', async () => {
+    const fx = coreFixture({ manifest: 'install: sh install.sh\nsmoke:\n  command: sh smoke.sh\n  timeoutSeconds: 20\nmaxAutoRollbacksPerHour: 1\n' });
+    const h = await openService();
+    await h.service.addProject({ path: fx.work, name: 'core' });
+    await h.service.startUpgrade({ project: 'core', to: '1.2.0' });
+    await h.service.idle();
+    expect(h.events.of('operation-finished').at(-1)!.operation.status).toBe('rolled_back');
+
+    h.events.clear();
+    const refused = await rejection(h.service.startUpgrade({ project: 'core', to: '1.1.0' }));
+    expect(refused).toMatchObject({ code: 'ROLLBACK_LOOP', retryable: false, details: { project: 'core', rollbacks: 1, max: 1, retryAfter: expect.any(String) } });
+    expect(refused.message).toMatch(/^1 automatic rollbacks of core in the last hour; Upshift stops here and leaves core as it is/);
+    expect(h.events.of('operation-started')).toEqual([]);
+    expect(head(fx.work).sha).toBe(fx.sha('v1.0.0'));
+    expect(await rejection(h.service.call('startUpgrade', { project: 'core', force: 'yes' }))).toMatchObject({ code: 'BAD_INPUT', details: { field: 'force' } });
+
+    const { operationId } = await h.service.startUpgrade({ project: 'core', to: '1.1.0', force: true });
+    await h.service.idle();
+    expect(h.service.engine.store.getOperation(operationId)!.status).toBe('succeeded');
+    expect(head(fx.work).sha).toBe(fx.sha('v1.1.0'));
+  });
 });
 
 describe('recovery while the app runs', () => {

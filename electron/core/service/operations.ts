@@ -19,6 +19,8 @@ export interface StartRequest {
   /** Upgrade: the target version; rollback: the operation to undo. */
   to?: string | undefined;
   stash?: boolean | undefined;
+  /** Upgrade only: override rollback-loop protection (ROLLBACK_LOOP). */
+  force?: boolean | undefined;
 }
 
 export interface OperationRunnerOptions {
@@ -84,7 +86,10 @@ export class OperationRunner {
       announce(op.id);
     };
     const common = { signal: controller.signal, listener, onStarted, ...(req.stash !== undefined ? { stash: req.stash } : {}), ...(req.to ? { to: req.to } : {}) };
-    const run = req.kind === 'upgrade' ? this.opts.engine.upgrade(req.project, common) : this.opts.engine.rollback(req.project, common);
+    const run =
+      req.kind === 'upgrade'
+        ? this.opts.engine.upgrade(req.project, { ...common, ...(req.force ? { force: true } : {}) })
+        : this.opts.engine.rollback(req.project, common);
     const done: Promise<void> = run.then(
       (op) => this.settle(startedId, req.project, op),
       (err: unknown) => {
