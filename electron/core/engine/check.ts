@@ -58,7 +58,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   const releases = judged.eligible;
   const latest = releases[0] ?? null;
   const newer = newerThan(current, releases);
-  const notes: string[] = [...(found.stale ? [found.stale.note] : []), ...judged.warnings];
+  const notes: string[] = [...(found.stale ? [found.stale.note] : []), ...(source.lastWarnings?.(sourceProjectOf(ctx)) ?? []), ...judged.warnings];
   const newest = found.releases[0];
   if (newest && newest !== latest && newerThan(current, [newest]).length > 0) {
     const why = judged.excluded.find((e) => e.tag === newest.tag);

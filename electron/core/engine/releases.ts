@@ -95,7 +95,8 @@ export async function discoverReleases(ctx: ProjectContext, project: ReleaseSour
     // GitHub releases carry no commit id (sha ''): selectTagReleases keeps them.
     return { releases: selectTagReleases(seen.refs, ctx.pattern, channel), stale: error === undefined ? { at, note } : { at, note, error } };
   };
-  if (isOffline(ctx, store)) {
+  // A release folder is on this machine: reading it is not network use, offline or not.
+  if (isOffline(ctx, store) && ctx.manifest.source.type !== 'folder') {
     const seen = seenReleases(store, name, channel);
     if (!seen) {
       throw new UpshiftError('OFFLINE', `Offline: no network use, and no releases of ${name} have been seen yet. Run \`upshift check ${name}\` once with network access (without UPSHIFT_OFFLINE).`, { category: 'failed' });

@@ -37,6 +37,8 @@ export interface ReleaseSource {
   listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]>;
   /** Optional: notes and metadata the source itself holds for a release (null: nothing beyond the git tag). */
   describeRelease?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null>;
+  /** Optional: what the last listing of this project skipped and why (a release folder's unusable entries). */
+  lastWarnings?(project: ReleaseSourceProject): string[];
   /** Optional: the files a release offers (GitHub release assets); null when the source does not know the release. */
   releaseAssets?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<ReleaseAsset[] | null>;
 }
