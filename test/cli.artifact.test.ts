@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult, OperationResult, UpgradePlan } from '../shared/api/types.js';
 import { ASSET_PATTERN, assetName, buildToolTarball, startFileServer, sumsFile } from './helpers/artifacts.js';
-import { CliHarness } from './helpers/cli.js';
+import { CliHarness, waitFor } from './helpers/cli.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRelease } from './helpers/fake-github.js';
 import { cleanupTempDirs, createRemoteWithReleases, makeTempDir } from './helpers/repos.js';
 import { buildTar } from './helpers/tar-builder.js';
@@ -224,5 +224,33 @@ describe('kind: artifact through the CLI', () => {
     expect(up.stdout + up.stderr).toMatch(/is a directory, not a symlink/);
     expect(fs.readFileSync(path.join(dir, 'current', 'mine.txt'), 'utf8')).toBe('user data');
     expect(fs.existsSync(path.join(dir, 'versions'))).toBe(false);
+  });
+
+  it('recovers an upgrade killed with SIGKILL after the switch: the next command switches `current` back', async () => {
+    gh.setReleases('prom/tool', releasesOf(['1.0.0', '1.1.0']));
+    const dir = toolProject();
+    fs.writeFileSync(
+      path.join(dir, 'upshift.yml'),
+      fs.readFileSync(path.join(dir, 'upshift.yml'), 'utf8').replace(/restart: .*/, 'restart: echo "restart $UPSHIFT_VERSION" >> restarts.log; if [ "$UPSHIFT_VERSION" = 1.1.0 ]; then touch restarting; sleep 30; fi'),
+    );
+    const cli = new CliHarness();
+    expect((await run(cli, 'add', dir)).code).toBe(0);
+    expect((await run(cli, 'upgrade', 'tool', '--to', '1.0.0', '--yes')).code).toBe(0);
+    const { child, done } = cli.start('upgrade', 'tool', '--yes');
+    await waitFor(() => fs.existsSync(path.join(dir, 'restarting')), 20_000, 'the restart command');
+    expect(linkOf(dir)).toBe('versions/1.1.0');
+    child.kill('SIGKILL');
+    await done;
+    const st = await run(cli, 'status', '--json');
+    expect(st.code, st.stderr).toBe(0);
+    expect(linkOf(dir)).toBe('versions/1.0.0');
+    expect(fs.existsSync(path.join(dir, 'versions', '1.1.0'))).toBe(false);
+    const history = (await run(cli, 'history', 'tool', '--json')).json<{ operations: Array<{ kind: string; status: string }> }>().operations;
+    expect(history.slice(0, 2).map((o) => [o.kind, o.status])).toEqual([
+      ['recovery', 'succeeded'],
+      ['upgrade', 'interrupted'],
+    ]);
+    // The restart ran again for the version switched back to, after the orphaned one was stopped.
+    expect(restarts(dir).at(-1)).toBe('restart 1.0.0');
   });
 });
