@@ -158,3 +158,26 @@ export function StepsSection({ plan }: { plan: UpgradePlan }) {
     </section>
   );
 }
+
+/** For a project that is not a git checkout, what the upgrade changes instead of commits: the install or the commands. */
+export function KindSection({ plan }: { plan: UpgradePlan }) {
+  const to = plan.to.version ?? '?';
+  const from = plan.from.version;
+  const step = (id: string) => plan.steps.find((s) => s.id === id)?.command ?? null;
+  return (
+    <section className="panel" aria-labelledby="plan-kind">
+      <h2 id="plan-kind">{plan.kind === 'artifact' ? 'Install' : 'Commands'}</h2>
+      {plan.kind === 'artifact' ? (
+        <p>
+          {to} is unpacked into <code>versions/{to}</code> beside {from ? <code>versions/{from}</code> : 'nothing installed yet'}, then <code>current</code> is switched to it
+          in one step. A failure, or a rollback later, switches <code>current</code> back{from ? <> to <code>versions/{from}</code></> : ''} at once.
+        </p>
+      ) : (
+        <p>
+          Applied with <code className="command">{step('apply') ?? '(apply)'}</code>; the version is passed as an argument, never as shell text. A failure runs the
+          rollback command for {from ?? 'the version installed before'}.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -12,7 +12,7 @@ import { SkeletonBlock } from '../components/Skeleton.js';
 import { BUMP_LABELS, formatEstimate, shortSha } from '../lib/format.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
-import { CommitsSection, DependentsSection, DiffstatSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
+import { CommitsSection, DependentsSection, DiffstatSection, KindSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
 import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -132,10 +132,14 @@ function PlanBody({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         <DependentsSection plan={plan} />
       </div>
       <ReleaseNotesSection plan={plan} />
-      <div className="plan-grid">
-        <CommitsSection plan={plan} />
-        <DiffstatSection plan={plan} />
-      </div>
+      {plan.kind === 'artifact' || plan.kind === 'command' ? (
+        <KindSection plan={plan} />
+      ) : (
+        <div className="plan-grid">
+          <CommitsSection plan={plan} />
+          <DiffstatSection plan={plan} />
+        </div>
+      )}
       <StepsSection plan={plan} />
     </div>
   );

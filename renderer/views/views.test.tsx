@@ -74,6 +74,21 @@ describe('Updates view', () => {
 describe('Plan view', () => {
   const planState = (p = plan()) => ({ plan: { project: 'core', to: '1.3.0', status: 'ready' as const, plan: p, error: null } });
 
+  it('shows what an artifact or command upgrade changes instead of commits', () => {
+    const artifact = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState({ ...plan(), kind: 'artifact' }) });
+    expect(artifact).toContain('>Install<');
+    expect(artifact).toContain('<code>versions/1.3.0</code>');
+    expect(artifact).not.toContain('>Commits (');
+    const command = render(<PlanView project="core" to="1.3.0" />, {
+      ...ready,
+      app: appState(),
+      ...planState({ ...plan(), kind: 'command', steps: [{ id: 'apply', title: 'Apply 1.3.0', command: './deploy install 1.3.0' }] }),
+    });
+    expect(command).toContain('>Commands<');
+    expect(command).toContain('<code class="command">./deploy install 1.3.0</code>');
+    expect(command).not.toContain('>Changes<');
+  });
+
   it('shows everything in the plan, with the decision buttons', () => {
     const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
     expect(html).toMatch(/<h1[^>]*>Plan<\/h1>/);
