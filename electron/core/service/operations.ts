@@ -68,6 +68,8 @@ export class OperationRunner {
     const { emit } = this.opts;
     let startedId: string | null = null;
     let announce!: (id: string) => void;
+    let resolveSettled!: (p: Promise<void>) => void;
+    const settled = new Promise<void>((resolve) => (resolveSettled = (p) => void p.then(resolve, resolve)));
     const started = new Promise<string>((resolve) => (announce = resolve));
     const listener = (e: OperationEvent) => {
       if (e.type === 'step-changed') {
@@ -79,7 +81,9 @@ export class OperationRunner {
     const onStarted = (op: Operation) => {
       startedId = op.id;
       this.own.add(op.id);
-      this.active.set(op.id, { project: req.project, kind: req.kind, controller, done });
+      // The engine may call this before `run` below has returned (an artifact or command operation records itself
+      // without awaiting anything first): `done` is filled in as soon as it exists.
+      this.active.set(op.id, { project: req.project, kind: req.kind, controller, done: settled });
       emit({ type: 'operation-started', operation: op });
       emit({ type: 'history-changed' });
       this.opts.projectTouched(req.project);
@@ -105,6 +109,7 @@ export class OperationRunner {
         this.settle(startedId, req.project, null);
       },
     );
+    resolveSettled(done);
     this.track(done.catch(() => undefined));
     const first = await Promise.race([started, done.then(() => null)]).catch((err: unknown) => {
       throw ServiceError.from(err);
