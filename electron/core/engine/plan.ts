@@ -66,12 +66,16 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const kind = m.kind ?? 'git';
   const isFolder = m.source.type === 'folder';
   // A release folder is local: its bundle is the remote, verified against its SHA256SUMS before git reads it.
+  const verified = new Map<string, string>();
   const remoteFor = async (r: Release): Promise<string> => {
     if (!isFolder) return m.source.remote;
+    const known = verified.get(r.tag);
+    if (known) return known;
     const dir = await folderReleaseDir(m.source.path!, r);
     const bundle = await bundleFor(dir);
     if (!bundle) throw usageError('NO_BUNDLE', `${dir} holds no .bundle file, and ${ctx.record.name} is a git checkout: a release folder for a git project needs one git bundle per release. Nothing was changed.`);
     await verifyFolderRelease(dir, { payload: basename(bundle), ...(opts.signal ? { signal: opts.signal } : {}) });
+    verified.set(r.tag, bundle);
     return bundle;
   };
   const pre = await judgeReleases(ctx, store, pool, current.parsed);
@@ -218,7 +222,14 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       health: verification.health,
       watch: verification.watch,
     });
-    if (isFolder) extras = { beforeFetch: async () => void (await remoteFor(chosen)) };
+    if (isFolder) {
+      extras = {
+        beforeFetch: async () => {
+          verified.delete(chosen.tag);
+          await remoteFor(chosen);
+        },
+      };
+    }
   }
   const risk = assessRisk({
     bump,
