@@ -20,7 +20,7 @@ try {
   // The fake server is TypeScript in test/helpers: bundle it for this process.
   const fakeFile = join(tmp, 'fake-github.mjs');
   await build({ entryPoints: [join(root, 'test/helpers/fake-github.ts')], outfile: fakeFile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
-  process.env.UPSHIFT_GITHUB_FIXTURE ??= join(root, '../shared/fixtures/github/octokit-release-assets.raw.json');
+  process.env.UPSHIFT_GITHUB_FIXTURE ??= join(root, 'test/fixtures/real/github/octokit-release-assets.raw.json');
   const { startFakeGitHub } = await import(pathToFileURL(fakeFile).href);
   const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
   const { GitHubSource } = await dist('electron/core/source/github/source.js');

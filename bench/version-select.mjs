@@ -16,7 +16,7 @@ if (!existsSync(built)) {
 }
 const { compileTagPattern, latestRelease, selectReleases } = await import(built);
 
-const tsv = process.argv[2] ?? resolve(root, '../shared/fixtures/tags/vim.tsv');
+const tsv = process.argv[2] ?? resolve(root, 'test/fixtures/real/tags/vim.tsv');
 const runs = Number(process.argv[3] ?? 50);
 const refs = readFileSync(tsv, 'utf8')
   .split('\n')

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { evaluateDependents, type BreakingChange, type Dependent, type Requirement, type TargetRelease } from './index.js';
 
 const FIXTURES =
-  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real');
 const VITRUVYAN = path.join(FIXTURES, 'vitruvyan');
 
 /** The seed's `compatibility:` block, mapped the way the manifest loader maps it. */

@@ -1,5 +1,5 @@
 /**
- * Ordering and "latest" on real tag lists recorded from public repositories (../../../shared/fixtures/tags,
+ * Ordering and "latest" on real tag lists recorded from public repositories (test/fixtures/real/tags,
  * or $UPSHIFT_FIXTURES/tags). Tests run in Node and are not shipped, so reading files here is fine.
  */
 // eslint-disable-next-line no-restricted-imports -- test-only: reads the recorded fixtures
@@ -23,7 +23,7 @@ import {
 } from './index.js';
 
 const FIXTURES =
-  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/real');
 const TAGS_DIR = path.join(FIXTURES, 'tags');
 
 interface Row extends TagRef {

@@ -1,6 +1,6 @@
 /**
  * A local fake of the GitHub REST API's release listing, on 127.0.0.1, for tests and the benchmark. Releases are
- * built from the real recorded release object in shared/fixtures/github/octokit-release-assets.raw.json, and
+ * built from the real recorded release object in test/fixtures/real/github/octokit-release-assets.raw.json, and
  * responses carry its real headers (ETag style, X-RateLimit-*, Cache-Control). Like GitHub: a 304 does not count
  * against the primary rate limit. No vitest import, so the benchmark can bundle it.
  */
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const FIXTURE_FILE =
-  process.env.UPSHIFT_GITHUB_FIXTURE ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/github/octokit-release-assets.raw.json');
+  process.env.UPSHIFT_GITHUB_FIXTURE ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/real/github/octokit-release-assets.raw.json');
 
 interface RecordedEntry {
   method: string;

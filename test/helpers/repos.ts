@@ -363,9 +363,9 @@ export function writeFiles(dir: string, files: FileMap): void {
 // ---------------------------------------------------------------------------------------------------------
 // Fixture tag lists
 
-/** `$UPSHIFT_FIXTURES`, else `shared/fixtures` next to the repository (the project's layout). */
+/** `$UPSHIFT_FIXTURES`, else the recorded data in the repository, test/fixtures/real (see its README). */
 export const FIXTURES_DIR =
-  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/real');
 
 export interface FixtureTag {
   tag: string;

@@ -7,7 +7,7 @@ import { loadManifest, ManifestError, SEED_CORE_PLACEHOLDER } from './index.js';
 
 /** The recorded real-world manifests (read-only); `UPSHIFT_FIXTURES` overrides where they live. */
 const FIXTURES = path.join(
-  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures'),
+  process.env.UPSHIFT_FIXTURES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/real'),
   'vitruvyan',
 );
 
