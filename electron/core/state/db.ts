@@ -148,6 +148,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'release readings: contracts version and breaking changes per release commit, for the compatibility verdict',
+    sql: `
+      -- What a release's own tree says for the verdict (contracts version, breaking changes, LTS), read once per
+      -- commit: conventional-commit breaking changes depend on the commit before it too, hence (sha, previous).
+      -- A moved tag has another commit, so it is read again. Never holds credentials.
+      CREATE TABLE release_readings (
+        sha      TEXT NOT NULL,
+        previous TEXT NOT NULL,
+        version  TEXT NOT NULL,
+        reading  TEXT NOT NULL,
+        read_at  TEXT NOT NULL,
+        PRIMARY KEY (sha, previous, version)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
