@@ -1,11 +1,26 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/errors.js';
+import { FLAG_VALUE_KINDS, flagValueProblem, shownValue, type FlagValueKind } from './flag-values.js';
+
+export interface BooleanOption {
+  type: 'boolean';
+  short?: string;
+  description: string;
+}
+
+/** A flag that takes a value: `value` names what the value must be, checked before any command runs. */
+export interface StringOption {
+  type: 'string';
+  short?: string;
+  description: string;
+  value: FlagValueKind;
+}
 
 export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
-  options: Record<string, { type: 'string' | 'boolean'; short?: string; description: string }>;
+  options: Record<string, BooleanOption | StringOption>;
   /** Positional arguments: [min, max] (max Infinity for variadic). */
   positionals: [number, number];
 }
@@ -19,8 +34,8 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift add <path> [--name N] [--core <project>] [--json]',
     summary: 'Watch the git checkout at <path>. Its upshift.yml or vertical_manifest.yaml is validated first.',
     options: {
-      name: { type: 'string', description: 'Name of the project (default: manifest name, else the folder name)' },
-      core: { type: 'string', description: 'The project this one depends on (seed-format verticals name their core here)' },
+      name: { type: 'string', value: 'project-name', description: 'Name of the project (default: manifest name, else the folder name)' },
+      core: { type: 'string', value: 'project-name', description: 'The project this one depends on (seed-format verticals name their core here)' },
       json,
     },
     positionals: [1, 1],
@@ -38,7 +53,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'plan',
     usage: 'upshift plan <project> [--to <version>] [--json]',
     summary: 'Show what an upgrade would do, without changing anything. Exit 3 when blocked.',
-    options: { to: { type: 'string', description: 'Target version (default: the newest release that is not blocked)' }, json },
+    options: { to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' }, json },
     positionals: [1, 1],
   },
   {
@@ -46,7 +61,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash] [--force] [--json]',
     summary: 'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure.',
     options: {
-      to: { type: 'string', description: 'Target version (default: the newest release that is not blocked)' },
+      to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' },
       yes,
       stash: { type: 'boolean', description: 'Stash uncommitted work for the upgrade and give it back afterwards' },
       force: { type: 'boolean', description: 'Upgrade even after repeated automatic rollbacks within the hour (rollback-loop protection)' },
@@ -59,7 +74,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift rollback <project> [--to <operation-id>] [--yes] [--stash] [--json]',
     summary: 'Return to the state before an upgrade (default: the latest succeeded one).',
     options: {
-      to: { type: 'string', description: 'The operation to undo (default: the latest succeeded upgrade)' },
+      to: { type: 'string', value: 'operation-id', description: 'The operation to undo (default: the latest succeeded upgrade)' },
       yes,
       stash: { type: 'boolean', description: 'Stash uncommitted work for the rollback and give it back afterwards' },
       json,
@@ -70,7 +85,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'history',
     usage: 'upshift history [project] [--limit N] [--json]',
     summary: 'Every operation, newest first, with its steps, durations and failures.',
-    options: { limit: { type: 'string', description: 'At most N operations (default 20; 0 for all)' }, json },
+    options: { limit: { type: 'string', value: 'count', description: 'At most N operations (default 20; 0 for all)' }, json },
     positionals: [0, 1],
   },
   {
@@ -93,8 +108,8 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift import <file|dir> (--project <name> | --into <folder>) [--json]',
     summary: 'Verify a release pack (tarball or directory: release_metadata.json, SHA256SUMS, bundle or assets) and add it to an offline release folder. Exit 4 when already there.',
     options: {
-      project: { type: 'string', description: "Import into this project's release folder (source.type folder)" },
-      into: { type: 'string', description: 'Import into this release folder (created if missing)' },
+      project: { type: 'string', value: 'project-name', description: "Import into this project's release folder (source.type folder)" },
+      into: { type: 'string', value: 'path', description: 'Import into this release folder (created if missing)' },
       json,
     },
     positionals: [1, 1],
@@ -104,8 +119,8 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',
     options: {
-      port: { type: 'string', description: 'Port to listen on (default: a free one)' },
-      host: { type: 'string', description: 'Interface to bind (default 127.0.0.1); anything else exposes the dashboard to the network' },
+      port: { type: 'string', value: 'port', description: 'Port to listen on (default: a free one)' },
+      host: { type: 'string', value: 'host', description: 'Interface to bind (default 127.0.0.1); anything else exposes the dashboard to the network' },
       open: { type: 'boolean', description: 'Open the dashboard in the default browser' },
     },
     positionals: [0, 0],
@@ -127,21 +142,52 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | { help: t
   if (!spec) {
     throw usageError('UNKNOWN_COMMAND', `Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`upshift --help\`.`);
   }
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [key, o] of Object.entries(spec.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
+  // String options are collected as lists, so a flag given twice is seen (parseArgs alone keeps the last one).
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [key, o] of Object.entries(spec.options)) options[key] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.type === 'string' ? { multiple: true } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
   } catch (err) {
     throw usageError('BAD_ARGUMENTS', `${(err as Error).message.replace(/\. To specify.*$/s, '')}. Usage: ${spec.usage}`);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) return { spec, positionals: parsed.positionals, values, help: true };
+  if (parsed.values.help === true) return { spec, positionals: parsed.positionals, values: { help: true }, help: true };
+  const values = flagValues(spec, parsed.values as Record<string, string[] | boolean | undefined>);
   const [min, max] = spec.positionals;
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
     throw usageError('BAD_ARGUMENTS', `Wrong number of arguments for "${name}". Usage: ${spec.usage}`);
   }
   return { spec, positionals: parsed.positionals, values, help: false };
+}
+
+/**
+ * One value per flag, each checked against its option's kind: an empty or malformed value, or a flag given twice
+ * with different values, is a usage error naming the flag and what it expects. The same value twice is accepted.
+ */
+function flagValues(spec: CommandSpec, raw: Record<string, string[] | boolean | undefined>): Record<string, string | boolean | undefined> {
+  const values: Record<string, string | boolean | undefined> = {};
+  for (const [key, given] of Object.entries(raw)) {
+    const option = spec.options[key];
+    if (!Array.isArray(given) || option?.type !== 'string') {
+      values[key] = given as boolean | undefined;
+      continue;
+    }
+    const distinct = [...new Set(given)];
+    if (distinct.length > 1) {
+      throw usageError(
+        'FLAG_CONFLICT',
+        `--${key} was given ${given.length} times with different values (${distinct.map(shownValue).join(', ')}); give it once. Usage: ${spec.usage}. Nothing was changed.`,
+        { flag: `--${key}`, values: distinct },
+      );
+    }
+    const value = distinct[0]!;
+    const problem = flagValueProblem(key, option.value, value);
+    if (problem !== null) {
+      throw usageError('BAD_FLAG_VALUE', `${problem} Usage: ${spec.usage}. Nothing was changed.`, { flag: `--${key}`, value, expected: FLAG_VALUE_KINDS[option.value].expected });
+    }
+    values[key] = value;
+  }
+  return values;
 }
 
 export function commandHelp(spec: CommandSpec): string {
