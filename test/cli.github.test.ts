@@ -93,4 +93,42 @@ describe('source.type github through the CLI', () => {
     const c = check.json<CheckResult>().projects[0]!;
     expect(c.error).toMatchObject({ code: 'GITHUB_RATE_LIMITED', message: expect.stringContaining(new Date(reset * 1000).toISOString()) });
   });
+
+  it('a used-up rate limit recorded by one check is honoured by the next check, a new process, without asking the API (issue 15 §6)', async () => {
+    const fx = createRemoteWithReleases({
+      initialFiles: { 'upshift.yml': `source:\n  type: github\n  repo: o/r\n  apiUrl: ${gh.url}\n` },
+      releases: [{ version: '1.0.0' }, { version: '1.1.0' }],
+      checkout: 'v1.0.0',
+    });
+    gh.setReleases('o/r', [{ tag: 'v1.1.0' }, { tag: 'v1.0.0' }]);
+    const cli = new CliHarness({ GITHUB_TOKEN: TOKEN });
+    expect((await run(cli, 'add', fx.work, '--name', 'core')).code).toBe(0);
+    expect((await run(cli, 'check', '--json')).json<CheckResult>().projects[0]).toMatchObject({ error: null, latest: { version: '1.1.0' } });
+
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const until = new Date(reset * 1000).toISOString();
+    gh.fail({ kind: 'rate-limited', resetEpochSeconds: reset });
+    const asked = gh.counts.total;
+    const first = (await run(cli, 'check', '--json')).json<CheckResult>().projects[0]!;
+    expect(gh.counts.total).toBe(asked + 1);
+    expect(first.latest).toMatchObject({ version: '1.1.0' });
+    expect(first.error).toMatchObject({ code: 'GITHUB_RATE_LIMITED', message: expect.stringContaining(`rate limit of ${new URL(gh.url).host} is used up until ${until}`) });
+
+    // The fake would answer now (its failure was used up): a second process must not ask before the reset.
+    for (const args of [['check', '--json'], ['check', 'core', '--json']]) {
+      const again = await run(cli, ...args);
+      expect(again.code).toBe(0);
+      const c = again.json<CheckResult>().projects[0]!;
+      expect(c.latest).toMatchObject({ version: '1.1.0', tag: 'v1.1.0' });
+      expect(c.error).toMatchObject({ code: 'GITHUB_RATE_LIMITED', message: first.error!.message });
+    }
+    expect(gh.counts.total).toBe(asked + 1);
+
+    // Another credential has its own limit: without the token the API is asked.
+    const anonymous = new CliHarness({ GITHUB_TOKEN: '' });
+    Object.assign(anonymous.env, { UPSHIFT_HOME: cli.home, GH_TOKEN: '' });
+    const other = (await run(anonymous, 'check', '--json')).json<CheckResult>().projects[0]!;
+    expect(other.error).toBeNull();
+    expect(gh.counts.total).toBe(asked + 2);
+  });
 });

@@ -165,6 +165,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'HTTP host blocks: a rate limit recorded by one process is honoured by the next',
+    sql: `
+      -- "No request to this host before": a used-up GitHub rate limit (its reset time) or a secondary limit's
+      -- back-off, per API host and per credential, since a token has a limit of its own. credential is
+      -- 'anonymous' or a short SHA-256 fingerprint of the token, never the token.
+      CREATE TABLE http_host_blocks (
+        host        TEXT NOT NULL,
+        credential  TEXT NOT NULL,
+        until       TEXT NOT NULL,
+        reason      TEXT NOT NULL CHECK (reason IN ('primary', 'secondary')),
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (host, credential)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UpshiftError } from '../../errors.js';
 import type { HttpCache } from '../../state/http-cache.js';
 import { HttpError, httpGet, isLoopbackHost, proxyFor, type HttpResponse } from './http.js';
@@ -27,7 +28,7 @@ export const realClock: Clock = {
 };
 
 export interface GitHubClientOptions {
-  /** Where ETags and bodies are kept between polls (the state database in the engine). */
+  /** Where ETags, bodies and rate-limit blocks are kept between polls and processes (the state database in the engine). */
   cache: HttpCache;
   /** Default: GITHUB_TOKEN, GH_TOKEN, `gh auth token` (the engine adds the app's keychain store: token.ts tokenChain). */
   token?: TokenProvider;
@@ -104,8 +105,6 @@ export class GitHubClient {
   private readonly log: (message: string) => void;
   private readonly ca: string | undefined;
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** Per host: no request before this time (epoch ms), and why. */
-  private readonly blocked = new Map<string, { until: number; reason: string }>();
   private lastToken: string | null = null;
 
   constructor(opts: GitHubClientOptions) {
@@ -183,15 +182,14 @@ export class GitHubClient {
     let server = 0;
     let primaryWaited = false;
     for (;;) {
-      await this.waitIfBlocked(url.host, opts.signal);
+      const token = url.host === opts.authHost ? await this.token() : null;
+      const credential = credentialOf(token);
+      await this.waitIfBlocked(url.host, credential, opts.signal);
       const cached = this.cache.get(url.href);
       const headers: Record<string, string> = { accept: opts.accept, 'user-agent': USER_AGENT, 'x-github-api-version': API_VERSION };
-      if (url.host === opts.authHost) {
-        const token = await this.token();
-        if (token) {
-          this.lastToken = token;
-          headers.authorization = `Bearer ${token}`;
-        }
+      if (token) {
+        this.lastToken = token;
+        headers.authorization = `Bearer ${token}`;
       }
       if (cached?.etag) headers['if-none-match'] = cached.etag;
       let res: HttpResponse;
@@ -214,7 +212,7 @@ export class GitHubClient {
         }
         throw e;
       }
-      this.noteRateLimit(url.host, res.headers);
+      this.noteRateLimit(url.host, credential, res.headers);
       if (res.status === 304 && cached) {
         this.stats.notModified++;
         this.cache.touch(url.href, new Date(this.clock.now()).toISOString());
@@ -236,7 +234,7 @@ export class GitHubClient {
         return { body: Buffer.alloc(0), headers: {}, fromCache: false, redirect: next };
       }
       if (res.status === 403 || res.status === 429) {
-        const wait = this.rateLimitWait(url, res, secondary, primaryWaited);
+        const wait = this.rateLimitWait(url, credential, res, secondary, primaryWaited);
         if (wait.kind === 'secondary') secondary++;
         if (wait.kind === 'primary') primaryWaited = true;
         this.log(`${shown}: ${wait.reason}; waiting ${Math.ceil(wait.ms / 1000)} s.`);
@@ -267,7 +265,7 @@ export class GitHubClient {
   }
 
   /** Decides how long to wait after a 403/429, or throws when waiting is not the answer. */
-  private rateLimitWait(url: URL, res: HttpResponse, secondaryTries: number, primaryWaited: boolean): { kind: 'primary' | 'secondary' | 'retry-after'; ms: number; reason: string } {
+  private rateLimitWait(url: URL, credential: string, res: HttpResponse, secondaryTries: number, primaryWaited: boolean): { kind: 'primary' | 'secondary' | 'retry-after'; ms: number; reason: string } {
     const shown = displayUrl(url);
     const now = this.clock.now();
     const remaining = res.headers['x-ratelimit-remaining'];
@@ -280,11 +278,12 @@ export class GitHubClient {
       const until = Math.max(Number.isFinite(reset) ? reset * 1000 : now + MINUTE, retryAfter !== null ? now + retryAfter : 0);
       const ms = Math.max(0, until - now);
       if (ms <= this.maxWaitMs && !primaryWaited) return { kind: 'primary', ms: ms + 1000, reason: `the API rate limit is used up until ${iso(until)}` };
-      this.blocked.set(url.host, { until, reason: 'primary' });
+      this.block(url.host, credential, until, 'primary');
       throw rateLimited(url.host, until, shown);
     }
     if (!isSecondary && retryAfter !== null) {
       if (retryAfter <= this.maxWaitMs && secondaryTries < this.secondaryRetries) return { kind: 'secondary', ms: retryAfter, reason: `HTTP ${res.status} with Retry-After ${retryAfterS}` };
+      this.block(url.host, credential, now + retryAfter, 'primary');
       throw rateLimited(url.host, now + retryAfter, shown);
     }
     if (!isSecondary && res.status === 403) {
@@ -293,7 +292,7 @@ export class GitHubClient {
     // A secondary limit (or a bare 429): at least a minute, doubling, and only a few times.
     if (secondaryTries >= this.secondaryRetries) {
       const until = now + Math.max(retryAfter ?? 0, MINUTE * 2 ** secondaryTries);
-      this.blocked.set(url.host, { until, reason: 'secondary' });
+      this.block(url.host, credential, until, 'secondary');
       throw new UpshiftError(
         'GITHUB_SECONDARY_RATE_LIMIT',
         `${url.host} kept refusing with its secondary rate limit after ${secondaryTries + 1} tries; Upshift stopped asking. Try again after ${iso(until)}.`,
@@ -304,12 +303,16 @@ export class GitHubClient {
     return { kind: 'secondary', ms, reason: `secondary rate limit (try ${secondaryTries + 1} of ${this.secondaryRetries})` };
   }
 
-  private async waitIfBlocked(host: string, signal: AbortSignal | undefined): Promise<void> {
-    const b = this.blocked.get(host);
+  /**
+   * Refuses (or, when it is near, waits out) a block recorded for this host and credential, by this process or an
+   * earlier one: a used-up rate limit is not asked again before its reset, even by the next `upshift check`.
+   */
+  private async waitIfBlocked(host: string, credential: string, signal: AbortSignal | undefined): Promise<void> {
+    const b = this.cache.getBlock(host, credential);
     if (!b) return;
     const ms = b.until - this.clock.now();
     if (ms <= 0) {
-      this.blocked.delete(host);
+      this.cache.clearBlock(host, credential, b.until);
       return;
     }
     if (ms > this.maxWaitMs) {
@@ -320,15 +323,29 @@ export class GitHubClient {
       });
     }
     await this.clock.sleep(ms, signal);
-    this.blocked.delete(host);
+    this.cache.clearBlock(host, credential, b.until);
+  }
+
+  /** Records "no request before `until`"; a store that cannot write only loses the memory of it (logged). */
+  private block(host: string, credential: string, until: number, reason: 'primary' | 'secondary'): void {
+    try {
+      this.cache.putBlock({ host, credential, until, reason }, iso(this.clock.now()));
+    } catch (e) {
+      this.log(`${host}: the rate limit until ${iso(until)} could not be recorded (${(e as Error).message}).`);
+    }
   }
 
   /** Nothing remaining: no request to that host before the reset (a 304 would not count, but a 200 would be refused). */
-  private noteRateLimit(host: string, headers: Record<string, string>): void {
+  private noteRateLimit(host: string, credential: string, headers: Record<string, string>): void {
     if (headers['x-ratelimit-remaining'] !== '0') return;
     const reset = Number(headers['x-ratelimit-reset']);
-    if (Number.isFinite(reset) && reset * 1000 > this.clock.now()) this.blocked.set(host, { until: reset * 1000, reason: 'primary' });
+    if (Number.isFinite(reset) && reset * 1000 > this.clock.now()) this.block(host, credential, reset * 1000, 'primary');
   }
+}
+
+/** Which rate limit a request counts against: the anonymous one, or the token's (a fingerprint, never the token). */
+export function credentialOf(token: string | null): string {
+  return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
 function rateLimited(host: string, until: number, shown: string): UpshiftError {

@@ -5,7 +5,7 @@ import { startFakeGitHub, type FakeGitHub, type FakeRelease } from '../../../../
 import { makeTempDir } from '../../../../test/helpers/repos.js';
 import { MemoryHttpCache, SqliteHttpCache } from '../../state/http-cache.js';
 import { StateStore } from '../../state/index.js';
-import { GitHubClient, type Clock } from './client.js';
+import { credentialOf, GitHubClient, type Clock } from './client.js';
 import { proxyFor } from './http.js';
 import { GitHubSource, nextLink } from './source.js';
 import { redact } from './token.js';
@@ -328,3 +328,87 @@ describe('proxies', () => {
   });
 });
 
+
+describe('rate limits across processes (issue 15 §6)', () => {
+  function sourceWith(store: StateStore, clock: Clock, token: string | null) {
+    return new GitHubSource({ cache: new SqliteHttpCache(store.database), token: async () => token, clock, env: {}, serverRetries: 0 });
+  }
+
+  it('a used-up limit recorded by one process is refused by the next before any request, until its reset; another token is not held back', async () => {
+    gh.setReleases('o/r', [{ tag: 'v1.0.0' }]);
+    const home = makeTempDir();
+    const clock = fakeClock();
+    const reset = Math.floor(clock.now() / 1000) + 1800;
+    const until = new Date(reset * 1000).toISOString();
+    gh.fail({ kind: 'rate-limited', resetEpochSeconds: reset });
+    let store = StateStore.open(home);
+    await expect(sourceWith(store, clock, TOKEN).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED', message: expect.stringContaining(`used up until ${until}`) });
+    store.close();
+    expect(gh.counts.total).toBe(1);
+
+    // A new process (a new store, client and source): the same message, and the API is not asked.
+    store = StateStore.open(home);
+    await expect(sourceWith(store, clock, TOKEN).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED', message: expect.stringContaining(`used up until ${until}`), details: { until } });
+    expect(gh.counts.total).toBe(1);
+    // What is kept is a fingerprint of the token, never the token.
+    const rows = store.database.prepare('SELECT host, credential, until, reason FROM http_host_blocks').all() as Array<Record<string, string>>;
+    expect(rows).toEqual([{ host: new URL(gh.url).host, credential: expect.stringMatching(/^token:[0-9a-f]{16}$/), until, reason: 'primary' }]);
+    expect(JSON.stringify(rows)).not.toContain(TOKEN);
+
+    // Another credential has a limit of its own: it is asked.
+    expect(await sourceWith(store, clock, null).listReleases(project())).toHaveLength(1);
+    expect(gh.counts.total).toBe(2);
+    store.close();
+
+    // After the reset, the next process asks again and the recorded block is gone.
+    const later = fakeClock(reset * 1000 + 1000);
+    store = StateStore.open(home);
+    expect(await sourceWith(store, later, TOKEN).listReleases(project())).toHaveLength(1);
+    expect(gh.counts.total).toBe(3);
+    expect(store.database.prepare("SELECT count(*) AS n FROM http_host_blocks WHERE credential != 'anonymous'").get()).toEqual({ n: 0 });
+    store.close();
+  });
+
+  it('a 200 that leaves nothing remaining, a long Retry-After and a secondary give-up are recorded too', async () => {
+    gh.setReleases('o/r', [{ tag: 'v1.0.0' }]);
+    const clock = fakeClock();
+    const cache = new MemoryHttpCache();
+    const host = new URL(gh.url).host;
+    const credential = credentialOf(TOKEN);
+
+    gh.remaining = 1;
+    expect(await source({ clock, cache }).listReleases(project())).toHaveLength(1);
+    expect(cache.getBlock(host, credential)).toMatchObject({ reason: 'primary' });
+    await expect(source({ clock, cache }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED' });
+    expect(gh.counts.total).toBe(1);
+
+    gh.remaining = 5000;
+    const c2 = new MemoryHttpCache();
+    gh.fail({ kind: '429', retryAfterSeconds: 3600 });
+    await expect(source({ clock, cache: c2 }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED' });
+    expect(c2.getBlock(host, credential)).toEqual({ host, credential, until: clock.now() + 3_600_000, reason: 'primary' });
+    await expect(source({ clock, cache: c2 }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED' });
+    expect(gh.counts.total).toBe(2);
+
+    const c3 = new MemoryHttpCache();
+    const clock3 = fakeClock();
+    gh.fail({ kind: 'secondary' }, { kind: 'secondary' }, { kind: 'secondary' }, { kind: 'secondary' });
+    await expect(source({ clock: clock3, cache: c3 }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_SECONDARY_RATE_LIMIT' });
+    const before = gh.counts.total;
+    await expect(source({ clock: clock3, cache: c3 }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_SECONDARY_RATE_LIMIT', message: expect.stringMatching(/no request is made before/) });
+    expect(gh.counts.total).toBe(before);
+  });
+
+  it('a store that cannot record the block still fails the request with the limit', async () => {
+    gh.setReleases('o/r', [{ tag: 'v1.0.0' }]);
+    const clock = fakeClock();
+    const logs: string[] = [];
+    const cache = new MemoryHttpCache();
+    cache.putBlock = () => {
+      throw new Error('attempt to write a readonly database');
+    };
+    gh.fail({ kind: 'rate-limited', resetEpochSeconds: Math.floor(clock.now() / 1000) + 1800 });
+    await expect(source({ clock, cache, log: (m) => logs.push(m) }).listReleases(project())).rejects.toMatchObject({ code: 'GITHUB_RATE_LIMITED' });
+    expect(logs.join('\n')).toMatch(/could not be recorded \(attempt to write a readonly database\)/);
+  });
+});
