@@ -49,7 +49,8 @@ describe('compatibility across projects (seed format)', () => {
     expect(c.latest?.version).toBe('2.0.0');
     expect(c.compatible).toBe(false);
     expect(c.blockers.join('\n')).toMatch(/finance requires core <= 1\.x\.x; target is 2\.0\.0/);
-    expect(c.latestCompatible?.version).toBe('1.2.0'); // by version bounds; the plan also reads contracts
+    // 1.2.0 moves contracts to 2.1.0 (finance needs major 1): check reads the metadata as the plan does.
+    expect(c.latestCompatible?.version).toBe('1.1.0');
   });
 
   it('plan picks the newest release nobody blocks and explains every candidate', () => {

@@ -52,8 +52,18 @@ export interface ProjectCheck {
   bump: BumpType | null;
   gate: GateAction | null;
   risk: Risk | null;
+  /**
+   * The verdict of the latest release, the same one `plan` gives it: null when nothing newer is offered, or when its
+   * contracts and breaking changes (or those of a release crossed on the way) could not be read yet.
+   */
   compatible: boolean | null;
+  /** Why the latest release cannot be chosen (as `plan --to <latest>` says), and notes on the check itself. */
   blockers: string[];
+  /**
+   * Every release newer than the current one (up to 30), newest first, with the verdict `plan` gives it; absent in
+   * checks recorded before it existed.
+   */
+  candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
   /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
   error: ApiError | null;
   checkedAt: string;

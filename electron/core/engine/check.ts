@@ -1,4 +1,4 @@
-import type { CompatibilityReport, ProjectCheck, ReleaseRef } from '../../../shared/api/types.js';
+import type { ProjectCheck } from '../../../shared/api/types.js';
 import { evaluateDependents } from '../../../shared/compat/index.js';
 import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
@@ -7,8 +7,10 @@ import type { ReleaseSource } from '../source/types.js';
 import { projectCurrent, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
-import { discoverReleases, judgeReleases, rememberReleases } from './releases.js';
+import { discoverReleases, judgeReleases, rememberReleases, saveFacts } from './releases.js';
 import { sourceProjectOf } from './source-project.js';
+import { readForVerdict } from './verdict-read.js';
+import { releaseVerdicts, verdictReleases } from './verdict.js';
 
 export interface Discovery {
   current: CurrentState;
@@ -34,14 +36,6 @@ export function newerThan(current: CurrentState, releases: readonly Release[]): 
   return current.parsed ? releases.filter((r) => compareVersions(r.version, current.parsed!) > 0) : [...releases];
 }
 
-/**
- * Compatibility judged from version bounds alone: what `check` can say without fetching each release. The
- * plan fetches the target and adds its contracts version and breaking changes.
- */
-export function boundsVerdict(ctx: ProjectContext, all: readonly ProjectContext[], release: Release): CompatibilityReport {
-  return evaluateDependents(ctx.record.name, { version: release.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all));
-}
-
 /** One project's check: current and latest, whether it is an update, risk, gate, compatibility, the latest compatible. */
 export async function checkProject(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<ProjectCheck> {
   const base = { name: ctx.record.name, path: ctx.record.path, checkedAt: store.now() };
@@ -53,8 +47,17 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   }
   const { current } = found;
   const { parsed: _parsed, ...currentOut } = current;
+  // The same verdict as the plan's: every release newer than current, read (cached by commit) and judged.
+  const ascending = verdictReleases(current, found.releases);
+  const readings = await readForVerdict(ctx, source, store, current, ascending, signal);
+  const lts = new Map<string, boolean>();
+  if (ctx.manifest.strategy?.type === 'lts') {
+    for (const [tag, read] of readings) if ('reading' in read && read.reading.lts !== null) lts.set(tag, read.reading.lts);
+    saveFacts(store, ctx.record.name, Object.fromEntries([...lts].map(([tag, flag]) => [tag, { lts: flag }])));
+  }
   // The strategy decides which releases are offered at all: "latest" is the newest eligible one.
-  const judged = await judgeReleases(ctx, store, found.releases, current.parsed);
+  const judged = await judgeReleases(ctx, store, found.releases, current.parsed, { lts });
+  const verdicts = releaseVerdicts(ctx, all, current.version, ascending, readings, judged);
   const releases = judged.eligible;
   const latest = releases[0] ?? null;
   const newer = newerThan(current, releases);
@@ -69,24 +72,21 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   }
   for (const u of judged.unjudged) if (newer.some((r) => r.tag === u.tag)) notes.push(u.reason);
   const updateAvailable = latest !== null && newer[0] === latest;
-  let latestCompatible: ReleaseRef | null = null;
-  let compat: CompatibilityReport | null = null;
-  if (latest) {
-    compat = boundsVerdict(ctx, all, latest);
-    if (compat.compatible) latestCompatible = updateAvailable ? toReleaseRef(latest) : null;
-    else {
-      const ok = newer.find((r) => boundsVerdict(ctx, all, r).compatible);
-      latestCompatible = ok ? toReleaseRef(ok) : null;
-    }
-  }
+  const verdict = latest && updateAvailable ? (verdicts.get(latest.tag) ?? null) : null;
+  // The newest release the plan would choose by default. One whose age or LTS flag is not judged yet is not offered.
+  const unjudged = new Set(judged.unjudged.map((u) => u.tag));
+  const offered = [...ascending].reverse().find((r) => verdicts.get(r.tag)!.blockers.length === 0 && !unjudged.has(r.tag));
+  const latestCompatible = updateAvailable && offered ? toReleaseRef(offered) : null;
+  // Nothing newer: the running release against its dependents' version bounds (nothing is offered).
+  const installed = latest && !updateAvailable ? evaluateDependents(ctx.record.name, { version: latest.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all)) : null;
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
-  const blockers = [...(compat ? compat.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
+  const blockers = [...(verdict ? verdict.blockers : installed ? installed.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
   const risk =
-    latest && updateAvailable && bump
+    verdict && bump
       ? assessRisk({
           bump,
-          breaking: [],
-          incompatibleDependents: compat ? compat.dependents.filter((d) => !d.compatible).map((d) => d.project) : [],
+          breaking: verdict.target.breaking.map((b) => b.text),
+          incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
           hasSmokeTests: ctx.manifest.smoke !== null,
         })
       : null;
@@ -99,8 +99,12 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     bump,
     gate: bump && updateAvailable ? gateFor(bump, ctx.manifest.gates) : null,
     risk,
-    compatible: compat ? compat.compatible : null,
+    compatible: verdict ? verdict.compatible : installed ? installed.compatible : null,
     blockers,
+    candidates: [...ascending].reverse().map((r) => {
+      const b = verdicts.get(r.tag)!.blockers;
+      return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+    }),
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
   };

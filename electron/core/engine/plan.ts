@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import type { DiffStat, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
-import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
 import { artifactSteps, commandSteps, estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
 import type { ArtifactJob } from '../executor/artifact-driver.js';
 import type { CommandJob } from '../executor/command-driver.js';
@@ -17,13 +16,12 @@ import type { ReleaseSource } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
 import { applySourceNotes } from '../source/github/notes.js';
 import { discover, newerThan } from './check.js';
-import { dependentsOf, type ProjectContext } from './projects.js';
+import type { ProjectContext } from './projects.js';
 import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releases.js';
 import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
-
-/** At most this many releases between current and target are fetched for notes and breaking changes. */
-const MAX_RELEASES_READ = 30;
+import { rememberTreeReading } from './verdict-read.js';
+import { MAX_RELEASES_READ, readingOf, releaseVerdicts, type ReadResult } from './verdict.js';
 
 export interface PlanOptions {
   to?: string;
@@ -139,6 +137,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     loaded = await Promise.all(
       ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
     );
+    // What the tree says is what `check` needs for its verdict: remembered by commit, so check reads nothing again.
+    loaded.forEach((info, i) => rememberTreeReading(store, info, i === 0 ? current.sha : shas[i - 1]!));
   } else {
     // Not a checkout: what is known of a release is what its source says (GitHub release, release folder metadata).
     loaded = ascending.map((r) => sourceOnlyInfo(r));
@@ -153,21 +153,13 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const learnt: Record<string, ReleaseFacts> = {};
   for (const [tag, flag] of lts) learnt[tag] = { lts: flag };
   saveFacts(store, ctx.record.name, learnt);
-  const dependents = dependentsOf(ctx.record.name, all);
-  const verdicts = new Map<string, { target: TargetRelease; report: ReturnType<typeof evaluateDependents>; blockers: string[] }>();
-  const breakingSoFar: TargetRelease['breaking'] = [];
-  for (const r of ascending) {
-    const info = infos.get(r.tag)!;
-    breakingSoFar.push(...info.breaking);
-    const target: TargetRelease = { version: r.version.normalized, contractsVersion: info.contractsVersion, breaking: [...breakingSoFar] };
-    const report = evaluateDependents(ctx.record.name, target, dependents);
-    const blockers = report.dependents.filter((d) => !d.compatible).map((d) => d.reason);
-    const excluded = judged.excluded.find((e) => e.tag === r.tag);
-    if (excluded) blockers.push(`strategy: ${excluded.reason}`);
-    const gate = gateFor(classifyBump(current.version, r.version.normalized), m.gates);
-    if (gate === 'skip') blockers.push(`policy: ${classifyBump(current.version, r.version.normalized)} upgrades of ${ctx.record.name} are set to "skip"`);
-    verdicts.set(r.tag, { target, report, blockers });
-  }
+  // The one verdict (engine/verdict.ts), as `check` gives it. Releases that could not be read (offline, not local)
+  // are judged too: they are never compatible, and they interrupt the breaking changes added up past them.
+  const listed = [...candidates, ...notLocal].sort((a, b) => compareVersions(b.version, a.version));
+  const readings = new Map<string, ReadResult>();
+  for (const r of ascending) readings.set(r.tag, { reading: readingOf(infos.get(r.tag)!) });
+  for (const r of notLocal) readings.set(r.tag, { unread: `offline: tag ${r.tag} is not in the local repository` });
+  const verdicts = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
   const chosen = opts.to ? findRelease(candidates, opts.to)! : (candidates.find((r) => verdicts.get(r.tag)!.blockers.length === 0) ?? candidates[0]!);
   const verdict = verdicts.get(chosen.tag)!;
   const info = infos.get(chosen.tag)!;
@@ -254,13 +246,10 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
     blocked: verdict.blockers.length > 0,
     blockers: verdict.blockers,
-    candidates: [
-      ...candidates.map((r) => {
-        const b = verdicts.get(r.tag)!.blockers;
-        return { ...toReleaseRef(r), sha: infos.get(r.tag)!.sha, blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
-      }),
-      ...notLocal.map((r) => ({ ...toReleaseRef(r), blocked: true, reason: `offline: tag ${r.tag} is not in the local repository` })),
-    ].sort((a, b) => compareVersions(parseVersion(b.version)!, parseVersion(a.version)!)),
+    candidates: listed.map((r) => {
+      const b = verdicts.get(r.tag)!.blockers;
+      return { ...toReleaseRef(r), ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+    }),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };
 }

@@ -1,0 +1,49 @@
+import type { Db } from './db.js';
+
+/** What the compatibility verdict needs from one release's own tree (see engine/verdict.ts). */
+export interface StoredReading {
+  contractsVersion: string | null;
+  breaking: Array<{ text: string; id?: string; version: string }>;
+  /** `lts` in the release metadata; null when it does not say. */
+  lts: boolean | null;
+}
+
+/** Which reading: the release's commit, the commit before it ('' for none), and the version its metadata is read for. */
+export interface ReadingKey {
+  sha: string;
+  previous: string | null;
+  version: string;
+}
+
+/**
+ * Release readings in the state database (`release_readings`, migration 4). A commit's tree never changes, so an
+ * entry never goes stale: a check reads each release once, and afterwards costs one SQLite lookup.
+ */
+export class ReleaseReadings {
+  private select: ReturnType<Db['prepare']> | null = null;
+  private upsert: ReturnType<Db['prepare']> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  get(key: ReadingKey): StoredReading | null {
+    const row = (this.select ??= this.db.prepare('SELECT reading FROM release_readings WHERE sha = ? AND previous = ? AND version = ?')).get(key.sha, key.previous ?? '', key.version) as
+      | { reading: string }
+      | undefined;
+    if (!row) return null;
+    try {
+      const v = JSON.parse(row.reading) as StoredReading;
+      return Array.isArray(v.breaking) ? { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null } : null;
+    } catch {
+      return null; // a damaged row is read again
+    }
+  }
+
+  put(key: ReadingKey, reading: StoredReading): void {
+    (this.upsert ??= this.db
+      .prepare('INSERT INTO release_readings (sha, previous, version, reading, read_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha, previous, version) DO UPDATE SET reading = excluded.reading, read_at = excluded.read_at'))
+      .run(key.sha, key.previous ?? '', key.version, JSON.stringify(reading), this.now());
+  }
+}
