@@ -43,6 +43,9 @@ function checkLine(s: Style, p: ProjectCheck): string {
     if (p.compatible === false) {
       lines.push(`  ${s.red('blocked')}: ${p.blockers.join('; ')}`);
       lines.push(p.latestCompatible ? `  latest compatible: ${s.cyan(p.latestCompatible.version)}` : '  no compatible newer release');
+    } else if (p.compatible === null) {
+      // Its metadata (or that of a release before it) was not read: not known to be compatible (the notes say why).
+      lines.push(p.latestCompatible ? `  latest compatible: ${s.cyan(p.latestCompatible.version)}; ${p.latest.version} not verified` : `  ${p.latest.version} not verified compatible; no newer release is`);
     }
   }
   // Not blockers of a dependent: what the strategy left out, stale releases, and the like.
