@@ -115,6 +115,14 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [1, 1],
   },
   {
+    name: 'state',
+    usage: 'upshift state [status|restore] [--json]',
+    summary:
+      'The state directory: is the database healthy, what the verified backup and the projects mirror hold. `restore` moves a damaged database aside (kept) and restores the backup, or rebuilds the projects from the mirror. Exit 5 while the database is damaged.',
+    options: { json },
+    positionals: [0, 1],
+  },
+  {
     name: 'serve',
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',
@@ -205,7 +213,7 @@ export function globalHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
     '',
-    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do.',
+    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed.',
     'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift <command> --help` for details.',
   ].join('\n');
 }

@@ -10,5 +10,10 @@ export const ExitCode = {
   blocked: 3,
   /** Nothing to do (already on the latest eligible release, no upgrade to roll back). */
   nothingToDo: 4,
+  /**
+   * The state directory failed (corrupt database, read-only or full disk, unusable path): the message names the
+   * file or directory and what to do (`upshift state restore` for a corrupt database). Nothing was changed.
+   */
+  state: 5,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -16,6 +16,8 @@ import { importCommand } from './import.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
+import { keepBackup, stateCommand } from './state.js';
+import { resolveHome, stateFailure } from '../core/state/index.js';
 import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
 
 interface Io {
@@ -57,6 +59,7 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   const print = (doc: unknown, human: () => string) => io.out(json ? JSON.stringify(doc) : human());
   const listener = progressPrinter(io, !json && io.stderrIsTty);
   const engine = await Engine.open(listener ? { listener } : {});
+  let failed = false;
   try {
     for (const r of engine.recovery.recovered) {
       io.err(io.style.yellow(`Recovered interrupted operation ${r.interrupted}: ${r.recovery.status === 'succeeded' ? 'done' : 'FAILED'} (${r.recovery.id}).`));
@@ -155,7 +158,12 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
+    // A verified backup of the state when one is due (never while an operation is unfinished; see state/backup.ts).
+    if (!failed) await keepBackup(engine.store, (line) => io.err(io.style.yellow(line)));
     engine.close();
   }
 }
@@ -193,11 +201,20 @@ function exitForError(err: unknown): ExitCodeValue {
     if (err.category === 'usage') return ExitCode.usage;
     if (err.category === 'blocked') return ExitCode.blocked;
     if (err.category === 'nothing-to-do') return ExitCode.nothingToDo;
+    if (err.category === 'state') return ExitCode.state;
     return ExitCode.failed;
   }
   const code = (err as { code?: unknown })?.code;
   if (code === 'MANIFEST_INVALID') return ExitCode.usage;
   return ExitCode.failed;
+}
+
+function stateDirFailure(err: unknown): UpshiftError | null {
+  try {
+    return stateFailure(err, { home: resolveHome(process.env), phase: 'use' });
+  } catch {
+    return null;
+  }
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitCodeValue> {
@@ -209,8 +226,14 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
       return ExitCode.ok;
     }
     if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));
+    if (cmd.spec?.name === 'state') {
+      const values = cmd.values;
+      return stateCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(values.json === true ? JSON.stringify(doc) : human()), style: io.style, env: process.env });
+    }
     return await run(cmd as ParsedCommand, io);
-  } catch (err) {
+  } catch (caught) {
+    // SQLite and file-system failures of the state directory as the STATE_* error naming the file (exit 5).
+    const err = stateDirFailure(caught) ?? caught;
     const apiError = toApiError(err);
     if (json) io.out(JSON.stringify({ error: apiError }));
     io.err(`${io.style.red('error:')} ${apiError.message}`);

@@ -1,7 +1,10 @@
 import type { ApiError } from '../../shared/api/types.js';
 
-/** How a failure should be treated by callers: the CLI maps each to an exit code, the UI to a message style. */
-export type ErrorCategory = 'usage' | 'blocked' | 'nothing-to-do' | 'failed';
+/**
+ * How a failure should be treated by callers: the CLI maps each to an exit code, the UI to a message style.
+ * `state`: the state directory itself failed (see core/state/failure.ts).
+ */
+export type ErrorCategory = 'usage' | 'blocked' | 'nothing-to-do' | 'failed' | 'state';
 
 /**
  * An error the engine expects and can explain. Every one says what happened, what was left unchanged and what

@@ -70,8 +70,9 @@ const CODES_BY_STATUS: Readonly<Record<number, readonly string[]>> = {
   ],
   404: ['UNKNOWN_METHOD'],
   409: ['LOCK_HELD', 'BLOCKED', 'DOWNGRADE', 'OPERATION_RUNNING', 'OPERATION_IN_PROGRESS', 'NOTHING_TO_DO', 'NOT_ROLLBACKABLE', 'NOT_CANCELLABLE'],
-  // The service is shutting down: retry against the next one.
-  503: ['CLOSED'],
+  // The service is shutting down: retry against the next one. Or its state directory failed (corrupt database,
+  // read-only or full disk): the message names the file and what to do.
+  503: ['CLOSED', 'STATE_CORRUPT', 'STATE_READ_ONLY', 'STATE_DISK_FULL', 'STATE_UNAVAILABLE', 'STATE_OPEN_FAILED', 'STATE_TOO_NEW'],
 };
 
 const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map(Object.entries(CODES_BY_STATUS).flatMap(([status, codes]) => codes.map((c) => [c, Number(status)] as const)));

@@ -17,7 +17,8 @@ import { Engine } from '../engine/index.js';
 import { toApiError } from '../errors.js';
 import type { SecretStore } from '../source/github/secret-store.js';
 import type { ReleaseSource } from '../source/types.js';
-import { resolveHome } from '../state/index.js';
+import { resolveHome, stateFailure } from '../state/index.js';
+import { BackupKeeper } from './backup-keeper.js';
 import { systemClock, type Clock } from './clock.js';
 import { badInput, serviceError, ServiceError } from './errors.js';
 import { GithubTokenSettings } from './github-token.js';
@@ -71,6 +72,8 @@ export class UpshiftService implements UpshiftApi {
   private readonly checksAbort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
   private readonly githubToken: GithubTokenSettings;
+  /** The state's verified backup, renewed after operations and polls (see backup-keeper.ts). */
+  readonly backups: BackupKeeper;
   private reminderTimer: unknown = null;
   private recovering: Promise<void> | null = null;
   private closed = false;
@@ -80,6 +83,7 @@ export class UpshiftService implements UpshiftApi {
     private readonly opts: ServiceOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.backups = new BackupKeeper(engine.store, this.clock);
     this.githubToken = new GithubTokenSettings(opts.env ?? process.env, opts.secretStore ?? null);
     const settings = this.settings();
     this.notifications = new NotificationCenter({
@@ -100,7 +104,7 @@ export class UpshiftService implements UpshiftApi {
     this.poller = new Poller<CheckResult>({
       clock: this.clock,
       intervalMinutes: () => this.settings().pollMinutes,
-      run: () => this.checkAll(),
+      run: () => this.checkAll().finally(() => this.track(this.backups.request())),
       // A poll fails when it threw, or when every project failed (the network is down): not for one bad remote.
       succeeded: (r) => r.projects.length === 0 || r.projects.some((p) => p.error === null),
       paused: settings.paused,
@@ -264,7 +268,8 @@ export class UpshiftService implements UpshiftApi {
     try {
       return await (this.impl[method] as (i: unknown) => Promise<MethodOutputs[M]> | MethodOutputs[M])(parsed.data);
     } catch (err) {
-      throw ServiceError.from(err);
+      // A corrupt, read-only or full state directory reaches the dashboard as the STATE_* error naming it.
+      throw ServiceError.from(stateFailure(err, { home: this.engine.store.paths.home, phase: 'use' }) ?? err);
     }
   }
 
@@ -473,6 +478,7 @@ export class UpshiftService implements UpshiftApi {
   // ---- events ----
 
   private emit(event: UpshiftEvent): void {
+    if (event.type === 'operation-finished' && !this.closed) this.track(this.backups.request());
     if (this.closed && event.type !== 'operation-finished' && event.type !== 'history-changed') return;
     for (const listener of [...this.listeners]) {
       try {

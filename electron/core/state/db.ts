@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
+import path from 'node:path';
 import { UpshiftError } from '../errors.js';
+import { stateFailure } from './failure.js';
 
 export type Db = Database.Database;
 
@@ -203,14 +205,14 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   try {
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (err) {
-    throw new UpshiftError('STATE_OPEN_FAILED', `Cannot open the state database ${file}: ${(err as Error).message}`, { cause: err, details: { file } });
+    throw classifyOpenFailure(err, file) ?? new UpshiftError('STATE_OPEN_FAILED', `Cannot open the state database ${file}: ${(err as Error).message}. Nothing was changed.`, { category: 'state', cause: err, details: { file } });
   }
   try {
     db.pragma('busy_timeout = 5000');
     if (!opts.readonly) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (file !== ':memory:' && String(mode).toLowerCase() !== 'wal') {
-        throw new UpshiftError('STATE_OPEN_FAILED', `Cannot switch ${file} to WAL mode (got ${String(mode)}); is it on a network filesystem?`);
+        throw new UpshiftError('STATE_OPEN_FAILED', `Cannot switch ${file} to WAL mode (got ${String(mode)}); is it on a network filesystem? Nothing was changed; set UPSHIFT_HOME to a directory on a local disk.`, { category: 'state', details: { file } });
       }
     }
     db.pragma('synchronous = FULL');
@@ -225,9 +227,15 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     migrate(db, migrations, file);
   } catch (err) {
     db.close();
-    throw err;
+    throw classifyOpenFailure(err, file) ?? err;
   }
   return db;
+}
+
+/** A corrupt, read-only or full state directory as the STATE_* error naming it (see failure.ts), or null. */
+function classifyOpenFailure(err: unknown, file: string): UpshiftError | null {
+  if (file === ':memory:') return null;
+  return stateFailure(err, { home: path.dirname(file), target: file, phase: 'open' });
 }
 
 export function schemaVersion(db: Db): number {
@@ -241,7 +249,7 @@ function migrate(db: Db, migrations: readonly Migration[], file: string): void {
     throw new UpshiftError(
       'STATE_TOO_NEW',
       `The state database ${file} has schema version ${current}, newer than this Upshift understands (${latest}). Upgrade Upshift, or point UPSHIFT_HOME elsewhere.`,
-      { details: { file, schemaVersion: current, supported: latest } },
+      { category: 'state', details: { file, schemaVersion: current, supported: latest } },
     );
   }
   if (current === latest) return;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Operation, OperationStatus, OperationStep, ProjectCheck } from '../../../shared/api/types.js';
 import { ChangesRepo, type OperationMark, type ProjectMark } from './changes.js';
 import { ChecksRepo } from './checks.js';
@@ -16,6 +17,8 @@ import {
   type OperationRecord,
   type StartStepOptions,
 } from './operations.js';
+import { stateFailure } from './failure.js';
+import { mirroredSettings, mirrorPath, writeMirror } from './mirror.js';
 import { ensureHome, statePaths, type StatePaths } from './paths.js';
 import { ProjectsRepo, type NewProject, type ProjectPatch, type ProjectRecord } from './projects.js';
 import { SettingsRepo } from './settings.js';
@@ -58,7 +61,13 @@ export class StateStore {
 
   /** Opens (creating the home directory and the database as needed) and migrates the store under `home`. */
   static open(home: string, opts: StoreOptions = {}): StateStore {
-    const paths = opts.dbPath === ':memory:' ? statePaths(home) : ensureHome(home);
+    let paths: StatePaths;
+    try {
+      paths = opts.dbPath === ':memory:' ? statePaths(home) : ensureHome(home);
+    } catch (err) {
+      // A read-only or full disk, a file where the directory should be: say which, and where.
+      throw stateFailure(err, { home, target: home, phase: 'open' }) ?? err;
+    }
     const db = openDatabase(opts.dbPath ?? paths.db, opts.migrations ? { migrations: opts.migrations } : {});
     return new StateStore(db, opts.dbPath && opts.dbPath !== ':memory:' ? { ...paths, db: opts.dbPath } : paths, opts);
   }
@@ -89,10 +98,10 @@ export class StateStore {
 
   // ---- projects ----
   addProject(input: NewProject): ProjectRecord {
-    return this.projects.add(input);
+    return this.mirrored(() => this.projects.add(input));
   }
   removeProject(name: string): boolean {
-    return this.projects.remove(name);
+    return this.mirrored(() => this.projects.remove(name));
   }
   getProject(name: string): ProjectRecord | null {
     return this.projects.get(name);
@@ -104,7 +113,42 @@ export class StateStore {
     return this.projects.list();
   }
   updateProject(name: string, patch: ProjectPatch): ProjectRecord {
-    return this.projects.update(name, patch);
+    // Most updates refresh caches (current version, releases seen) that the mirror leaves out: no mirror write.
+    const before = this.projects.get(name);
+    const touchesMirror =
+      before === null ||
+      (patch.path !== undefined && patch.path !== before.path) ||
+      (patch.core !== undefined && patch.core !== before.core) ||
+      (patch.manifest !== undefined && patch.manifest !== before.manifest) ||
+      (patch.channel !== undefined && patch.channel !== before.channel) ||
+      (patch.settings !== undefined && JSON.stringify(mirroredSettings(patch.settings)) !== JSON.stringify(mirroredSettings(before.settings)));
+    return touchesMirror ? this.mirrored(() => this.projects.update(name, patch)) : this.projects.update(name, patch);
+  }
+
+  /**
+   * Runs a change to the projects or settings and rewrites `projects.json` (mirror.ts) inside the same write
+   * transaction: processes changing projects at once write the mirror one after the other, each with the list as
+   * committed, and a mirror that cannot be written (read-only or full disk) undoes the change, so the two never
+   * disagree about a change that was reported as done.
+   */
+  private mirrored<T>(change: () => T): T {
+    if (this.paths.db !== path.join(this.paths.home, 'state.db')) return change();
+    return this.ctx.db
+      .transaction(() => {
+        const result = change();
+        this.writeMirror();
+        return result;
+      })
+      .immediate();
+  }
+
+  /** Rewrites the projects mirror from the database (when its content changed). */
+  writeMirror(): void {
+    try {
+      writeMirror(this.paths.home, { projects: this.projects.list().map((p) => ({ name: p.name, path: p.path, core: p.core, manifest: p.manifest, channel: p.channel, settings: mirroredSettings(p.settings), addedAt: p.addedAt })), settings: this.settings.all() }, this.ctx.now());
+    } catch (err) {
+      throw stateFailure(err, { home: this.paths.home, target: mirrorPath(this.paths.home), phase: 'use' }) ?? err;
+    }
   }
 
   // ---- operations ----
@@ -193,7 +237,7 @@ export class StateStore {
   }
   /** Writes the given keys in one transaction; `undefined` removes a key. */
   setSettings(values: Record<string, unknown>): void {
-    this.settings.set(values);
+    this.mirrored(() => this.settings.set(values));
   }
 
   // ---- update decisions and notifications sent ----
