@@ -250,7 +250,7 @@ function diskFull(home: string, target: string, code: string, phase: StatePhase,
   const free = freeBytes(existingDir(home));
   return new UpshiftError(
     'STATE_DISK_FULL',
-    `The disk is full: Upshift could not write ${target} in its state directory ${home}${free !== null ? ` (${free} bytes free)` : ''}. ${unchanged(phase)} Free some space on that disk, or set UPSHIFT_HOME to a directory on another disk, then run the command again.`,
+    `The disk is full: Upshift could not write ${target === home ? 'to its state directory' : `${target} in its state directory`} ${home}${free !== null ? ` (${free} bytes free)` : ''}. ${unchanged(phase)} Free some space on that disk, or set UPSHIFT_HOME to a directory on another disk, then run the command again.`,
     { category: 'state', retryable: true, cause, details: { home, path: target, reason: 'disk-full', cause: code, ...(free !== null ? { freeBytes: free } : {}) } },
   );
 }
