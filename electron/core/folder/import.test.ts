@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -191,6 +191,26 @@ describe('importRelease: refusals leave the folder byte-for-byte unchanged', () 
     await refused(makePack(spec({ metadata: '{ not json' })), folderWithOne(), 'BAD_METADATA');
     const badTag = await refused(makePack(spec({ tag: 'release-1.1.0' })), folderWithOne(), 'BAD_METADATA', { tagPattern: 'v{version}' });
     expect(badTag.message).toMatch(/does not match the project's tag pattern "v\{version\}"/);
+  });
+
+  it('invalid metadata (issue 15 §5: a bad date, notes as an object, breaking_changes: 42) is refused naming file, line, field and what was expected, into a new folder too', async () => {
+    const metadata = { version: '1.1.0', release_date: '2026-02-30', notes: { en: 'Faster' }, breaking_changes: 42 };
+    for (const kind of ['dir', 'tgz'] as const) {
+      const err = await refused(makePack(spec({ metadata }), { kind }), folderWithOne(), 'BAD_METADATA');
+      expect(err.category).toBe('usage');
+      expect(err.message).toContain(
+        'its release_metadata.json is invalid (3 problems: release_metadata.json:3:3: release_date: expected an ISO 8601 date such as "2026-02-22" or "2026-02-22T19:00:00Z", got "2026-02-30"; ' +
+          'release_metadata.json:4:3: notes: expected text (Markdown), got an object; ' +
+          'release_metadata.json:7:3: breaking_changes: expected a list of changes (text or {"id", "text"} objects) or true/false, got 42). Fix the pack and import it again. Nothing was imported;',
+      );
+      expect(err.details).toMatchObject({ file: 'release_metadata.json', issues: [{ field: 'release_date', line: 3 }, { field: 'notes' }, { field: 'breaking_changes' }] });
+    }
+    // A folder the import would have created is not created.
+    const fresh = path.join(makeTempDir('upshift-folder-'), 'new-releases');
+    const err = await importRelease(makePack(spec({ metadata: { version: '1.1.0', changes: { breaking: [{ id: 'X-1' }] } } })), fresh).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BAD_METADATA', message: expect.stringContaining('changes.breaking[0]: expected text or an object with "text"') });
+    expect((err as Error).message).toMatch(/was not created/);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('a pack that is not a release (no metadata at the top), a subdirectory, a symlink in a directory pack, not a tarball', async () => {

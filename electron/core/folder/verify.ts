@@ -7,6 +7,7 @@ import { isMissingPrerequisites, listBundleHeads, peelBundle } from '../git/bund
 import { isGitError } from '../git/core.js';
 import { displayName, isUsableTagName } from '../git/refname.js';
 import { parseReleaseMetadata } from '../release/metadata.js';
+import { formatMetadataIssues } from '../release/metadata-schema.js';
 import type { ReleaseMetadata } from '../release/types.js';
 import { BUNDLE_SUFFIX, isObjectWithout, MAX_METADATA_BYTES, MAX_SUMS_BYTES, rawTag, readSmallFile, RELEASE_METADATA_FILE, SUMS_FILE, tagForVersion } from '../source/folder.js';
 import { asImportError, importError } from './errors.js';
@@ -91,7 +92,8 @@ export interface PackMetadata {
 }
 
 /**
- * release_metadata.json must parse and give a version; the tag is its `tag` or the version spelt with the tag
+ * release_metadata.json must be valid (docs/release-metadata.md; every problem is named with its line, column and
+ * field) and give a version; the tag is its `tag` or the version spelt with the tag
  * pattern. With `pattern` (a project's), the tag must match it and name the same version.
  */
 export async function readPackMetadata(root: string, ctx: RefusalContext, pattern: TagPattern, enforcePattern: boolean): Promise<PackMetadata> {
@@ -99,6 +101,14 @@ export async function readPackMetadata(root: string, ctx: RefusalContext, patter
   const read = await readSmallFile(path.join(root, RELEASE_METADATA_FILE), MAX_METADATA_BYTES);
   if ('problem' in read) throw bad(read.problem);
   const parsed = parseReleaseMetadata(read.text, RELEASE_METADATA_FILE);
+  if (parsed.issues.length > 0) {
+    const n = parsed.issues.length;
+    throw importError('BAD_METADATA', `${ctx.label} was refused: its ${RELEASE_METADATA_FILE} is invalid (${n} problem${n === 1 ? '' : 's'}: ${formatMetadataIssues(parsed.issues)}). Fix the pack and import it again. ${ctx.unchanged}`, {
+      input: ctx.label,
+      file: RELEASE_METADATA_FILE,
+      issues: parsed.issues,
+    });
+  }
   if (!parsed.metadata) {
     if (isObjectWithout(read.text, 'version')) throw bad('has no "version" (it is required)');
     throw bad(`cannot be used (${parsed.warnings.map((w) => w.replace(/[;,]? it was ignored\.?$/, '')).join('; ')})`);

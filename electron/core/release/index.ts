@@ -3,7 +3,8 @@
  * Precondition for everything here: the release's tag has been fetched (`fetchTag`), so its commit and tree
  * are local.
  */
-export type { BreakingChange, ReleaseInput, ReleaseMetadata } from './types.js';
+export type { BreakingChange, InvalidMetadata, ReleaseInput, ReleaseMetadata, ReleaseMetadataIssue } from './types.js';
+export { formatMetadataIssue, formatMetadataIssues, invalidMetadata, isIsoDate, releaseEntrySchema } from './metadata-schema.js';
 export { readReleaseMetadata, parseReleaseMetadata, METADATA_FILES, type MetadataResult, type ReadMetadataOptions } from './metadata.js';
 export { findChangelogSection, CHANGELOG_FILES, type ChangelogSection } from './changelog.js';
 export { breakingChangesOfCommit, breakingFooters, parseConventionalHeader, type CommitBreakingChange, type CommitMessage, type ParsedHeader } from './conventional.js';

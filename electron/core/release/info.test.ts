@@ -40,17 +40,35 @@ describe('readReleaseMetadata at a release commit', () => {
     expect((await readReleaseMetadata(f.work, f.sha('v1.0.0'))).metadata).toBeNull();
   });
 
-  it('bad JSON is a warning, and releases.json is still tried', async () => {
+  it('invalid metadata is located and stops the search (releases.json does not stand in for it), and the release info says so', async () => {
     const f = createRemoteWithReleases({
       releases: [
         { version: '1.0.0' },
-        { version: '2.0.0', files: { 'release_metadata.json': '{ "version": "2.0.0", oops', 'releases.json': JSON.stringify([{ version: '2.0.0', changes: { breaking_changes: ['from releases.json'] } }]) } },
+        { version: '2.0.0', files: { 'release_metadata.json': '{ "version": "2.0.0",\n  oops', 'releases.json': JSON.stringify([{ version: '2.0.0', changes: { breaking_changes: ['from releases.json'] } }]) } },
+        {
+          version: '3.0.0',
+          files: { 'release_metadata.json': JSON.stringify({ version: '3.0.0', release_date: 'yesterday', notes: { text: 'x' }, breaking_changes: 42 }, null, 2) },
+        },
       ],
     });
     const r = await fetched(f, 'v2.0.0', '2.0.0');
     const m = await readReleaseMetadata(f.work, r.sha, { version: '2.0.0' });
-    expect(m.warnings[0]).toMatch(/release_metadata\.json is not valid JSON/);
-    expect(m.metadata?.breaking.map((b) => b.text)).toEqual(['from releases.json']);
+    expect(m.metadata).toBeNull();
+    expect(m.issues).toEqual([{ file: 'release_metadata.json', line: 2, column: 3, field: '', problem: expect.stringMatching(/^not valid JSON: /) }]);
+
+    const r3 = await fetched(f, 'v3.0.0', '3.0.0');
+    const info = await loadReleaseInfo(f.work, { ...r3, previousSha: r.sha });
+    expect(info.metadata).toBeNull();
+    expect(info.invalid?.file).toBe('release_metadata.json');
+    expect(info.invalid?.issues.map((i) => `${i.line}:${i.column} ${i.field}: ${i.problem}`)).toEqual([
+      '3:3 release_date: expected an ISO 8601 date such as "2026-02-22" or "2026-02-22T19:00:00Z", got "yesterday"',
+      '4:3 notes: expected text (Markdown), got an object',
+      '7:3 breaking_changes: expected a list of changes (text or {"id", "text"} objects) or true/false, got 42',
+    ]);
+    expect(info.invalid?.reason).toMatch(/^the release metadata of v3\.0\.0 is invalid: release_metadata\.json:3:3: release_date: /);
+    // A release with valid (or no) metadata has no `invalid`.
+    expect((await loadReleaseInfo(f.work, { ...r, previousSha: null })).invalid).toBeDefined();
+    expect((await loadReleaseInfo(f.work, { ...(await fetched(f, 'v1.0.0', '1.0.0')), previousSha: null })).invalid).toBeUndefined();
   });
 });
 

@@ -8,7 +8,8 @@ import { readBlob, readTag, statFilesAtCommit, type TagInfo } from '../git/show.
 import { CHANGELOG_FILES, findChangelogSection, type ChangelogSection } from './changelog.js';
 import { breakingChangesOfCommit, normalizeText } from './conventional.js';
 import { METADATA_FILES, readMetadataFiles } from './metadata.js';
-import { versionText, type BreakingChange, type ReleaseInput, type ReleaseMetadata } from './types.js';
+import { invalidMetadata } from './metadata-schema.js';
+import { versionText, type BreakingChange, type InvalidMetadata, type ReleaseInput, type ReleaseMetadata } from './types.js';
 
 /** Commits scanned for conventional-commit breaking changes per release; beyond it, a warning. */
 const MAX_SCANNED_COMMITS = 2000;
@@ -34,6 +35,11 @@ export interface ReleaseInfo {
   breaking: BreakingChange[];
   contractsVersion: string | null;
   metadata: ReleaseMetadata | null;
+  /**
+   * Set when the release's metadata file is there but invalid (not JSON, wrong shapes): `metadata` is null, and the
+   * release must be blocked with `invalid.reason` rather than read as having no breaking changes.
+   */
+  invalid?: InvalidMetadata;
   /** Commits in `previousSha..sha` (count exact; `null` without a previous commit). */
   commitCount: number | null;
   warnings: string[];
@@ -48,8 +54,8 @@ export interface ReleaseInfoOptions {
  * changes, contracts version.
  *
  * Precondition: the release's commit (and, for its message, its tag) is present locally: call `fetchTag` first.
- * A missing commit throws `ref-not-found` saying so; everything else that is missing or malformed becomes a
- * warning, never a failure.
+ * A missing commit throws `ref-not-found` saying so; invalid release metadata is `invalid` (for the caller to block
+ * on); everything else that is missing or malformed becomes a warning, never a failure.
  */
 export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts: ReleaseInfoOptions = {}): Promise<ReleaseInfo> {
   const version = versionText(input.version);
@@ -106,6 +112,7 @@ export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts
     breaking,
     contractsVersion: metadata?.contractsVersion ?? null,
     metadata,
+    ...(meta.issues.length > 0 ? { invalid: invalidMetadata(meta.issues[0]!.file, meta.issues, input.tag) } : {}),
     commitCount: range?.count ?? null,
     warnings,
   };

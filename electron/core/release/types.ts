@@ -40,6 +40,34 @@ export interface ReleaseMetadata {
   lts?: boolean;
 }
 
+/**
+ * One problem in a release metadata file, located like a manifest problem: `releases.json:12:5: changes.breaking[2]:
+ * expected text or {"id", "text"}, got 42`. `file` is the name as the reader knows it (`release_metadata.json`,
+ * `1.3.0/release_metadata.json`, `release_metadata.json (release asset)`).
+ */
+export interface ReleaseMetadataIssue {
+  file: string;
+  /** 1-based line and column of the offending key or value (1, 1 for the whole file). */
+  line: number;
+  column: number;
+  /** Dotted path of the field in the file (`changes.breaking_changes`, `releases[2].release_date`), '' for the file. */
+  field: string;
+  /** What is wrong: what was expected and what was found. */
+  problem: string;
+}
+
+/**
+ * Release metadata that is there but cannot be trusted (invalid JSON, wrong shapes). The release is not read as
+ * having no breaking changes: the plan blocks it with `reason`, a folder listing skips it, an import refuses it.
+ */
+export interface InvalidMetadata {
+  /** The file as the reader names it (`release_metadata.json`, `release_metadata.json (release asset)`). */
+  file: string;
+  issues: ReleaseMetadataIssue[];
+  /** One sentence naming the file, the release, each field and what was expected. */
+  reason: string;
+}
+
 export function versionText(v: string | Version): string {
   return typeof v === 'string' ? v : v.normalized;
 }

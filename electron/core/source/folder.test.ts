@@ -55,6 +55,7 @@ describe('FolderSource: listing', () => {
       { version: '1.6.0', metadata: { notes: 'no version here' } },
       { version: '1.7.0', metadata: { version: 'seven' } },
       { version: '1.8.0', tag: 'release-1.8.0' },
+      { version: '1.10.0', metadata: { version: '1.10.0', release_date: 'next week', notes: { en: 'x' }, breaking_changes: 42 } },
       { version: '1.0.0', dirName: 'v1.0.0' },
     ]);
     mkdirSync(path.join(folder, '1.9.0'));
@@ -71,7 +72,14 @@ describe('FolderSource: listing', () => {
     expect(w).toMatch(/"1\.3\.0" was skipped: its release_metadata\.json describes version 1\.4\.0; a release directory must be named after its version or its tag/);
     expect(w).toMatch(/"1\.5\.0" was skipped: .*not valid JSON/);
     expect(w).toMatch(/"1\.6\.0" was skipped: its release_metadata\.json has no "version"/);
-    expect(w).toMatch(/"1\.7\.0" was skipped: its release_metadata\.json names "seven", which is not a version/);
+    expect(w).toMatch(/"1\.5\.0" was skipped: its release_metadata\.json is invalid \(1\.5\.0\/release_metadata\.json:1:21: not valid JSON/);
+    expect(w).toContain('"1.7.0" was skipped: its release_metadata.json is invalid (1.7.0/release_metadata.json:2:3: version: expected a version such as "1.4.2" (in quotes), got "seven").');
+    // Every problem of the file is named with its field and what was expected.
+    expect(w).toContain(
+      '"1.10.0" was skipped: its release_metadata.json is invalid (1.10.0/release_metadata.json:3:3: release_date: expected an ISO 8601 date such as "2026-02-22" or "2026-02-22T19:00:00Z", got "next week"; ' +
+        '1.10.0/release_metadata.json:4:3: notes: expected text (Markdown), got an object; ' +
+        '1.10.0/release_metadata.json:7:3: breaking_changes: expected a list of changes (text or {"id", "text"} objects) or true/false, got 42).',
+    );
     expect(w).toMatch(/"1\.8\.0" was skipped: its tag "release-1\.8\.0" does not match the project's tag pattern "v\{version\}"/);
     expect(w).toMatch(/"1\.9\.0" was skipped: its release_metadata\.json is missing/);
     expect(w).toMatch(/"2\.0\.0" was skipped: it is a symlink to .*outside the folder/);

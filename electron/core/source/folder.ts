@@ -8,6 +8,7 @@ import { UpshiftError } from '../errors.js';
 import { isMissingPrerequisites, peelBundle } from '../git/bundle.js';
 import { displayName as printable, isUsableTagName } from '../git/refname.js';
 import { parseReleaseMetadata } from '../release/metadata.js';
+import { formatMetadataIssues } from '../release/metadata-schema.js';
 import type { ReleaseMetadata } from '../release/types.js';
 import { mapLimit } from '../util/map-limit.js';
 import { selectTagReleases } from './github/source.js';
@@ -115,7 +116,8 @@ async function bundlesIn(dir: string): Promise<string[]> {
 }
 
 /**
- * Reads the release directory `name` of `folder`: its metadata must parse and give a version, the tag (the
+ * Reads the release directory `name` of `folder`: its metadata must be valid (docs/release-metadata.md: an invalid
+ * file is skipped naming the file, field and what was expected) and give a version, the tag (the
  * metadata's `tag`, else the version spelt with the tag pattern) must match the pattern, and the directory must be
  * named after the version or the tag. Returns the release, or why it was skipped.
  */
@@ -125,6 +127,7 @@ export async function readFolderRelease(folder: string, name: string, pattern: T
   const file = await readSmallFile(path.join(dir, RELEASE_METADATA_FILE), MAX_METADATA_BYTES);
   if ('problem' in file) return skip(`its ${RELEASE_METADATA_FILE} ${file.problem}`);
   const parsed = parseReleaseMetadata(file.text, `${name}/${RELEASE_METADATA_FILE}`);
+  if (parsed.issues.length > 0) return skip(`its ${RELEASE_METADATA_FILE} is invalid (${formatMetadataIssues(parsed.issues)})`);
   const metadata = parsed.metadata;
   if (!metadata) {
     if (isObjectWithout(file.text, 'version')) return skip(`its ${RELEASE_METADATA_FILE} has no "version"`);

@@ -1,6 +1,6 @@
 import type { Channel } from '../../../shared/api/types.js';
 import type { Release, TagPattern } from '../../../shared/version/index.js';
-import type { ReleaseMetadata } from '../release/types.js';
+import type { InvalidMetadata, ReleaseMetadata } from '../release/types.js';
 
 /** What a release source needs to know about a project. */
 export interface ReleaseSourceProject {
@@ -24,6 +24,8 @@ export interface SourceReleaseNotes {
   date: string | null;
   url: string | null;
   metadata: ReleaseMetadata | null;
+  /** Set when the source's metadata (a release_metadata.json asset) is there but invalid: the release is blocked. */
+  invalid?: InvalidMetadata;
   warnings: string[];
 }
 

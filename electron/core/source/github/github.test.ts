@@ -8,6 +8,8 @@ import { StateStore } from '../../state/index.js';
 import { credentialOf, GitHubClient, type Clock } from './client.js';
 import { proxyFor } from './http.js';
 import { GitHubSource, nextLink } from './source.js';
+import type { ReleaseInfo } from '../../release/index.js';
+import { applySourceNotes } from './notes.js';
 import { redact } from './token.js';
 
 const TOKEN = 'ghp_TESTsecret0123456789abcdefABCDEF01';
@@ -114,6 +116,36 @@ describe('GitHubSource listing', () => {
     expect(d2).toMatchObject({ body: '## Highlights\n\n- new engine', metadata: { contractsVersion: '2.0', breaking: [{ text: 'drop the v1 API', id: 'api-v1' }] } });
     const d1 = await s.describeRelease(project(), r1!);
     expect(d1).toMatchObject({ body: '', metadata: null });
+  });
+});
+
+describe('release_metadata.json asset validation (issue 15 §5)', () => {
+  it('an invalid asset makes the release invalid (file, field, expected), and applySourceNotes carries it over what git said', async () => {
+    const meta = JSON.stringify({ version: '2.0.0', date: 'tomorrow', changes: { breaking: 42 } }, null, 2);
+    gh.setReleases('o/r', [{ tag: 'v2.0.0', body: 'Notes', assets: [{ name: 'release_metadata.json', content: meta }] }]);
+    const s = source();
+    const [r2] = await s.listReleases(project());
+    const d = await s.describeRelease(project(), r2!);
+    expect(d?.metadata).toBeNull();
+    expect(d?.invalid?.issues).toEqual([
+      { file: 'release_metadata.json (release asset)', line: 3, column: 3, field: 'date', problem: expect.stringContaining('expected an ISO 8601 date') },
+      { file: 'release_metadata.json (release asset)', line: 5, column: 5, field: 'changes.breaking', problem: expect.stringContaining('expected a list of changes') },
+    ]);
+    expect(d?.invalid?.reason).toMatch(/^the release metadata of v2\.0\.0 is invalid: release_metadata\.json \(release asset\):3:3: date: /);
+    const fromGit: ReleaseInfo = {
+      tag: 'v2.0.0',
+      sha: 'a'.repeat(40),
+      version: '2.0.0',
+      note: { version: '2.0.0', tag: 'v2.0.0', body: '', source: 'none', breaking: [], date: null },
+      breaking: [],
+      contractsVersion: null,
+      metadata: null,
+      commitCount: null,
+      warnings: [],
+    };
+    expect(applySourceNotes(fromGit, d!).invalid).toEqual(d!.invalid);
+    const { invalid: _invalid, ...valid } = d!;
+    expect(applySourceNotes(fromGit, valid).invalid).toBeUndefined();
   });
 });
 

@@ -6,7 +6,8 @@ import type { SourceReleaseNotes } from '../types.js';
 /**
  * A release's info read from git, with what its source says about it on top: the source's body is the note
  * (a GitHub release body), its metadata (a `release_metadata.json` asset) adds breaking changes and the contracts
- * version. Without anything from the source, `info` is returned unchanged.
+ * version; an invalid asset makes the release `invalid` (blocked), whatever git said. Without anything from the source,
+ * `info` is returned unchanged.
  */
 export function applySourceNotes(info: ReleaseInfo, notes: SourceReleaseNotes | null): ReleaseInfo {
   if (!notes) return info;
@@ -30,6 +31,7 @@ export function applySourceNotes(info: ReleaseInfo, notes: SourceReleaseNotes | 
     breaking,
     contractsVersion: meta?.contractsVersion ?? info.contractsVersion,
     metadata: meta ?? info.metadata,
+    ...(notes.invalid ? { invalid: notes.invalid } : {}),
     warnings: [...info.warnings, ...notes.warnings],
   };
 }

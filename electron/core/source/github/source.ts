@@ -2,7 +2,8 @@ import type { Channel } from '../../../../shared/api/types.js';
 import { compileTagPattern, selectReleases, type Release, type TagPattern, type TagRef } from '../../../../shared/version/index.js';
 import { UpshiftError, usageError } from '../../errors.js';
 import { parseReleaseMetadata } from '../../release/metadata.js';
-import type { ReleaseMetadata } from '../../release/types.js';
+import { invalidMetadata } from '../../release/metadata-schema.js';
+import type { InvalidMetadata, ReleaseMetadata } from '../../release/types.js';
 import type { ReleaseAsset, ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from '../types.js';
 import { displayUrl, GitHubClient, type GitHubClientOptions } from './client.js';
 
@@ -168,6 +169,7 @@ export class GitHubSource implements ReleaseSource {
     if (!found) return null;
     const warnings: string[] = [];
     let metadata: ReleaseMetadata | null = null;
+    let invalid: InvalidMetadata | null = null;
     const asset = found.assets.find((a) => a.name === 'release_metadata.json');
     if (asset) {
       const api = new URL(releasesUrl(gh.apiUrl, gh.repo));
@@ -179,11 +181,12 @@ export class GitHubSource implements ReleaseSource {
         const parsed = parseReleaseMetadata(got.body.toString('utf8'), 'release_metadata.json (release asset)', release.version.normalized);
         warnings.push(...parsed.warnings);
         metadata = parsed.metadata;
+        if (parsed.issues.length > 0) invalid = invalidMetadata('release_metadata.json (release asset)', parsed.issues, release.tag);
       } catch (e) {
         if (e instanceof UpshiftError && e.code === 'CANCELLED') throw e;
         warnings.push(`The release_metadata.json asset of ${release.tag} could not be read: ${(e as Error).message}`);
       }
     }
-    return { body: found.body.trim(), date: found.publishedAt, url: found.htmlUrl, metadata, warnings };
+    return { body: found.body.trim(), date: found.publishedAt, url: found.htmlUrl, metadata, ...(invalid ? { invalid } : {}), warnings };
   }
 }
