@@ -21,7 +21,7 @@ import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releas
 import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
 import { rememberTreeReading } from './verdict-read.js';
-import { MAX_RELEASES_READ, readingOf, releaseVerdicts, type ReadResult } from './verdict.js';
+import { MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
 
 export interface PlanOptions {
   to?: string;
@@ -157,7 +157,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   // are judged too: they are never compatible, and they interrupt the breaking changes added up past them.
   const listed = [...candidates, ...notLocal].sort((a, b) => compareVersions(b.version, a.version));
   const readings = new Map<string, ReadResult>();
-  for (const r of ascending) readings.set(r.tag, { reading: readingOf(infos.get(r.tag)!) });
+  // Invalid release metadata (issue 15 §5) is not "no breaking changes": the release is unread, so it is blocked.
+  for (const r of ascending) readings.set(r.tag, metadataReading(infos.get(r.tag)!));
   for (const r of notLocal) readings.set(r.tag, { unread: `offline: tag ${r.tag} is not in the local repository` });
   const verdicts = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
   const chosen = opts.to ? findRelease(candidates, opts.to)! : (candidates.find((r) => verdicts.get(r.tag)!.blockers.length === 0) ?? candidates[0]!);

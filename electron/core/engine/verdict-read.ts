@@ -38,7 +38,8 @@ export function readingsCache(store: StateStore): ReleaseReadings {
  * of an unchanged release reads nothing.
  */
 export function rememberTreeReading(store: StateStore, info: ReleaseInfo, previousSha: string | null): void {
-  if (!info.sha) return;
+  // Invalid metadata is not remembered as a reading: every check says so again (issue 15 §5).
+  if (!info.sha || info.invalid) return;
   readingsCache(store).put({ sha: info.sha, previous: previousSha, version: info.version }, readingOf(info));
 }
 
@@ -82,6 +83,7 @@ export async function readForVerdict(
     const notes = described.get(r.tag) ?? null;
     if (typeof own === 'string') out.set(r.tag, { unread: own });
     else if (notes && 'error' in notes) out.set(r.tag, { unread: notes.error });
+    else if (notes?.invalid) out.set(r.tag, { unread: notes.invalid.reason });
     else out.set(r.tag, { reading: notes ? readingOf(applySourceNotes(asInfo(r, own), notes)) : own });
   }
   return out;
@@ -191,6 +193,10 @@ async function readTrees(
     }
     try {
       const info = await loadReleaseInfo(path, { tag: x.r.tag, sha: x.sha, version: x.r.version.normalized, previousSha: x.previous }, { signal });
+      if (info.invalid) {
+        out.set(x.r.tag, info.invalid.reason);
+        return;
+      }
       const reading = readingOf(info);
       cache.put({ sha: x.sha, previous: x.previous, version: x.r.version.normalized }, reading);
       out.set(x.r.tag, reading);

@@ -53,6 +53,14 @@ export function readingOf(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking
 }
 
 /**
+ * A release's info as the verdict reads it. Metadata that is there but invalid (issue 15 §5) is not "no breaking
+ * changes": the release is unread, with the file, field and what was expected as the reason, so it is blocked.
+ */
+export function metadataReading(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata' | 'invalid'>): ReadResult {
+  return info.invalid ? { unread: info.invalid.reason } : { reading: readingOf(info) };
+}
+
+/**
  * The verdict of every release in `ascending` (oldest first, as from {@link verdictReleases}), by tag.
  * `strategy` is the strategy's judgement of these releases (excluded ones are blocked with its reason).
  */
