@@ -20,6 +20,7 @@ import { newOperationId, ProjectLock, type StateStore } from '../state/index.js'
 import { operationLogDir } from '../state/paths.js';
 import type { ProjectContext } from './projects.js';
 import { isOffline } from './releases.js';
+import { crashPoint } from '../util/crash-points.js';
 
 export interface RunOptions {
   /** The operation's id, under which the caller already holds the project's lock. */
@@ -80,6 +81,7 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
     steps: job.steps,
     journal: journal as unknown as Record<string, unknown>,
   });
+  crashPoint('operation:recorded');
   try {
     opts.onStarted?.(op);
   } catch {
@@ -91,6 +93,7 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
     tree ? gitDriver(octx, tree, job, env) : projectKind === 'artifact' ? artifactDriver(octx, job, env) : commandDriver(octx, job, env),
   );
   const warnings = outcome.warnings.length > 0 ? `\nWarnings: ${outcome.warnings.join('\n')}` : '';
+  crashPoint('operation:finishing');
   store.finishOperation(id, outcome.status, {
     error: outcome.error ? outcome.error + warnings : warnings ? warnings.trim() : null,
     manualRecovery: outcome.manualRecovery,

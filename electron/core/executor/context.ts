@@ -1,6 +1,7 @@
 import type { OperationStep } from '../../../shared/api/types.js';
 import { formatExitReason, runArgv, runCommand, type CommandResult } from '../process/index.js';
 import { processStartTime } from '../state/lock.js';
+import { crashPoint } from '../util/crash-points.js';
 import { stepLogPath } from '../state/paths.js';
 import type { OperationJournal, StateStore } from '../state/index.js';
 import type { OperationListener } from './events.js';
@@ -83,10 +84,13 @@ export class OperationContext {
   /** Runs one step: `running` is committed before `fn` starts, the outcome after it ends. */
   async step<T>(id: string, title: string, fn: () => Promise<T>, opts: { command?: string | null; ignoreCancel?: boolean } = {}): Promise<T> {
     this.emit(this.store.startStep(this.operationId, id, { title, ...(opts.command !== undefined ? { command: opts.command } : {}) }));
+    crashPoint(`step:${id}:started`);
     try {
       if (this.signal?.aborted && !opts.ignoreCancel) throw new StepFailure(id, 'Cancelled before the step started.', null, false, 'CANCELLED');
       const value = await fn();
+      crashPoint(`step:${id}:acted`);
       this.emit(this.store.finishStep(this.operationId, id, { status: 'succeeded', logPath: this.logPaths.get(id) ?? null }));
+      crashPoint(`step:${id}:recorded`);
       return value;
     } catch (err) {
       const failure = err instanceof StepFailure ? err : new StepFailure(id, err instanceof Error ? err.message : String(err));
@@ -120,7 +124,10 @@ export class OperationContext {
       logPath,
       ...(this.signal && !spec.ignoreCancel ? { signal: this.signal } : {}),
       env: { ...process.env, ...spec.env },
-      onSpawn: (pid: number) => this.record({ runningPgid: { pid, startTime: processStartTime(pid) } }),
+      onSpawn: (pid: number) => {
+        this.record({ runningPgid: { pid, startTime: processStartTime(pid) } });
+        crashPoint(`command:${stepId}:spawned`);
+      },
       onLine: (line: string) => this.log(stepId, line),
     };
     let result: CommandResult;

@@ -11,9 +11,11 @@ import {
   readHead,
   resolveCommit,
   restoreBranch,
+  returnStash,
   SNAPSHOT_REF_PREFIX,
-  stashPop,
+  stashCreate,
   stashPush,
+  createRescueRef,
 } from '../git/index.js';
 import type { Worktree } from './worktree.js';
 
@@ -41,7 +43,11 @@ export function gitWorktree(path: string): Worktree {
       const entry = (await listStashes(path)).find((e) => e.subject.endsWith(`: ${message}`));
       return entry?.sha ?? null;
     },
-    stashPop: (sha) => stashPop(path, sha),
+    returnStash: (sha) => returnStash(path, sha),
+    async rescueChanges(id) {
+      const sha = await stashCreate(path, `upshift: changes found in the tree before rolling back ${id}`);
+      return sha ? { ref: await createRescueRef(path, id, sha), sha } : null;
+    },
     async updateRef(ref, sha) {
       if (!ref.startsWith(SNAPSHOT_REF_PREFIX)) throw new Error(`refusing to write ${ref}: Upshift only writes ${SNAPSHOT_REF_PREFIX}*`);
       await createSnapshotRef(path, ref.slice(SNAPSHOT_REF_PREFIX.length), sha);
@@ -59,7 +65,8 @@ export function gitWorktree(path: string): Worktree {
       return (await fetchTag(path, remote, tag)).sha;
     },
     checkoutDetached: (sha) => checkoutDetached(path, sha),
-    restoreBranch: (branch, sha) => restoreBranch(path, branch, sha, { discardChanges: true }),
+    checkoutBranch: (branch, sha) => restoreBranch(path, branch, sha),
+    forceBranch: (branch, sha) => restoreBranch(path, branch, sha, { discardChanges: true }),
     forceDetached: (sha) => checkoutDetached(path, sha, { discardChanges: true }),
     resolveCommit: (ref) => resolveCommit(path, ref),
   };

@@ -35,6 +35,13 @@ export interface Journal {
   targetBranch?: string | null;
   /** Process group of the command running now, so recovery can stop an orphan before restoring. */
   runningPgid?: { pid: number; startTime: number | null } | null;
+  /**
+   * Set by a rollback (in-process or by recovery) once HEAD and branch are verified back at originalSha: a restore
+   * that runs again after a crash then leaves HEAD, and the work already given back on it, alone.
+   */
+  headRestored?: boolean;
+  /** Changes found in the tree that a restore had to overwrite, kept as refs (never lost). */
+  rescued?: Array<{ ref: string; sha: string }>;
   /** Smoke tests passed: recovery finalises instead of rolling back. */
   smokePassed?: boolean;
   /** Stash applied back after success (or kept, with the reason). */

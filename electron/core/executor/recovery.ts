@@ -1,6 +1,6 @@
 import type { Operation } from '../../../shared/api/types.js';
 import { loadManifest } from '../manifest/index.js';
-import { assessOwner, ProjectLock, type OperationRecord, type StateStore } from '../state/index.js';
+import { assessOwner, ProjectLock, type OperationJournal, type OperationRecord, type StateStore } from '../state/index.js';
 import { OperationContext } from './context.js';
 import type { OperationListener } from './events.js';
 import type { Journal } from './journal.js';
@@ -43,6 +43,13 @@ export async function recoverInterrupted(store: StateStore, listener?: Operation
       // Another process may have recovered it between the listing and the lock.
       const fresh = store.getOperationRecord(op.id);
       if (!fresh || fresh.operation.status !== 'running') continue;
+      if (fresh.operation.kind === 'recovery') {
+        // A recovery that was itself interrupted changed nothing of its own: the operation it was recovering is
+        // still unfinished, with a journal that says how far it got, and is recovered again (in this same pass).
+        for (const s of fresh.operation.steps) if (s.status === 'running' || s.status === 'pending') store.setStepStatus(op.id, s.id, 'skipped');
+        store.finishOperation(op.id, 'interrupted', { error: `This recovery was itself interrupted (process ${op.pid} is gone); ${fresh.operation.target ?? 'the operation it recovered'} is recovered again.` });
+        continue;
+      }
       report.recovered.push({ interrupted: op.id, recovery: await recoverOne(store, fresh, listener) });
     } finally {
       lock.release();
@@ -89,7 +96,10 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
         }
         if (journal.kind === 'command') return;
         const sha = journal.stash?.sha ?? (journal.stash ? await tree.findStash(journal.stash.message) : null);
-        if (sha && !journal.stashReturned) await tree.stashPop(sha);
+        if (sha && !journal.stashReturned) {
+          await tree.returnStash(sha);
+          store.setJournal(op.id, { stashReturned: true });
+        }
       });
       for (const s of op.steps) if (s.status === 'pending') store.setStepStatus(op.id, s.id, 'skipped');
       store.finishOperation(op.id, 'succeeded', { error: `Interrupted ${interruptedAt}; finalised by ${recovery.id} because its smoke tests had passed.` });
@@ -111,6 +121,8 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
         }
       } else await ctx.step('rollback', `Roll back ${op.id} from its journal`, async () => {
         const result = await restoreFromJournal(tree, journal, {
+          operationId: op.id,
+          record: (patch) => void store.setJournal(op.id, patch as Partial<OperationJournal>),
           ...(manifest?.hooks.onRollback
             ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: manifest.hooks.onRollback!, timeoutMs: 600_000, env: { UPSHIFT_OPERATION_ID: recovery.id } })) }
             : {}),

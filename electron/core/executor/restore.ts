@@ -14,6 +14,10 @@ export interface RestoreResult {
 }
 
 export interface RestoreHooks {
+  /** The operation being undone: names the ref that keeps changes a forced restore would overwrite. */
+  operationId?: string;
+  /** Makes progress durable in the undone operation's journal, so a restore interrupted in turn resumes safely. */
+  record?: (patch: Partial<Journal>) => void;
   /** Runs the onRollback hook; failures are reported as warnings, never block the restore. */
   onRollback?: () => Promise<void>;
   /** Called before each part so the caller can record it as a step. */
@@ -28,10 +32,22 @@ export async function stopOrphanGroup(running: Journal['runningPgid']): Promise<
 /**
  * Brings a checkout back to the journal's recorded state: HEAD and branch, the paths set aside, the stashed
  * work. Every part is idempotent and runs even when an earlier one failed, so as much as possible is restored
- * and nothing the user had is dropped; the stash is only popped once HEAD is verified back where it was.
+ * and nothing the user had is dropped. The rules that keep uncommitted work safe, whoever calls this (a failed
+ * step, a cancel, crash recovery, a recovery interrupted in turn):
+ * - HEAD is only forced back when this operation moved it (`checkoutStarted`) and no earlier restore already put
+ *   it back (`headRestored`). If it never moved there is nothing to restore, and nothing is forced: a crash before
+ *   the checkout never touches the tree. If it is not where the journal says, it is reported, not moved.
+ * - Before a forced checkout, any tracked change in the tree is kept as `refs/upshift/rescued/<operation>`.
+ * - Stashed work is given back only once HEAD is verified back, and only over a tree whose every change the stash
+ *   already holds byte for byte (see returnStash); anything else stays where it is and the message says where.
  */
 export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks: RestoreHooks = {}): Promise<RestoreResult> {
   const problems: string[] = [];
+  const notes: string[] = [];
+  const record = (patch: Partial<Journal>) => {
+    Object.assign(journal, patch);
+    hooks.record?.(patch);
+  };
   const run = async (id: Parameters<NonNullable<RestoreHooks['part']>>[0], fn: () => Promise<void>): Promise<boolean> => {
     try {
       if (hooks.part) await hooks.part(id, fn);
@@ -42,13 +58,29 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
       return false;
     }
   };
+  const where = async () => ({ sha: await tree.headSha(), branch: await tree.currentBranch() });
+  const isOriginal = (at: { sha: string; branch: string | null }) => at.sha === journal.originalSha && at.branch === journal.originalBranch;
 
   await run('stop-orphan', () => stopOrphanGroup(journal.runningPgid ?? null));
 
-  let headBack = await run('checkout', async () => {
-    if (journal.originalBranch) await tree.restoreBranch(journal.originalBranch, journal.originalSha);
-    else await tree.forceDetached(journal.originalSha);
-  });
+  const moved = journal.checkoutStarted === true && journal.headRestored !== true;
+  let headBack = true;
+  if (moved) {
+    headBack = await run('checkout', async () => {
+      const at = await where();
+      // Back already, with nothing in the tree: a crash came right after the checkout was recorded, or after a restore.
+      if (isOriginal(at) && (await tree.changedFiles()).length === 0) return;
+      // What the tree holds now was written by this operation's own steps (the user's work was set aside before
+      // the checkout started); it is kept all the same before being overwritten.
+      const rescued = await tree.rescueChanges(hooks.operationId ?? 'operation');
+      if (rescued) {
+        record({ rescued: [...(journal.rescued ?? []), rescued] });
+        notes.push(`changes found in the tree before rolling back are kept as ${rescued.ref} (\`git stash apply ${rescued.sha}\` brings them back)`);
+      }
+      if (journal.originalBranch) await tree.forceBranch(journal.originalBranch, journal.originalSha);
+      else await tree.forceDetached(journal.originalSha);
+    });
+  }
 
   for (const entry of journal.setAside ?? []) {
     await run('paths', async () => restoreSetAside(tree.path, entry));
@@ -58,36 +90,42 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
     try {
       await hooks.onRollback();
     } catch (err) {
-      problems.push(`onRollback hook: ${err instanceof Error ? err.message : String(err)} (ignored: the checkout is restored regardless)`);
+      notes.push(`onRollback hook: ${err instanceof Error ? err.message : String(err)} (ignored: the checkout is restored regardless)`);
     }
   }
 
   headBack =
     (await run('verify', async () => {
-      const sha = await tree.headSha();
-      const branch = await tree.currentBranch();
-      if (sha !== journal.originalSha) throw new Error(`HEAD is ${sha}, expected ${journal.originalSha}`);
-      if (branch !== journal.originalBranch) {
-        throw new Error(`HEAD is on ${branch ?? '(detached)'}, expected ${journal.originalBranch ?? '(detached)'}`);
+      const at = await where();
+      if (isOriginal(at)) {
+        if (!journal.headRestored) record({ headRestored: true });
+        return;
       }
+      const said = `HEAD is ${at.branch ? `on ${at.branch} at` : 'detached at'} ${at.sha}, expected ${journal.originalBranch ? `${journal.originalBranch} at` : 'detached at'} ${journal.originalSha}`;
+      if (!moved) throw new Error(`${said}; this operation never moved HEAD, so something else did, and Upshift left it there`);
+      throw new Error(said);
     })) && headBack;
 
   let stashSha = journal.stash?.sha ?? null;
   if (journal.stash && !stashSha) stashSha = await tree.findStash(journal.stash.message).catch(() => null);
   if (stashSha) {
-    if (headBack) await run('stash', async () => tree.stashPop(stashSha!));
-    else problems.push(`stash: your uncommitted work is kept safe in stash ${stashSha} ("${journal.stash?.message ?? stashMessage('?')}")`);
+    if (headBack) {
+      await run('stash', async () => {
+        await tree.returnStash(stashSha!);
+        record({ stash: null });
+      });
+    } else problems.push(`stash: your uncommitted work is kept safe in stash ${stashSha} ("${journal.stash?.message ?? stashMessage('?')}")`);
   }
 
-  // The onRollback hook counts as a warning, not a failed restore.
-  const hard = problems.filter((p) => !p.startsWith('onRollback hook:'));
-  return { ok: hard.length === 0, problems, manualRecovery: hard.length === 0 ? null : manualSteps(tree.path, journal, stashSha) };
+  return { ok: problems.length === 0, problems: [...problems, ...notes], manualRecovery: problems.length === 0 ? null : manualSteps(tree.path, journal, journal.stash ? stashSha : null, moved) };
 }
 
 /** The commands that finish a restore by hand, in order, for the message shown when the automatic one failed. */
-export function manualSteps(path: string, journal: Journal, stashSha: string | null): string {
+export function manualSteps(path: string, journal: Journal, stashSha: string | null, moved = true): string {
   const lines = [`cd ${shellQuote(path)}`];
-  if (journal.originalBranch) {
+  if (!moved) {
+    lines.push(`git status   # HEAD was never moved by this operation: compare it with ${journal.originalBranch ?? 'detached'} at ${journal.originalSha}`);
+  } else if (journal.originalBranch) {
     lines.push(`git checkout -f ${shellQuote(journal.originalBranch)}`, `git reset --hard ${journal.originalSha}`);
   } else {
     lines.push(`git checkout -f --detach ${journal.originalSha}`);

@@ -75,7 +75,7 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
       checkout: async () => {
         ctx.record({ checkoutStarted: true, targetSha: job.to.sha });
         const branch = job.to.branch ?? null;
-        if (branch) await tree.restoreBranch(branch, job.to.sha);
+        if (branch) await tree.checkoutBranch(branch, job.to.sha);
         else await tree.checkoutDetached(job.to.sha);
         const head = await tree.headSha();
         if (head !== job.to.sha) throw new StepFailure('checkout', `After checkout HEAD is ${head}, expected ${job.to.sha}.`);
@@ -192,6 +192,8 @@ export async function rollBack(ctx: OperationContext, tree: Worktree, m: Project
   try {
     await ctx.step('rollback', 'Roll back: restore HEAD and branch, set-aside paths and stashed work', async () => {
       result = await restoreFromJournal(tree, j, {
+        operationId: ctx.operationId,
+        record: (patch) => void ctx.record(patch),
         ...(m.hooks.onRollback
           ? { onRollback: async () => void (await ctx.command('hook:onRollback', { command: m.hooks.onRollback!, timeoutMs: HOOK_TIMEOUT_MS, env, ignoreCancel: true })) }
           : {}),
@@ -213,7 +215,7 @@ async function returnStash(ctx: OperationContext, tree: Worktree): Promise<void>
   const sha = j.stash.sha ?? (await tree.findStash(j.stash.message));
   if (!sha) return;
   try {
-    await tree.stashPop(sha);
+    await tree.returnStash(sha);
     ctx.record({ stashReturned: true });
   } catch (err) {
     ctx.warn(

@@ -13,8 +13,13 @@ export interface Worktree {
   stashPush(message: string): Promise<string | null>;
   /** The stash commit whose message is exactly `message`, if it is still in the stash list. */
   findStash(message: string): Promise<string | null>;
-  /** Applies a stash (index included) and drops it from the list; throws with git's words on conflict. */
-  stashPop(sha: string): Promise<void>;
+  /**
+   * Gives stashed work back exactly (index included) and drops its entry. Safe to repeat after a crash; refuses,
+   * touching nothing, when the tree holds changes the stash does not (see git/stash-return.ts).
+   */
+  returnStash(sha: string): Promise<void>;
+  /** Keeps the tree's tracked changes as `refs/upshift/rescued/<id>` without touching them; null when there are none. */
+  rescueChanges(id: string): Promise<{ ref: string; sha: string } | null>;
   updateRef(ref: string, sha: string): Promise<void>;
   /** Creates a lightweight tag; false when the name is taken. */
   createTag(name: string, sha: string): Promise<boolean>;
@@ -22,9 +27,11 @@ export interface Worktree {
   fetchTag(remote: string, tag: string): Promise<string>;
   /** Checks a commit out detached, with hooks disabled and no submodule recursion, discarding nothing untracked. */
   checkoutDetached(sha: string): Promise<void>;
-  /** Puts HEAD back on `branch` at `sha`, forcing tracked files to match. */
-  restoreBranch(branch: string, sha: string): Promise<void>;
-  /** Forces tracked files back to `sha` with HEAD detached. */
+  /** Puts HEAD on `branch` at `sha`; local changes that would be overwritten make it fail instead. */
+  checkoutBranch(branch: string, sha: string): Promise<void>;
+  /** Puts HEAD back on `branch` at `sha`, forcing tracked files to match. Only after {@link rescueChanges}. */
+  forceBranch(branch: string, sha: string): Promise<void>;
+  /** Forces tracked files back to `sha` with HEAD detached. Only after {@link rescueChanges}. */
   forceDetached(sha: string): Promise<void>;
   /** The commit a local ref points at, or null. */
   resolveCommit(ref: string): Promise<string | null>;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { crashPoint, gitCrashPointName } from '../util/crash-points.js';
 import { GitError, classifyGitStderr, describeCommand, type GitErrorInit, type GitErrorKind } from './errors.js';
 
 export { GitError, classifyGitStderr, gitErrorCode, isGitError, describeCommand, type GitErrorKind } from './errors.js';
@@ -122,6 +123,9 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
   }
   if (opts.signal?.aborted) throw fail('aborted', null, '', { message: `${describe(args)} was cancelled before it started. Nothing was run.` });
 
+  // Test-only crash points around every command that changes the tree, the stash or refs (see crash-points.ts).
+  const crashName = gitCrashPointName(args);
+  if (crashName) crashPoint(`${crashName}:before`);
   const child = spawn('git', fullArgs, {
     cwd: opts.cwd,
     env: gitEnvironment(process.env, opts.env),
@@ -190,6 +194,7 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       const stderr = Buffer.concat(err).toString('utf8');
+      if (crashName) crashPoint(`${crashName}:after`);
 
       if (spawnError) {
         reject(spawnFailure(spawnError, args, opts.cwd));

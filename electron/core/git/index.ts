@@ -10,6 +10,7 @@ export * from './status.js';
 export * from './fetch.js';
 export * from './checkout.js';
 export * from './stash.js';
+export * from './stash-return.js';
 export * from './refs.js';
 export * from './log.js';
 export * from './diffstat.js';

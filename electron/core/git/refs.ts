@@ -25,6 +25,25 @@ export async function createSnapshotRef(cwd: string, id: string, sha: string, op
   return ref;
 }
 
+export const RESCUE_REF_PREFIX = 'refs/upshift/rescued/';
+
+/**
+ * Keeps a commit of changes found in the tree before a rollback had to overwrite it, as
+ * `refs/upshift/rescued/<id>` (`-2`, `-3`… when a repeated recovery rescues again). Returns the ref.
+ */
+export async function createRescueRef(cwd: string, id: string, sha: string, opts: RefOptions = {}): Promise<string> {
+  assertRefComponent(id, 'the rescue id');
+  for (let n = 1; ; n++) {
+    const ref = `${RESCUE_REF_PREFIX}${id}${n === 1 ? '' : `-${n}`}`;
+    try {
+      await createRef(cwd, ref, sha, `upshift: changes kept before a rollback (${id})`, opts);
+      return ref;
+    } catch (e) {
+      if (!isGitError(e, 'ref-exists') || n >= 100) throw e;
+    }
+  }
+}
+
 /** The commit a snapshot ref points to, or null when it does not exist. */
 export async function readSnapshotRef(cwd: string, id: string, opts: RefOptions = {}): Promise<string | null> {
   return resolveCommit(cwd, snapshotRefName(id), opts);

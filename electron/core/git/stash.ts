@@ -39,6 +39,17 @@ export async function stashPush(cwd: string, message: string, opts: StashOptions
   return after !== null && after !== before ? after : null;
 }
 
+/**
+ * Records the tracked changes (staged and unstaged) as a stash commit without touching the tree, the index or the
+ * stash list (`git stash create`); null when there are none. Untracked files are not included.
+ */
+export async function stashCreate(cwd: string, message: string, opts: StashOptions = {}): Promise<string | null> {
+  const oneLine = message.replace(/[\r\n]+/g, ' ').trim() || 'upshift';
+  const { stdout } = await runGit(['stash', 'create', oneLine], { cwd, signal: opts.signal, env: STASH_IDENTITY });
+  const sha = stdout.trim();
+  return sha === '' ? null : sha;
+}
+
 /** Every stash entry, newest first. */
 export async function listStashes(cwd: string, opts: StashOptions = {}): Promise<StashEntry[]> {
   const { stdout } = await runGit(['stash', 'list', '--format=%H%x00%gs'], { cwd, signal: opts.signal });

@@ -441,13 +441,14 @@ export class OperationsRepo {
   }
 
   /**
-   * The project's most recent succeeded upgrade. With `excludeUndone`, upgrades that a succeeded rollback or
-   * recovery already targeted are skipped.
+   * The project's most recent succeeded upgrade. With `excludeUndone`, upgrades that a succeeded rollback already
+   * targeted are skipped. (A recovery that targets a succeeded upgrade finalised it; one that rolled an upgrade
+   * back left it `interrupted`, never `succeeded`.)
    */
   lastSucceededUpgrade(project: string, opts: { excludeUndone?: boolean } = {}): Operation | null {
     const sql = opts.excludeUndone
       ? `SELECT ${OP_COLUMNS} FROM operations u WHERE project = ? AND kind = 'upgrade' AND status = 'succeeded'
-           AND NOT EXISTS (SELECT 1 FROM operations r WHERE r.target_id = u.id AND r.kind IN ('rollback', 'recovery') AND r.status = 'succeeded')
+           AND NOT EXISTS (SELECT 1 FROM operations r WHERE r.target_id = u.id AND r.kind = 'rollback' AND r.status = 'succeeded')
          ORDER BY started_at DESC, rowid DESC LIMIT 1`
       : `SELECT ${OP_COLUMNS} FROM operations WHERE project = ? AND kind = 'upgrade' AND status = 'succeeded' ORDER BY started_at DESC, rowid DESC LIMIT 1`;
     const row = this.ctx.stmts.get(sql).get(project) as OperationRow | undefined;
