@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiError, HistoryResult } from '../shared/api/types.js';
+import { Engine } from '../electron/core/engine/index.js';
 import { CliHarness } from './helpers/cli.js';
-import { cleanupTempDirs, createRemoteWithReleases, git } from './helpers/repos.js';
+import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -99,3 +100,24 @@ describe('empty and malformed flag values through the real CLI', () => {
     expect(ops.map((o) => `${o.kind} ${o.status}`)).toEqual(['upgrade succeeded']);
   });
 });
+
+describe('the engine refuses an empty target from any caller, not only the CLI', () => {
+  it('plan, upgrade and rollback with to: "" are usage errors and change nothing', async () => {
+    const { fx } = project();
+    const engine = await Engine.open({ home: makeTempDir('upshift-home-') });
+    try {
+      await engine.addProject(fx.work, { name: 'p' });
+      const before = checkoutState(fx.work);
+      for (const to of ['', '  ']) {
+        await expect(engine.plan('p', { to })).rejects.toMatchObject({ code: 'BAD_FLAG_VALUE', category: 'usage' });
+        await expect(engine.upgrade('p', { to, confirm: async () => true })).rejects.toMatchObject({ code: 'BAD_FLAG_VALUE', message: expect.stringContaining('target version is empty') });
+        await expect(engine.rollback('p', { to, confirm: async () => true })).rejects.toMatchObject({ code: 'BAD_FLAG_VALUE', message: expect.stringContaining('target operation id is empty') });
+      }
+      expect(checkoutState(fx.work)).toEqual(before);
+      expect(engine.history({ project: 'p' }).operations).toEqual([]);
+    } finally {
+      engine.close();
+    }
+  });
+});
+

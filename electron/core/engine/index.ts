@@ -162,6 +162,7 @@ export class Engine {
   }
 
   async planFor(name: string, opts: PlanOptions = {}): Promise<PlanResult> {
+    assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
     const all = this.contexts();
     const ctx = all.find((c) => c.record.name === name)!;
@@ -174,6 +175,7 @@ export class Engine {
 
   /** Plans, asks `confirm`, then upgrades. Returns null when the user declined. */
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
+    assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
     return withProjectLock(this.store, name, async (operationId) => {
       assertNoRollbackLoop(this.store, this.context(name), opts.force ?? false);
@@ -185,6 +187,7 @@ export class Engine {
   }
 
   async rollback(name: string, opts: Omit<RunOptions, 'operationId'> & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
+    assertTargetGiven(opts.to, 'operation id');
     const ctx = this.context(name);
     return withProjectLock(this.store, name, async (operationId) => {
       const target = rollbackTarget(this.store, name, opts.to);
@@ -241,4 +244,12 @@ export class Engine {
   }
 }
 
-
+/**
+ * An explicit target that is empty is a mistake, never "no target": `upgrade --to= --yes` once upgraded to the newest
+ * release (issue 15 §3). The CLI refuses it first (cli/flag-values.ts); this keeps every other caller honest too.
+ */
+function assertTargetGiven(to: string | undefined, what: string): void {
+  if (to !== undefined && to.trim() === '') {
+    throw usageError('BAD_FLAG_VALUE', `The target ${what} is empty; name one, or leave the target out for the default. Nothing was changed.`, { flag: '--to', value: to });
+  }
+}
