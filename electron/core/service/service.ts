@@ -104,7 +104,12 @@ export class UpshiftService implements UpshiftApi {
     this.poller = new Poller<CheckResult>({
       clock: this.clock,
       intervalMinutes: () => this.settings().pollMinutes,
-      run: () => this.checkAll().finally(() => this.track(this.backups.request())),
+      run: async () => {
+        const result = await this.checkAll();
+        // Hourly polls make the backup at least daily (maintainBackup decides whether one is due).
+        if (!this.closed) this.track(this.backups.request());
+        return result;
+      },
       // A poll fails when it threw, or when every project failed (the network is down): not for one bad remote.
       succeeded: (r) => r.projects.length === 0 || r.projects.some((p) => p.error === null),
       paused: settings.paused,
