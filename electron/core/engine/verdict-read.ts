@@ -12,7 +12,7 @@ import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import { bundleFor, folderReleaseDir, verifyFolderRelease } from '../source/folder.js';
 import { applySourceNotes } from '../source/github/notes.js';
 import type { ReleaseSource, SourceReleaseNotes } from '../source/types.js';
-import { ReleaseReadings } from '../state/release-readings.js';
+import { keyText, ReleaseReadings } from '../state/release-readings.js';
 import type { StateStore } from '../state/index.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { CurrentState } from './current.js';
@@ -145,13 +145,15 @@ async function readTrees(
   const cache = readingsCache(store);
   const previousOf = (i: number): string | null => (i === 0 ? current.sha : (shas.get(ascending[i - 1]!.tag) ?? null));
   const misses: Array<{ r: Release; sha: string; previous: string | null; previousTag: string | null }> = [];
+  const keyOf = (r: Release, i: number) => ({ sha: shas.get(r.tag)!, previous: previousOf(i), version: r.version.normalized });
+  const cached = cache.getMany(ascending.filter((r) => shas.has(r.tag)).map((r) => keyOf(r, ascending.indexOf(r))));
   ascending.forEach((r, i) => {
     const sha = shas.get(r.tag);
     if (!sha) {
       if (!out.has(r.tag)) out.set(r.tag, `the commit of tag ${r.tag} is not known`);
       return;
     }
-    const hit = cache.get({ sha, previous: previousOf(i), version: r.version.normalized });
+    const hit = cached.get(keyText(keyOf(r, i)));
     if (hit) out.set(r.tag, { contractsVersion: hit.contractsVersion, breaking: hit.breaking, lts: hit.lts });
     else misses.push({ r, sha, previous: previousOf(i), previousTag: i === 0 ? null : ascending[i - 1]!.tag });
   });

@@ -22,6 +22,7 @@ export interface ReadingKey {
 export class ReleaseReadings {
   private select: ReturnType<Db['prepare']> | null = null;
   private upsert: ReturnType<Db['prepare']> | null = null;
+  private readonly many = new Map<number, ReturnType<Db['prepare']>>();
 
   constructor(
     private readonly db: Db,
@@ -32,18 +33,42 @@ export class ReleaseReadings {
     const row = (this.select ??= this.db.prepare('SELECT reading FROM release_readings WHERE sha = ? AND previous = ? AND version = ?')).get(key.sha, key.previous ?? '', key.version) as
       | { reading: string }
       | undefined;
-    if (!row) return null;
-    try {
-      const v = JSON.parse(row.reading) as StoredReading;
-      return Array.isArray(v.breaking) ? { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null } : null;
-    } catch {
-      return null; // a damaged row is read again
+    return row ? parseReading(row.reading) : null;
+  }
+
+  /** Several readings in one query (a check looks up every newer release of a project at once), by {@link keyText}. */
+  getMany(keys: readonly ReadingKey[]): Map<string, StoredReading> {
+    const out = new Map<string, StoredReading>();
+    const shas = [...new Set(keys.map((k) => k.sha))];
+    for (let i = 0; i < shas.length; i += 500) {
+      const chunk = shas.slice(i, i + 500);
+      let stmt = this.many.get(chunk.length);
+      if (!stmt) this.many.set(chunk.length, (stmt = this.db.prepare(`SELECT sha, previous, version, reading FROM release_readings WHERE sha IN (${chunk.map(() => '?').join(',')})`)));
+      for (const row of stmt.all(chunk) as Array<{ sha: string; previous: string; version: string; reading: string }>) {
+        const reading = parseReading(row.reading);
+        if (reading) out.set(keyText({ sha: row.sha, previous: row.previous, version: row.version }), reading);
+      }
     }
+    return out;
   }
 
   put(key: ReadingKey, reading: StoredReading): void {
     (this.upsert ??= this.db
       .prepare('INSERT INTO release_readings (sha, previous, version, reading, read_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha, previous, version) DO UPDATE SET reading = excluded.reading, read_at = excluded.read_at'))
       .run(key.sha, key.previous ?? '', key.version, JSON.stringify(reading), this.now());
+  }
+}
+
+/** The map key of a reading in {@link ReleaseReadings.getMany}. */
+export function keyText(key: ReadingKey): string {
+  return `${key.sha}\0${key.previous ?? ''}\0${key.version}`;
+}
+
+function parseReading(text: string): StoredReading | null {
+  try {
+    const v = JSON.parse(text) as StoredReading;
+    return Array.isArray(v.breaking) ? { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null } : null;
+  } catch {
+    return null; // a damaged row is read again
   }
 }
