@@ -254,9 +254,16 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
   const tree = gitWorktree(ctx.record.path);
   const branchAt = j.originalBranch ? await tree.resolveCommit(`refs/heads/${j.originalBranch}`) : null;
   const restorePaths: SetAsideEntry[] = (j.setAside ?? []).filter((e) => e.done && storedCopyExists(e));
+  // What the rollback replaces is set aside too, so that undoing it (after a failure, a crash, or from history)
+  // puts those paths back as well: moved when a saved copy replaces them, else as the manifest says.
+  const aside = restorePaths.length > 0 ? { paths: restorePaths.map((e) => e.path), mode: 'move' as const } : ctx.manifest.install ? { paths: ctx.manifest.snapshot.paths, mode: ctx.manifest.snapshot.mode } : { paths: [], mode: ctx.manifest.snapshot.mode };
   const steps: PlanStep[] = [
     { id: 'preflight', title: opts.stash ? 'Check free disk space, take the project lock, stash uncommitted work' : 'Refuse a dirty tree, check free disk space, take the project lock', command: 'git status --porcelain' },
-    { id: 'snapshot', title: 'Record HEAD and branch as refs/upshift/snapshots/<operation>', command: 'git update-ref refs/upshift/snapshots/<operation> HEAD' },
+    {
+      id: 'snapshot',
+      title: `Record HEAD and branch as refs/upshift/snapshots/<operation>${aside.paths.length > 0 ? `; ${aside.mode} ${aside.paths.join(', ')} aside` : ''}`,
+      command: 'git update-ref refs/upshift/snapshots/<operation> HEAD',
+    },
     {
       id: 'checkout',
       title: `Check out ${j.originalBranch && branchAt === j.originalSha ? `branch ${j.originalBranch} at ` : ''}${j.originalSha.slice(0, 12)} (the state before ${target.id})`,
@@ -269,7 +276,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
   steps.push({ id: 'finalize', title: 'Record the rollback, release the lock', command: null });
   const job: OperationJob = {
     kind: 'rollback',
-    manifest: { ...ctx.manifest, hooks: { ...ctx.manifest.hooks, preUpgrade: null, postCheckout: null, postUpgrade: null }, snapshot: { ...ctx.manifest.snapshot, paths: [] }, seedFormat: false },
+    manifest: { ...ctx.manifest, hooks: { ...ctx.manifest.hooks, preUpgrade: null, postCheckout: null, postUpgrade: null }, snapshot: { ...ctx.manifest.snapshot, ...aside }, seedFormat: false },
     remote: ctx.manifest.source.remote,
     from: { version: target.to.version, tag: target.to.tag },
     to: { version: target.from.version, tag: target.from.tag, sha: j.originalSha, branch: j.originalBranch && branchAt === j.originalSha ? j.originalBranch : null },
