@@ -58,8 +58,10 @@ export async function stashCoverage(cwd: string, sha: string, opts: StashOptions
   const covered: string[] = [];
   const foreign: string[] = [];
   for (const p of changedTracked) {
-    // Staged content must be the stash's index, and work-tree content the stash's work tree.
-    if (moved.has(p) || stagedVsStash.has(p) || workVsStash.has(p)) foreign.push(p);
+    // Each layer must hold either HEAD's bytes or the stash's: the index its index, the work tree its work tree.
+    const indexForeign = stagedVsHead.has(p) && stagedVsStash.has(p);
+    const workForeign = workVsHead.has(p) && workVsStash.has(p);
+    if (moved.has(p) || indexForeign || workForeign) foreign.push(p);
     else covered.push(p);
   }
   const coveredUntracked: string[] = [];
