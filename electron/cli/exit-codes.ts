@@ -15,5 +15,13 @@ export const ExitCode = {
    * file or directory and what to do (`upshift state restore` for a corrupt database). Nothing was changed.
    */
   state: 5,
+  /**
+   * Interrupted by SIGHUP (the terminal was closed), SIGINT (Ctrl-C) or SIGTERM, by the shell's convention of
+   * 128 + the signal number: a running upgrade or rollback was cancelled and put back (status `cancelled`), or the
+   * command stopped before anything changed.
+   */
+  sighup: 129,
+  sigint: 130,
+  sigterm: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

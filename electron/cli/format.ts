@@ -96,14 +96,24 @@ function ms(d: number | null): string {
 
 export function formatOperation(s: Style, op: Operation): string {
   const status =
-    op.status === 'succeeded' ? s.green(op.status) : op.status === 'rolled_back' || op.status === 'blocked' ? s.yellow(op.status) : op.status === 'running' ? s.cyan(op.status) : s.red(op.status);
+    op.status === 'succeeded'
+      ? s.green(op.status)
+      : op.status === 'rolled_back' || op.status === 'blocked' || op.status === 'cancelled'
+        ? s.yellow(op.status)
+        : op.status === 'running'
+          ? s.cyan(op.status)
+          : s.red(op.status);
   const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${op.startedAt}, ${op.user}@${op.host})`)}`];
   for (const st of op.steps) {
     if (st.status === 'pending' || st.status === 'skipped') continue;
-    const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : '•';
+    const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : st.status === 'cancelled' ? s.yellow('⊘') : '•';
     out.push(`  ${mark} ${st.id.padEnd(18)} ${ms(st.durationMs).padStart(8)}${st.error ? `  ${s.red(st.error.split('\n')[0]!)}` : ''}`);
   }
   if (op.error) out.push(`  ${op.error.split('\n').join('\n  ')}`);
+  if (op.status === 'cancelled' || op.status === 'rolled_back') {
+    const at = op.from.sha ? ` (${op.from.sha.slice(0, 12)})` : '';
+    out.push(`  ${op.project} is back on ${op.from.version ?? 'the version before'}${at}${op.kind === 'upgrade' ? '; uncommitted work that was stashed is back in the tree' : ''}.`);
+  }
   const failed = op.steps.find((st) => st.status === 'failed' && st.outputExcerpt);
   if (failed?.outputExcerpt) {
     out.push(s.dim(`  output of ${failed.id} (last lines):`));

@@ -12,6 +12,7 @@ import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
@@ -34,12 +35,39 @@ function exitFor(op: Operation): ExitCodeValue {
   return ExitCode.failed;
 }
 
-async function ask(question: string): Promise<boolean> {
+/** Asks on the terminal; Ctrl-C at the prompt is a no, and counts as the interrupt it is. */
+async function ask(question: string, interrupt: InterruptHandler): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const interrupted = new Promise<boolean>((resolve) =>
+    rl.once('SIGINT', () => {
+      interrupt.onSignal('SIGINT');
+      resolve(false);
+    }),
+  );
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return await Promise.race([rl.question(question, { signal: interrupt.signal }).then((a) => /^y(es)?$/i.test(a.trim())), interrupted]);
+  } catch {
+    return false; // the question was aborted by a signal
   } finally {
     rl.close();
+  }
+}
+
+/**
+ * Runs `upgrade` or `rollback` with Ctrl-C, SIGTERM and SIGHUP handled (see interrupt.ts): returns the operation, or
+ * null when it was declined or stopped before anything changed, and the exit code a signal asks for.
+ */
+async function interruptible<T>(io: Io, project: string, verb: 'upgrade' | 'rollback', fn: (h: InterruptHandler) => Promise<T>): Promise<{ value: T | null; signalExit: ExitCodeValue | null }> {
+  const interrupt = new InterruptHandler({ say: (line) => io.err(io.style.yellow(line)), project, verb });
+  const uninstall = interrupt.install();
+  try {
+    return { value: await fn(interrupt), signalExit: interrupt.exitCode() };
+  } catch (err) {
+    // Stopped while planning or confirming: nothing was recorded or changed.
+    if (interrupt.received && !interrupt.started) return { value: null, signalExit: interrupt.exitCode() };
+    throw err;
+  } finally {
+    uninstall();
   }
 }
 
@@ -93,38 +121,52 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return plan.blocked ? ExitCode.blocked : ExitCode.ok;
       }
       case 'upgrade': {
-        const confirm = async (plan: UpgradePlan) => {
-          if (cmd.values.yes === true) return true;
-          if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to upgrade. Nothing was changed.');
-          io.err(formatPlan(io.style, plan));
-          return ask(`Upgrade ${plan.project} to ${plan.to.version}? [y/N] `);
-        };
-        const op = await engine.upgrade(first!, {
-          ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
-          stash: cmd.values.stash === true,
-          force: cmd.values.force === true,
-          confirm,
+        const { value: op, signalExit } = await interruptible(io, first!, 'upgrade', (interrupt) => {
+          const confirm = async (plan: UpgradePlan) => {
+            if (interrupt.signal.aborted) return false;
+            if (cmd.values.yes === true) return true;
+            if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to upgrade. Nothing was changed.');
+            io.err(formatPlan(io.style, plan));
+            return ask(`Upgrade ${plan.project} to ${plan.to.version}? [y/N] `, interrupt);
+          };
+          return engine.upgrade(first!, {
+            ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
+            stash: cmd.values.stash === true,
+            force: cmd.values.force === true,
+            confirm,
+            signal: interrupt.signal,
+            onStarted: () => void (interrupt.started = true),
+          });
         });
         if (!op) {
           io.err('Cancelled. Nothing was changed.');
-          return ExitCode.nothingToDo;
+          return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
-        return exitFor(op);
+        return signalExit ?? exitFor(op);
       }
       case 'rollback': {
-        const confirm = async (target: Operation) => {
-          if (cmd.values.yes === true) return true;
-          if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to roll back. Nothing was changed.');
-          return ask(`Return ${target.project} to the state before ${target.id} (${target.from.version ?? '?'})? [y/N] `);
-        };
-        const op = await engine.rollback(first!, { ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}), stash: cmd.values.stash === true, confirm });
+        const { value: op, signalExit } = await interruptible(io, first!, 'rollback', (interrupt) => {
+          const confirm = async (target: Operation) => {
+            if (interrupt.signal.aborted) return false;
+            if (cmd.values.yes === true) return true;
+            if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to roll back. Nothing was changed.');
+            return ask(`Return ${target.project} to the state before ${target.id} (${target.from.version ?? '?'})? [y/N] `, interrupt);
+          };
+          return engine.rollback(first!, {
+            ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
+            stash: cmd.values.stash === true,
+            confirm,
+            signal: interrupt.signal,
+            onStarted: () => void (interrupt.started = true),
+          });
+        });
         if (!op) {
           io.err('Cancelled. Nothing was changed.');
-          return ExitCode.nothingToDo;
+          return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
-        return exitFor(op);
+        return signalExit ?? exitFor(op);
       }
       case 'history': {
         const raw = cmd.values.limit;
@@ -241,18 +283,31 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
   }
 }
 
-// A reader that goes away (`upshift history | head`) is not an error worth a stack trace.
+// A reader that goes away (`upshift history | head`) or a terminal that was closed (SIGHUP, then EIO) is not an
+// error worth a stack trace, and must never end the process in the middle of a rollback: later output is dropped.
+const gone = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE' || err.code === 'EIO' || err.code === 'ECONNRESET') {
+      gone.add(stream);
+      return;
+    }
     throw err;
   });
+}
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (gone.has(stream)) return;
+  try {
+    stream.write(`${text}\n`);
+  } catch {
+    gone.add(stream);
+  }
 }
 
 const color = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
 main(process.argv.slice(2), {
-  out: (t) => process.stdout.write(`${t}\n`),
-  err: (t) => process.stderr.write(`${t}\n`),
+  out: (t) => write(process.stdout, t),
+  err: (t) => write(process.stderr, t),
   stdinIsTty: process.stdin.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
   style: makeStyle(color),

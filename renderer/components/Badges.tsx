@@ -31,6 +31,7 @@ const STEP_ICONS: Record<StepStatus, string> = {
   running: '◔',
   succeeded: '✓',
   failed: '✕',
+  cancelled: '⊘',
   skipped: '–',
   rolled_back: '↺',
 };

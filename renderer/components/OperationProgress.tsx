@@ -13,7 +13,7 @@ import { SkeletonBlock } from './Skeleton.js';
 import { StepTimeline } from './StepTimeline.js';
 
 export function failingStep(op: Operation) {
-  return op.steps.find((s) => s.status === 'failed') ?? op.steps.find((s) => s.error) ?? null;
+  return op.steps.find((s) => s.status === 'failed' || s.status === 'cancelled') ?? op.steps.find((s) => s.error) ?? null;
 }
 
 function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]> }) {
@@ -48,6 +48,15 @@ function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]
               </pre>
             </>
           )}
+        </div>
+      );
+    case 'cancelled':
+      return (
+        <div className="outcome outcome-cancelled" role="status">
+          <p>
+            <strong>Cancelled.</strong> {failed ? <>It was stopped during “{failed.title}”</> : 'It was stopped'}, so everything was put back:{' '}
+            {op.project} is on {formatVersion(op.from)} again.
+          </p>
         </div>
       );
     case 'failed':

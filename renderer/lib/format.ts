@@ -122,6 +122,7 @@ export const STATUS_LABELS: Record<OperationStatus, string> = {
   running: 'Running',
   succeeded: 'Succeeded',
   rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
   failed: 'Failed',
   blocked: 'Blocked',
   interrupted: 'Interrupted',
@@ -132,6 +133,7 @@ export const STEP_STATUS_LABELS: Record<StepStatus, string> = {
   running: 'Running',
   succeeded: 'Done',
   failed: 'Failed',
+  cancelled: 'Cancelled',
   skipped: 'Skipped',
   rolled_back: 'Rolled back',
 };

@@ -16,7 +16,7 @@ export function emptyLive(id: string): LiveOperation {
   return { id, operation: null, logs: {}, stepStartedAt: {}, pendingSteps: [] };
 }
 
-const STEP_RANK: Record<StepStatus, number> = { pending: 0, running: 1, succeeded: 2, failed: 2, skipped: 2, rolled_back: 3 };
+const STEP_RANK: Record<StepStatus, number> = { pending: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2, skipped: 2, rolled_back: 3 };
 
 function rank(status: string): number {
   return (STEP_RANK as Record<string, number>)[status] ?? 0;

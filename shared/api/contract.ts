@@ -58,7 +58,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const historyQuerySchema = z.object({
   project: name.optional(),
-  status: z.array(z.enum(['running', 'succeeded', 'rolled_back', 'failed', 'blocked', 'interrupted'])).optional(),
+  status: z.array(z.enum(['running', 'succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'])).optional(),
   kind: z.array(z.enum(['upgrade', 'rollback', 'recovery'])).optional(),
   /** ISO dates (inclusive bounds on the start time). */
   since: z.string().datetime({ offset: true }).optional(),

@@ -157,7 +157,7 @@ export type OperationStatus =
   | 'failed'
   | 'blocked'
   | 'interrupted';
-export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'rolled_back';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'rolled_back';
 
 export interface OperationStep {
   id: string;
@@ -176,6 +176,8 @@ export interface OperationStep {
 export interface Operation {
   id: string;
   project: string;
+  /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
+  | 'cancelled'
   kind: OperationKind;
   status: OperationStatus;
   from: PlanEndpoint;

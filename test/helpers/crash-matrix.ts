@@ -45,10 +45,10 @@ snapshot:
  * and an ignored dependency directory; the remote has 1.1.0 (good) and 1.2.0 (its smoke test fails) published
  * later. The releases only change VERSION and smoke.sh, so the user's diffs read the same on every version.
  */
-export function makeCrashWorld(): CrashWorld {
+export function makeCrashWorld(opts: { manifest?: string } = {}): CrashWorld {
   const fx = createRemoteWithReleases({
     initialFiles: {
-      'upshift.yml': MANIFEST,
+      'upshift.yml': opts.manifest ?? MANIFEST,
       '.gitignore': 'deps/\n',
       'install.sh': 'mkdir -p deps && cp VERSION deps/lib.txt\n',
       'smoke.sh': 'true\n',

@@ -7,6 +7,12 @@ import type { OperationJournal, StateStore } from '../state/index.js';
 import type { OperationListener } from './events.js';
 import type { Journal } from './journal.js';
 
+/** ` (SIGINT: Ctrl-C)` when the operation was cancelled with a reason that says by what, else ''. */
+export function cancelReason(signal: AbortSignal | undefined): string {
+  const why: unknown = signal?.aborted ? signal.reason : undefined;
+  return typeof why === 'string' && why !== '' ? ` (${why})` : '';
+}
+
 /** A step that did not succeed: carries what the user needs to see (the reason and the output's tail). */
 export class StepFailure extends Error {
   constructor(
@@ -86,7 +92,7 @@ export class OperationContext {
     this.emit(this.store.startStep(this.operationId, id, { title, ...(opts.command !== undefined ? { command: opts.command } : {}) }));
     crashPoint(`step:${id}:started`);
     try {
-      if (this.signal?.aborted && !opts.ignoreCancel) throw new StepFailure(id, 'Cancelled before the step started.', null, false, 'CANCELLED');
+      if (this.signal?.aborted && !opts.ignoreCancel) throw new StepFailure(id, `Cancelled${cancelReason(this.signal)} before the step started.`, null, false, 'CANCELLED');
       const value = await fn();
       crashPoint(`step:${id}:acted`);
       this.emit(this.store.finishStep(this.operationId, id, { status: 'succeeded', logPath: this.logPaths.get(id) ?? null }));
@@ -96,7 +102,8 @@ export class OperationContext {
       const failure = err instanceof StepFailure ? err : new StepFailure(id, err instanceof Error ? err.message : String(err));
       this.emit(
         this.store.finishStep(this.operationId, id, {
-          status: 'failed',
+          // A step stopped on request did not fail: it is `cancelled`, and its duration ends at the interruption.
+          status: failure.code === 'CANCELLED' ? 'cancelled' : 'failed',
           error: failure.message,
           outputExcerpt: failure.excerpt,
           logPath: this.logPaths.get(id) ?? null,
@@ -141,7 +148,7 @@ export class OperationContext {
     this.record({ runningPgid: null });
     if (result.exitCode === 0 && !result.timedOut && !result.aborted) return result;
     const special = result.exitCode !== null && spec.describeExit ? spec.describeExit(result.exitCode) : null;
-    const reason = result.aborted ? 'was cancelled' : (special ?? formatExitReason(result));
+    const reason = result.aborted ? `was stopped${cancelReason(this.signal)}` : (special ?? formatExitReason(result));
     throw new StepFailure(
       stepId,
       `\`${spec.command}\` ${reason}. Full output: ${logPath}`,

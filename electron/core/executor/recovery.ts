@@ -8,7 +8,8 @@ import { restoreFromJournal, stopOrphanGroup } from './restore.js';
 import { gitWorktree } from './git-worktree.js';
 import { undoArtifact } from './artifact-driver.js';
 import { undoCommand } from './command-driver.js';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { stepLogPath } from '../state/paths.js';
 
 export interface RecoveryReport {
   /** Operations recovered by this call: the interrupted one and the recovery operation recorded for it. */
@@ -85,7 +86,13 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   let manual: string | null = null;
   try {
     await ctx.step('stop-orphan', 'Stop any command the interrupted process left running', () => stopOrphanGroup(journal.runningPgid ?? null));
-    if (running) store.finishStep(op.id, running.id, { status: 'failed', error: `Interrupted: process ${op.pid} ended ${interruptedAt}.` });
+    if (running) {
+      store.finishStep(op.id, running.id, {
+        status: 'failed',
+        error: `Interrupted: process ${op.pid} ended ${interruptedAt}.`,
+        durationMs: lastSignOfLife(store.paths.home, op.id, running),
+      });
+    }
     if (!project) throw new Error(`project "${op.project}" is no longer registered; its checkout was not touched`);
     const tree = gitWorktree(path);
     if (finalize) {
@@ -145,6 +152,20 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   }
   store.finishOperation(recovery.id, ok ? 'succeeded' : 'failed', { error, manualRecovery: manual });
   return store.getOperation(recovery.id)!;
+}
+
+/**
+ * How long the interrupted step ran, as far as anything shows: until its log was last written (a command's
+ * output), else unknown. Never until now: the recovery may come hours after the process died.
+ */
+function lastSignOfLife(home: string, operationId: string, step: { id: string; startedAt: string | null }): number | null {
+  if (!step.startedAt) return null;
+  try {
+    const written = statSync(stepLogPath(home, operationId, step.id)).mtimeMs;
+    return Math.max(0, Math.round(written - Date.parse(step.startedAt)));
+  } catch {
+    return null;
+  }
 }
 
 function safeManifest(path: string, core: string | null) {

@@ -2,7 +2,7 @@ import type { OperationStatus } from '../../../shared/api/types.js';
 import { HealthFailure, runHealthChecks, watchHealth, type HealthRunOptions } from '../health/index.js';
 import type { ProjectManifest } from '../manifest/types.js';
 import { operationSnapshotDir } from '../state/paths.js';
-import { OperationContext, StepFailure } from './context.js';
+import { cancelReason, OperationContext, StepFailure } from './context.js';
 import { stashMessage, type Journal, type SetAsideEntry } from './journal.js';
 import { restoreFromJournal } from './restore.js';
 import { planSetAside, restoreSetAside, setAside } from './set-aside.js';
@@ -170,9 +170,12 @@ export async function executeOperation(ctx: OperationContext, job: OperationJob,
       return { status, error: failure.message, failedStep: failure.stepId, manualRecovery: null, warnings: [] };
     }
     const restored = await driver.rollBack();
-    const error = `Step "${failure.stepId}" failed: ${failure.message}`;
+    const cancelled = failure.code === 'CANCELLED';
+    const error = cancelled
+      ? `Cancelled${cancelReason(ctx.signal)} during step "${failure.stepId}"; everything was put back as it was before the operation.`
+      : `Step "${failure.stepId}" failed: ${failure.message}`;
     if (restored.ok) {
-      return { status: 'rolled_back', error, failedStep: failure.stepId, manualRecovery: null, warnings: restored.problems };
+      return { status: cancelled ? 'cancelled' : 'rolled_back', error, failedStep: failure.stepId, manualRecovery: null, warnings: restored.problems };
     }
     return {
       status: 'failed',

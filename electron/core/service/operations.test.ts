@@ -100,9 +100,12 @@ describe('startUpgrade', () => {
     expect(await h.service.cancel({ operationId })).toEqual({ cancelled: true });
     const finished = await nextEvent(h.service, (e): e is Extract<UpshiftEvent, { type: 'operation-finished' }> => e.type === 'operation-finished');
     expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(finished.operation.status).toBe('rolled_back');
+    expect(finished.operation.status).toBe('cancelled');
+    expect(finished.operation.error).toMatch(/^Cancelled \(Cancel in the dashboard\) during step "install"; everything was put back/);
     const byId = Object.fromEntries(finished.operation.steps.map((s) => [s.id, s]));
-    expect(byId.install).toMatchObject({ status: 'failed', error: expect.stringContaining('was cancelled') });
+    expect(byId.install).toMatchObject({ status: 'cancelled', error: expect.stringContaining('was stopped (Cancel in the dashboard)') });
+    // The step's duration ends when it was stopped, before the rollback began.
+    expect(Date.parse(byId.install!.finishedAt!)).toBeLessThanOrEqual(Date.parse(byId.rollback!.startedAt!));
     expect(byId.rollback).toMatchObject({ status: 'succeeded' });
     expect(byId.smoke!.status).toBe('skipped');
     expect(head(fx.work)).toEqual(before);
@@ -253,7 +256,7 @@ describe('close', () => {
     expect(head(fx.work)).toEqual(before);
     const store = StateStore.open(h.home);
     try {
-      expect(store.getOperation(operationId)!.status).toBe('rolled_back');
+      expect(store.getOperation(operationId)!.status).toBe('cancelled');
       expect(store.listProjects()).toHaveLength(1);
     } finally {
       store.close();

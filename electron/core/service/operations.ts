@@ -123,7 +123,7 @@ export class OperationRunner {
     const active = this.active.get(id);
     if (active) {
       if (active.controller.signal.aborted) return { cancelled: false };
-      active.controller.abort();
+      active.controller.abort('Cancel in the dashboard');
       return { cancelled: true };
     }
     const op = lookup(id);
@@ -138,7 +138,7 @@ export class OperationRunner {
 
   /** Cancels every running operation (each rolls back) and waits for all of them to end. */
   async stopAll(): Promise<void> {
-    for (const a of this.active.values()) a.controller.abort();
+    for (const a of this.active.values()) a.controller.abort('Upshift was closing');
     await this.idle();
   }
 

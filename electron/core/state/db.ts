@@ -11,6 +11,11 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds tables (create new, copy, drop old, rename): foreign keys are switched off around its
+   * transaction, as SQLite's procedure requires (a DROP would otherwise cascade), and checked before it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
 /**
@@ -184,6 +189,69 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "operations and steps may end 'cancelled' (a Cancel, Ctrl-C, SIGTERM or SIGHUP that rolled back)",
+    rebuildsTables: true,
+    sql: `
+      -- SQLite cannot change a CHECK constraint in place: each table is rebuilt (sqlite.org/lang_altertable.html,
+      -- "making other kinds of table schema changes"), with foreign keys off around the transaction.
+      CREATE TABLE operations_v6 (
+        id              TEXT PRIMARY KEY NOT NULL,
+        project         TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('upgrade', 'rollback', 'recovery')),
+        status          TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted')),
+        from_version    TEXT,
+        from_tag        TEXT,
+        from_sha        TEXT,
+        to_version      TEXT,
+        to_tag          TEXT,
+        to_sha          TEXT,
+        target_id       TEXT,
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        error           TEXT,
+        manual_recovery TEXT,
+        host            TEXT NOT NULL,
+        user            TEXT NOT NULL,
+        pid             INTEGER NOT NULL,
+        pid_start_time  INTEGER,
+        boot_id         TEXT,
+        log_dir         TEXT,
+        journal         TEXT NOT NULL DEFAULT '{}'
+      );
+      INSERT INTO operations_v6 SELECT id, project, kind, status, from_version, from_tag, from_sha, to_version, to_tag, to_sha, target_id,
+        started_at, finished_at, error, manual_recovery, host, user, pid, pid_start_time, boot_id, log_dir, journal FROM operations;
+      DROP TABLE operations;
+      ALTER TABLE operations_v6 RENAME TO operations;
+      CREATE INDEX operations_by_project ON operations (project, started_at);
+      CREATE INDEX operations_by_started ON operations (started_at);
+      CREATE INDEX operations_running ON operations (status) WHERE status = 'running';
+      CREATE INDEX operations_by_target ON operations (target_id) WHERE target_id IS NOT NULL;
+      CREATE INDEX operations_by_status ON operations (status, started_at);
+      CREATE INDEX operations_by_kind ON operations (kind, started_at);
+
+      CREATE TABLE steps_v6 (
+        operation_id   TEXT NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        step_id        TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        command        TEXT,
+        status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'skipped', 'rolled_back')),
+        started_at     TEXT,
+        finished_at    TEXT,
+        duration_ms    INTEGER,
+        error          TEXT,
+        output_excerpt TEXT,
+        log_path       TEXT,
+        PRIMARY KEY (operation_id, seq),
+        UNIQUE (operation_id, step_id)
+      );
+      INSERT INTO steps_v6 SELECT operation_id, seq, step_id, title, command, status, started_at, finished_at, duration_ms, error, output_excerpt, log_path FROM steps;
+      DROP TABLE steps;
+      ALTER TABLE steps_v6 RENAME TO steps;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -259,12 +327,20 @@ function migrate(db: Db, migrations: readonly Migration[], file: string): void {
       // Re-read inside the write lock: another process may have migrated meanwhile.
       if (schemaVersion(db) >= m.version) return;
       db.exec(m.sql);
+      if (m.rebuildsTables) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`${broken.length} row(s) would break a foreign key`);
+      }
       db.pragma(`user_version = ${Math.trunc(m.version)}`);
     });
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is switched around it.
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
     try {
       apply.immediate();
     } catch (err) {
       throw new UpshiftError('STATE_MIGRATION_FAILED', `Migrating ${file} to schema version ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      if (m.rebuildsTables) db.pragma('foreign_keys = ON');
     }
   }
 }

@@ -121,7 +121,7 @@ export interface FinishStepOptions {
   durationMs?: number | null;
 }
 
-export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'rolled_back', 'failed', 'blocked', 'interrupted'];
+export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'];
 
 /** A sortable, unique-enough id: `op_20261121T101500Z_ab12cd` (UTC time to the second + 24 random bits). */
 export function newOperationId(at: Date = new Date()): string {

@@ -7,6 +7,8 @@ import { appendFileSync } from 'node:fs';
  * - `UPSHIFT_TEST_CRASH_TRACE=<file>` appends every point reached, one `<name>#<occurrence>` a line, so a test
  *   can first run an operation to the end and learn every point it passes (steps added later appear by themselves).
  * - `UPSHIFT_TEST_CRASH_AT=<name>#<occurrence>` kills the process when that point is reached that many times.
+ * - `UPSHIFT_TEST_SIGNAL_AT=<name>#<occurrence>` sends the process a SIGINT there instead (`…=SIGTERM` or `=SIGHUP`
+ *   after the point picks another), as a Ctrl-C landing at that moment would.
  *
  * Points sit at every step boundary (the step recorded as running, its action done, its outcome recorded), right
  * before and after every git command that changes the tree, the stash or refs, and after a user command was
@@ -17,12 +19,17 @@ const counts = new Map<string, number>();
 export function crashPoint(name: string): void {
   const trace = process.env.UPSHIFT_TEST_CRASH_TRACE;
   const at = process.env.UPSHIFT_TEST_CRASH_AT;
-  if (!trace && !at) return;
+  const signalAt = process.env.UPSHIFT_TEST_SIGNAL_AT;
+  if (!trace && !at && !signalAt) return;
   const n = (counts.get(name) ?? 0) + 1;
   counts.set(name, n);
   const id = `${name}#${n}`;
   if (trace) appendFileSync(trace, `${id}\n`);
   if (at === id) process.kill(process.pid, 'SIGKILL');
+  if (signalAt) {
+    const [point, sig = 'SIGINT'] = signalAt.split('=');
+    if (point === id && (sig === 'SIGINT' || sig === 'SIGTERM' || sig === 'SIGHUP')) process.kill(process.pid, sig);
+  }
 }
 
 /** Git verbs that change the work tree, the index, the stash or refs: the ones a crash point surrounds. */
