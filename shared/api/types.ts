@@ -154,6 +154,8 @@ export type OperationStatus =
   | 'running'
   | 'succeeded'
   | 'rolled_back'
+  /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
+  | 'cancelled'
   | 'failed'
   | 'blocked'
   | 'interrupted';
@@ -176,8 +178,6 @@ export interface OperationStep {
 export interface Operation {
   id: string;
   project: string;
-  /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
-  | 'cancelled'
   kind: OperationKind;
   status: OperationStatus;
   from: PlanEndpoint;
