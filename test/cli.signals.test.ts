@@ -14,12 +14,18 @@ import { cleanupTempDirs, makeTempDir } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
 
+/** Running, not a zombie (an orphan's exit is only reaped by whatever PID 1 this container has). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(pid, 0) is all there is
   }
 }
 
