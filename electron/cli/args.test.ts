@@ -15,6 +15,7 @@ const SAMPLES: Record<FlagValueKind, { valid: [string, string, ...string[]]; inv
   host: { valid: ['127.0.0.1', 'localhost', '::1', '[::1]', 'my-box.local'], invalid: [' ', '-bad', 'a b', 'http://x', 'host/path', 'x.'] },
   'project-name': { valid: ['core', 'finance-2', 'a.b_c'], invalid: [' ', '-x', '.hidden', 'a b', 'a/b', 'x'.repeat(65)] },
   path: { valid: ['/tmp/releases', 'relative/dir', 'C:\\rel'], invalid: [' ', 'a\nb', 'a\u0000b', '\t'] },
+  setting: { valid: ['npm test', 'v{version}', '600', 'make check && ./run'], invalid: [' ', '\t', 'a\u0000b'] },
 };
 
 function stringOptions(spec: CommandSpec): Array<[string, StringOption]> {

@@ -28,17 +28,39 @@ export interface CommandSpec {
 const json = { type: 'boolean', description: 'Print exactly one JSON document on stdout' } as const;
 const yes = { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' } as const;
 
+/** `add` flags that set keys of Upshift's configuration for the project (`upshift config`), by manifest key. */
+export const CONFIG_FLAG_KEYS: Record<string, string> = {
+  install: 'install',
+  smoke: 'smoke.command',
+  'smoke-timeout': 'smoke.timeoutSeconds',
+  'tag-pattern': 'source.tagPattern',
+  remote: 'source.remote',
+  channel: 'channel',
+};
+const CONFIG_FLAGS: Record<string, StringOption> = Object.fromEntries(
+  Object.entries(CONFIG_FLAG_KEYS).map(([flag, key]) => [flag, { type: 'string', value: 'setting', description: `Sets ${key} in Upshift's configuration for the project` }]),
+);
+
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'add',
-    usage: 'upshift add <path> [--name N] [--core <project>] [--json]',
-    summary: 'Watch the git checkout at <path>. Its upshift.yml or vertical_manifest.yaml is validated first.',
+    usage: 'upshift add <path> [--name N] [--core <project>] [--install CMD] [--smoke CMD] [--smoke-timeout S] [--tag-pattern P] [--remote R] [--channel C] [--json]',
+    summary: "Watch the git checkout at <path>. Its upshift.yml or vertical_manifest.yaml is validated first. --install, --smoke … are kept in Upshift's own configuration for it, outside the checkout (see `upshift config`).",
     options: {
       name: { type: 'string', value: 'project-name', description: 'Name of the project (default: manifest name, else the folder name)' },
       core: { type: 'string', value: 'project-name', description: 'The project this one depends on (seed-format verticals name their core here)' },
+      ...CONFIG_FLAGS,
       json,
     },
     positionals: [1, 1],
+  },
+  {
+    name: 'config',
+    usage: 'upshift config <project> [key] [value] [--unset] [--json]',
+    summary:
+      "Upshift's own configuration for a project, kept outside its checkout (same keys as upshift.yml; they override the checkout's manifest). No key: every setting in effect and where it comes from. A key: its value. A key and a value: set it (checked first; nothing is written when it is invalid). --unset with a key: remove it.",
+    options: { unset: { type: 'boolean', description: 'Remove the key from the configuration (the manifest or the default applies again)' }, json },
+    positionals: [1, 3],
   },
   { name: 'remove', usage: 'upshift remove <name> [--json]', summary: 'Stop watching a project. Its checkout and history are kept.', options: { json }, positionals: [1, 1] },
   { name: 'list', usage: 'upshift list [--json]', summary: 'The watched projects.', options: { json }, positionals: [0, 0] },

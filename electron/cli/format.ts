@@ -3,7 +3,9 @@ import type {
   HistoryResult,
   ListResult,
   Operation,
+  JsonValue,
   ProjectCheck,
+  SettingOrigin,
   StatusResult,
   UpgradePlan,
 } from '../../shared/api/types.js';
@@ -27,7 +29,7 @@ function riskText(s: Style, level: string | undefined): string {
 export function formatList(r: ListResult): string {
   if (r.projects.length === 0) return 'No projects are watched yet. Add one with `upshift add <path>`.';
   return r.projects
-    .map((p) => `${p.name.padEnd(20)} ${p.path}${p.core ? `  (core: ${p.core})` : ''}  [${p.manifest}, ${p.channel}]`)
+    .map((p) => `${p.name.padEnd(20)} ${p.path}${p.core ? `  (core: ${p.core})` : ''}  [${p.manifest}${p.config ? ' + config' : ''}, ${p.channel}]`)
     .join('\n');
 }
 
@@ -79,6 +81,7 @@ export function formatPlan(s: Style, p: UpgradePlan): string {
   for (const c of p.commits.items.slice(0, 15)) out.push(`  ${c.sha.slice(0, 8)} ${c.subject}`);
   if (p.commits.count > 15) out.push(s.dim(`  … ${p.commits.count - 15} more`));
   if (p.diffstat) out.push(`Diff: ${p.diffstat.filesChanged} files changed, +${p.diffstat.insertions} -${p.diffstat.deletions}`);
+  if (p.settings && p.settings.length > 0) out.push('Settings:', ...formatSettings(s, p.settings, '  '));
   out.push('Steps:');
   p.steps.forEach((st, i) => out.push(`  ${i + 1}. ${st.title}${st.command ? s.dim(`\n       $ ${st.command}`) : ''}`));
   out.push(`Estimated time: ${p.estimatedSeconds === null ? 'unknown (no past upgrades of this project)' : `${p.estimatedSeconds} s`}`);
@@ -155,4 +158,23 @@ export function formatOffline(r: { offline: boolean; source: 'env' | 'setting' |
     lines.push('UPSHIFT_OFFLINE is still set in this environment, so commands run from it stay offline.');
   }
   return lines.join('\n');
+}
+
+/** A value as a person reads it: text as is, anything else as JSON, nothing as `none`. */
+export function showValue(v: JsonValue): string {
+  if (v === null) return 'none';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** `manifest upshift.yml`, `config /home/me/.local/share/upshift/projects/core/upshift.yml`, `override`, `default`. */
+export function showOrigin(o: Pick<SettingOrigin, 'source' | 'file'>): string {
+  if (o.source === 'override') return 'dashboard override';
+  if (o.source === 'default') return 'default';
+  return `${o.source === 'config' ? 'config' : 'manifest'} ${o.file ?? ''}`.trim();
+}
+
+/** Settings one per line: key, value, where it comes from. */
+export function formatSettings(s: Style, settings: readonly SettingOrigin[], indent = ''): string[] {
+  const width = Math.max(0, ...settings.map((o) => o.key.length));
+  return settings.map((o) => `${indent}${o.key.padEnd(width)}  ${showValue(o.value)}  ${s.dim(`(${showOrigin(o)})`)}`);
 }

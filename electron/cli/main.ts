@@ -10,10 +10,11 @@ import { Engine } from '../core/engine/index.js';
 import { offlineStatus, setOffline } from '../core/engine/offline.js';
 import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
-import { commandHelp, globalHelp, parseCommand, type ParsedCommand } from './args.js';
+import { commandHelp, CONFIG_FLAG_KEYS, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
+import { configCommand } from './config.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
@@ -95,7 +96,12 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
     const [first] = cmd.positionals;
     switch (cmd.spec.name) {
       case 'add': {
-        const project = await engine.addProject(first!, { ...(typeof cmd.values.name === 'string' ? { name: cmd.values.name } : {}), ...(typeof cmd.values.core === 'string' ? { core: cmd.values.core } : {}) });
+        const config = Object.fromEntries(Object.entries(CONFIG_FLAG_KEYS).flatMap(([flag, key]) => (typeof cmd.values[flag] === 'string' ? [[key, cmd.values[flag]]] : [])));
+        const project = await engine.addProject(first!, {
+          ...(typeof cmd.values.name === 'string' ? { name: cmd.values.name } : {}),
+          ...(typeof cmd.values.core === 'string' ? { core: cmd.values.core } : {}),
+          ...(Object.keys(config).length > 0 ? { config } : {}),
+        });
         const where = project.current.version ? `on ${project.current.version} (${project.current.source === 'tag' ? `tag ${project.current.tag}` : `from ${project.current.source}`})` : 'current version unknown';
         print({ project }, () => [`Watching ${project.name} at ${project.path} (${project.manifest}), ${where}.`, ...project.warnings.map((w) => `warning: ${w}`)].join('\n'));
         return ExitCode.ok;
@@ -197,6 +203,8 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       }
       case 'import':
         return await importCommand(cmd, engine, { print, style: io.style });
+      case 'config':
+        return await configCommand(cmd, engine, { print, style: io.style });
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }

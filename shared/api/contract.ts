@@ -11,6 +11,7 @@ import type {
   Operation,
   OperationStep,
   ProjectCheck,
+  ProjectConfig,
   ProjectInfo,
   UpgradePlan,
 } from './types.js';
@@ -22,6 +23,8 @@ const name = z.string().min(1).max(64);
 const version = z.string().min(1).max(100);
 const operationId = z.string().regex(/^op_[A-Za-z0-9_]+$/, 'an operation id like op_20261121T101500Z_ab12cd');
 const gate = z.enum(['auto', 'review', 'manual', 'skip']);
+/** A dotted key of upshift.yml (`smoke.command`); which keys exist, and their values, the engine checks with the manifest's schema. */
+const configKey = z.string().regex(/^[A-Za-z$<][A-Za-z0-9_$<>-]*(\.[A-Za-z0-9_$<>-]+)*$/, 'a dotted key of upshift.yml such as smoke.command').max(200);
 
 export const settingsSchema = z.object({
   /** Minutes between background checks (a jitter of up to 10% is added). */
@@ -147,6 +150,16 @@ export const inputs = {
   githubTokenStatus: z.object({}),
   setGithubToken: z.object({ token: githubToken }),
   clearGithubToken: z.object({}),
+  getProjectConfig: z.object({ project: name }),
+  /**
+   * Sets keys of Upshift's configuration for the project (values as text, read as YAML like `upshift config`) and removes
+   * others. The whole edit is checked over the manifest in the checkout first; when any key is invalid nothing is written.
+   */
+  setProjectConfig: z.object({
+    project: name,
+    set: z.record(configKey, z.string().max(10_000)).optional(),
+    unset: z.array(configKey).max(100).optional(),
+  }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -171,6 +184,8 @@ export interface MethodOutputs {
   githubTokenStatus: GithubTokenStatus;
   setGithubToken: GithubTokenStatus;
   clearGithubToken: GithubTokenStatus;
+  getProjectConfig: ProjectConfig;
+  setProjectConfig: ProjectConfig;
 }
 
 /** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */

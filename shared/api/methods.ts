@@ -23,6 +23,8 @@ export const METHOD_LIST = [
   'githubTokenStatus',
   'setGithubToken',
   'clearGithubToken',
+  'getProjectConfig',
+  'setProjectConfig',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -156,6 +156,28 @@ export type OperationStatus =
   | 'rolled_back'
   /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
   | 'cancelled'
+  /** The settings this plan was made with, each with where it came from (absent in plans made before it existed). */
+  settings?: SettingOrigin[];
+}
+
+/** A JSON value, as a setting holds it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Where a setting's value came from, highest first: the dashboard's per-project override (channel, gates), the
+ * configuration Upshift keeps for the project in its state directory (`upshift config`), the manifest in the
+ * checkout (upshift.yml or vertical_manifest.yaml), or the default. See README "Configuration precedence".
+ */
+export type SettingSource = 'override' | 'config' | 'manifest' | 'default';
+
+export interface SettingOrigin {
+  /** Dotted key as in upshift.yml: `smoke.command`, `gates.major`. */
+  key: string;
+  /** The value in effect (a default too). */
+  value: JsonValue;
+  source: SettingSource;
+  /** The file it was read from (manifest: relative to the project root; config: absolute), else null. */
+  file: string | null;
   | 'failed'
   | 'blocked'
   | 'interrupted';
@@ -218,11 +240,29 @@ export interface ListResult {
   projects: ProjectInfo[];
 }
 
+  /** The manifest in the checkout now (read fresh each time, not remembered from `add`). */
 export interface ProjectStatus {
+  /** The configuration Upshift keeps for the project outside the checkout (`upshift config`), when there is one. */
+  config?: string | null;
   name: string;
   path: string;
   current: CurrentVersion;
   latest: ReleaseRef | null;
+/**
+ * Upshift's own configuration for a project, kept outside its checkout (`$UPSHIFT_HOME/projects/<name>/upshift.yml`,
+ * the manifest's schema), and every setting in effect with where it comes from.
+ */
+export interface ProjectConfig {
+  project: string;
+  /** Where the configuration lives (it may not exist yet). */
+  file: string;
+  exists: boolean;
+  /** The keys the configuration sets (dotted, as `settings` lists them) and their values. */
+  values: Record<string, JsonValue>;
+  /** Every setting in effect and where it comes from: dashboard override, this configuration, the manifest, default. */
+  settings: SettingOrigin[];
+}
+
   updateAvailable: boolean;
   risk: Risk | null;
   compatible: boolean | null;
@@ -230,6 +270,9 @@ export interface ProjectStatus {
   operationInProgress: { id: string; kind: OperationKind; pid: number; startedAt: string } | null;
 }
 
+  /** The manifest in the checkout now, and Upshift's own configuration for it (as in ProjectInfo). */
+  manifest?: ProjectInfo['manifest'];
+  config?: string | null;
 export interface StatusResult {
   projects: ProjectStatus[];
 }

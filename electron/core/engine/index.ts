@@ -25,7 +25,10 @@ import { mapLimit } from '../util/map-limit.js';
 import { projectCurrent } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
 import { applyOverride, readOverrides } from './overrides.js';
-import { addProject, inspectProject, loadContext, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
+import { addProject, inspectProject, loadContext, manifestInCheckout, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
+import { configEntry, editProjectConfig, readProjectConfig, type ConfigEdits, type ProjectConfigView } from './config.js';
+import { projectConfigPath, setConfigAside } from '../manifest/config-file.js';
+import { existsSync } from 'node:fs';
 import { assertNoRollbackLoop } from './rollback-loop.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 
@@ -86,7 +89,8 @@ export class Engine {
     return recoverInterrupted(this.store, this.listener);
   }
 
-  addProject(path: string, opts: { name?: string; core?: string } = {}): ReturnType<typeof addProject> {
+  /** Watches a checkout; `config` sets keys of Upshift's own configuration for it (`add --install … --smoke …`). */
+  addProject(path: string, opts: { name?: string; core?: string; config?: ConfigEdits['set'] } = {}): ReturnType<typeof addProject> {
     return addProject(this.store, path, opts);
   }
 
@@ -94,8 +98,11 @@ export class Engine {
     const record = requireProject(this.store, name);
     const running = this.store.runningOperation(name);
     if (running) throw usageError('OPERATION_RUNNING', `${name} has operation ${running.operation.id} in progress; remove it when that has finished. Nothing was changed.`);
+    const info = toInfo(record, this.store.paths.home);
     this.store.removeProject(name);
-    return toInfo(record);
+    // Kept beside where it was, so nothing is lost and a later project of the same name does not inherit it.
+    const aside = setConfigAside(projectConfigPath(this.store.paths.home, name), new Date(this.store.now()));
+    return { ...info, ...(aside ? { config: aside } : {}) };
   }
 
   /**
@@ -112,23 +119,44 @@ export class Engine {
   }
 
   listProjects(): ListResult {
-    return { projects: this.store.listProjects().map(toInfo) };
+    return { projects: this.store.listProjects().map((r) => toInfo(r, this.store.paths.home)) };
   }
 
   /** Validates a checkout as `add` would, writing nothing (the dashboard's "add project" form). */
-  inspectProject(path: string, opts: { name?: string; core?: string } = {}): Promise<InspectedProject> {
+  inspectProject(path: string, opts: { name?: string; core?: string; config?: ConfigEdits['set'] } = {}): Promise<InspectedProject> {
     return inspectProject(this.store, path, opts);
   }
 
   /** One project's manifest with the app's per-project overrides (channel, gates) applied over it. */
   context(name: string): ProjectContext {
-    return applyOverride(loadContext(requireProject(this.store, name)), readOverrides(this.store)[name]);
+    return applyOverride(loadContext(requireProject(this.store, name), this.store.paths.home), readOverrides(this.store)[name]);
+  }
+
+  /** Upshift's configuration for the project (outside its checkout) and every setting in effect with its origin. */
+  projectConfig(name: string): ProjectConfigView {
+    const record = requireProject(this.store, name);
+    return { ...readProjectConfig(this.store.paths.home, record, loadContext(record, this.store.paths.home).manifest), settings: this.context(name).manifest.origins ?? [] };
+  }
+
+  /** One key of {@link projectConfig}: the value in effect, its origin, and what the configuration itself sets. */
+  projectConfigEntry(name: string, key: string): ReturnType<typeof configEntry> {
+    return configEntry(this.projectConfig(name), key);
+  }
+
+  /**
+   * Sets and removes keys of the project's configuration, checked with the manifest's schema over the manifest in
+   * the checkout first (CONFIG_INVALID names the key and what was expected; nothing is written then).
+   */
+  editProjectConfig(name: string, edits: ConfigEdits): ProjectConfigView {
+    const record = requireProject(this.store, name);
+    editProjectConfig(this.store.paths.home, record, edits);
+    return this.projectConfig(name);
   }
 
   /** Loads every watched project's manifest; an invalid manifest fails the whole command with its location. */
   private contexts(): ProjectContext[] {
     const overrides = readOverrides(this.store);
-    return this.store.listProjects().map((r) => applyOverride(loadContext(r), overrides[r.name]));
+    return this.store.listProjects().map((r) => applyOverride(loadContext(r, this.store.paths.home), overrides[r.name]));
   }
 
   /**
@@ -144,7 +172,7 @@ export class Engine {
     const records = this.store.listProjects();
     for (const record of records) {
       try {
-        all.push(applyOverride(loadContext(record), overrides[record.name]));
+        all.push(applyOverride(loadContext(record, this.store.paths.home), overrides[record.name]));
       } catch (err) {
         if (!opts.isolateFailures) throw err;
         if (names.length === 0 || names.includes(record.name)) broken.push(failedCheck(record.name, record.path, this.store.now(), err));
@@ -164,9 +192,15 @@ export class Engine {
   async planFor(name: string, opts: PlanOptions = {}): Promise<PlanResult> {
     assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
-    const all = this.contexts();
+    return this.planWith(name, this.contexts(), opts);
+  }
+
+  /** The plan over contexts loaded once, with the settings it was made with and where each came from. */
+  private async planWith(name: string, all: readonly ProjectContext[], opts: PlanOptions): Promise<PlanResult> {
     const ctx = all.find((c) => c.record.name === name)!;
-    return buildPlan(ctx, all, this.source, this.store, opts);
+    const result = await buildPlan(ctx, all, this.source, this.store, opts);
+    if (ctx.manifest.origins) result.plan.settings = ctx.manifest.origins;
+    return result;
   }
 
   async plan(name: string, opts: PlanOptions = {}): Promise<UpgradePlan> {
@@ -178,9 +212,12 @@ export class Engine {
     assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
     return withProjectLock(this.store, name, async (operationId) => {
-      assertNoRollbackLoop(this.store, this.context(name), opts.force ?? false);
-      const planned = await this.planFor(name, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
-      const ctx = this.context(name);
+      // One load of the settings for the plan the user approves and the run: the manifest that applies is the one
+      // in the approved plan, never one read again later (the target tag may carry another upshift.yml, or none).
+      const all = this.contexts();
+      const ctx = all.find((c) => c.record.name === name)!;
+      assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
+      const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
       return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
     });
@@ -225,9 +262,12 @@ export class Engine {
       const now = current.version ? parseVersion(current.version) : null;
       const newer = latest ? parseVersion(latest.version) : null;
       const updateAvailable = newer !== null && (now === null || compareVersions(newer, now) > 0);
+      const config = projectConfigPath(this.store.paths.home, p.name);
       return {
         name: p.name,
         path: p.path,
+        manifest: manifestInCheckout(p.path),
+        config: existsSync(config) ? config : null,
         current,
         latest,
         updateAvailable,

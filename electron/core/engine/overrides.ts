@@ -1,4 +1,5 @@
 import type { Channel, GateAction } from '../../../shared/api/types.js';
+import { withOverrideOrigins } from '../manifest/origins.js';
 import type { StateStore } from '../state/index.js';
 import type { ProjectContext } from './projects.js';
 
@@ -39,15 +40,22 @@ export function readOverrides(store: StateStore): Record<string, ProjectOverride
   return out;
 }
 
-/** The context with the override's channel and gates in place of the manifest's. */
+/**
+ * The context with the override's channel and gates in place of the manifest's (and of Upshift's configuration for
+ * the project: the dashboard's override is the highest layer), each marked as an override in the origins.
+ */
 export function applyOverride(ctx: ProjectContext, override: ProjectOverride | undefined): ProjectContext {
   if (!override || (override.channel === undefined && override.gates === undefined)) return ctx;
+  const overridden: Record<string, string> = {};
+  if (override.channel !== undefined) overridden.channel = override.channel;
+  for (const [bump, gate] of Object.entries(override.gates ?? {})) overridden[`gates.${bump}`] = gate;
   return {
     ...ctx,
     manifest: {
       ...ctx.manifest,
       channel: override.channel ?? ctx.manifest.channel,
       gates: { ...ctx.manifest.gates, ...override.gates },
+      ...(ctx.manifest.origins ? { origins: withOverrideOrigins(ctx.manifest.origins, overridden) } : {}),
     },
   };
 }

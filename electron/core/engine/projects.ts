@@ -1,12 +1,14 @@
-import { realpathSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { CurrentVersion, ProjectInfo } from '../../../shared/api/types.js';
 import { projectCurrent } from './current.js';
 import { compileTagPattern, type TagPattern } from '../../../shared/version/index.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { usageError } from '../errors.js';
 import { assertRepositoryRoot } from '../git/index.js';
-import { loadManifest, type ProjectManifest } from '../manifest/index.js';
+import { loadManifest, SEED_MANIFEST_FILE, UPSHIFT_MANIFEST_FILES, type ProjectManifest } from '../manifest/index.js';
+import { projectConfigPath, writeConfigText } from '../manifest/config-file.js';
+import { proposeConfig, type ConfigEdits } from './config.js';
 import type { ProjectRecord, StateStore } from '../state/index.js';
 
 /** A watched project with its manifest loaded and its tag pattern compiled, for one command's duration. */
@@ -20,8 +22,12 @@ export interface ProjectContext {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function loadContext(record: ProjectRecord): ProjectContext {
-  const manifest = loadManifest(record.path, record.core ? { core: record.core } : {});
+/**
+ * Loads the project's settings as they apply now: the manifest in the checkout, Upshift's own configuration for the
+ * project (in `home`) over it. Read fresh every time, so an upshift.yml added or changed since `add` counts.
+ */
+export function loadContext(record: ProjectRecord, home: string): ProjectContext {
+  const manifest = loadManifest(record.path, { ...(record.core ? { core: record.core } : {}), config: projectConfigPath(home, record.name) });
   return { record, manifest, pattern: compileTagPattern(manifest.source.tagPattern), core: record.core ?? manifest.core };
 }
 
@@ -42,6 +48,8 @@ export interface InspectedProject {
   path: string;
   core: string | null;
   manifest: ProjectManifest;
+  /** Upshift's configuration for the project to write on `add` (from `--install`, `--smoke` …), or null. */
+  configText?: string | null;
 }
 
 /**
@@ -49,7 +57,7 @@ export interface InspectedProject {
  * the name is free and well formed, the path is not watched yet, the core (if named) is watched. Throws the
  * first problem (a ManifestError carries the file, line and field).
  */
-export async function inspectProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<InspectedProject> {
+export async function inspectProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string; config?: ConfigEdits['set'] }): Promise<InspectedProject> {
   const abs = resolve(rawPath);
   let path: string;
   try {
@@ -58,7 +66,13 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
   } catch {
     throw usageError('PATH_NOT_FOUND', `${abs} is not a directory. Nothing was changed.`);
   }
-  const manifest = loadManifest(path, opts.core ? { core: opts.core } : {});
+  let manifest = loadManifest(path, opts.core ? { core: opts.core } : {});
+  let configText: string | null = null;
+  if (opts.config && Object.keys(opts.config).length > 0) {
+    // The settings given with `add` are checked over the manifest in the checkout, as every later command reads them.
+    const file = projectConfigPath(store.paths.home, opts.name ?? manifest.name ?? basename(path));
+    ({ text: configText, manifest } = proposeConfig(path, opts.core ?? null, file, { set: opts.config }));
+  }
   if ((manifest.kind ?? 'git') === 'git') {
     try {
       await assertRepositoryRoot(path);
@@ -77,13 +91,21 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
   if (opts.core !== undefined && !store.getProject(opts.core)) {
     throw usageError('CORE_NOT_FOUND', `--core names "${opts.core}", which is not a watched project. Add it first. Nothing was changed.`);
   }
-  return { name, path, core: core ?? null, manifest };
+  return { name, path, core: core ?? null, manifest, configText };
 }
 
 /** Registers a checkout once inspectProject found nothing wrong with it. */
-export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
-  const { name, path, core, manifest } = await inspectProject(store, rawPath, opts);
+export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string; config?: ConfigEdits['set'] }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
+  const { name, path, core, manifest, configText } = await inspectProject(store, rawPath, opts);
   const record = store.addProject({ name, path, core, manifest: manifest.file ?? 'none', channel: manifest.channel });
+  if (configText) {
+    try {
+      writeConfigText(projectConfigPath(store.paths.home, name), configText);
+    } catch (err) {
+      store.removeProject(name);
+      throw err;
+    }
+  }
   // Reading the current version now tells the user what Upshift sees, and primes the cache check and plan use.
   let current: CurrentVersion = { version: null, tag: null, sha: null, source: 'unknown' };
   try {
@@ -93,11 +115,28 @@ export async function addProject(store: StateStore, rawPath: string, opts: { nam
     // Added all the same: the check reports why the current version cannot be read (a failing `current` command).
     manifest.warnings.push(`current version: ${(err as Error).message}`);
   }
-  return { ...toInfo(record), current, warnings: manifest.warnings };
+  return { ...toInfo(record, store.paths.home), current, warnings: manifest.warnings };
 }
 
-export function toInfo(r: ProjectRecord): ProjectInfo {
-  return { name: r.name, path: r.path, core: r.core, manifest: r.manifest, channel: r.channel, addedAt: r.addedAt };
+/**
+ * The project as `list`, `status` and the API show it. With `home`, the manifest is the one in the checkout now and
+ * `config` is Upshift's configuration for it (seen: `list` kept saying `none` after an upshift.yml was added);
+ * without, what was recorded at `add`.
+ */
+export function toInfo(r: ProjectRecord, home?: string): ProjectInfo {
+  const manifest = home ? manifestInCheckout(r.path) : r.manifest;
+  const config = home ? projectConfigPath(home, r.name) : null;
+  return { name: r.name, path: r.path, core: r.core, manifest, ...(config ? { config: exists(config) ? config : null } : {}), channel: r.channel, addedAt: r.addedAt };
+}
+
+function exists(p: string): boolean {
+  return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+}
+
+/** Which manifest file the checkout holds now (loadManifest's choice, without reading it). */
+export function manifestInCheckout(root: string): ProjectInfo['manifest'] {
+  if (UPSHIFT_MANIFEST_FILES.some((f) => exists(join(root, f)))) return 'upshift.yml';
+  return exists(join(root, SEED_MANIFEST_FILE)) ? 'vertical_manifest.yaml' : 'none';
 }
 
 export function requireProject(store: StateStore, name: string): ProjectRecord {

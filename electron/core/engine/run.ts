@@ -14,6 +14,8 @@ import type { Worktree } from '../executor/worktree.js';
 import { readCurrentLink } from '../kinds/artifact-layout.js';
 import { readCommandVersion } from '../kinds/command.js';
 import type { ProjectManifest } from '../manifest/types.js';
+import { UPSHIFT_MANIFEST_FILES } from '../manifest/index.js';
+import { statFilesAtCommit } from '../git/index.js';
 import type { PlanResult } from './plan.js';
 import { storedCopyExists } from '../executor/set-aside.js';
 import { newOperationId, ProjectLock, type StateStore } from '../state/index.js';
@@ -138,8 +140,21 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
     ...(planned.beforeFetch ? { beforeFetch: planned.beforeFetch } : {}),
     ...(planned.artifact ? { artifact: planned.artifact } : {}),
     ...(planned.command ? { command: planned.command } : {}),
+    ...(projectKind === 'git' && plan.to.sha ? { leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, plan.to.sha) } : {}),
   };
   return runJob(store, ctx, job, 'upgrade', null, opts);
+}
+
+/**
+ * Upshift's own manifest names that an upgrade to `targetSha` may leave in the tree untracked without calling the tree
+ * dirty: those the target does not carry. Neither the checkout nor a rollback (not even a forced one) touches an
+ * untracked file that neither commit tracks, so it stays exactly as it is. When the target carries the file, the
+ * checkout would clash with it (or a forced checkout overwrite it), so it counts as uncommitted work as before.
+ * Writing it into .git/info/exclude instead would be unsafe: git overwrites ignored files on checkout.
+ */
+async function untrackedManifestsToLeave(root: string, targetSha: string): Promise<string[]> {
+  const atTarget = await statFilesAtCommit(root, targetSha, UPSHIFT_MANIFEST_FILES);
+  return UPSHIFT_MANIFEST_FILES.filter((f) => atTarget.get(f) === null);
 }
 
 /** The operation a rollback undoes: the one named, else the latest succeeded upgrade not undone since. */

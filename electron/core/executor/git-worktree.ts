@@ -34,9 +34,10 @@ export function gitWorktree(path: string): Worktree {
       const fast = readHead(path);
       return fast ? fast.branch : currentBranch(path);
     },
-    async changedFiles() {
+    async changedFiles(opts = {}) {
       const s = await getStatus(path);
-      return [...new Set([...s.conflicted, ...s.staged, ...s.unstaged, ...s.untracked])];
+      const untracked = s.untracked.filter((p) => !(opts.leaveUntracked ?? []).includes(p));
+      return [...new Set([...s.conflicted, ...s.staged, ...s.unstaged, ...untracked])];
     },
     stashPush: (message) => stashPush(path, message),
     async findStash(message) {

@@ -18,6 +18,11 @@ export interface OperationJob {
   stash: boolean;
   /** Rollback only: the paths the undone upgrade set aside, copied back (the copies are kept). */
   restorePaths?: readonly SetAsideEntry[];
+  /**
+   * Untracked root files the dirty check leaves alone: Upshift's own manifest (upshift.yml) when the target does not
+   * carry one, so neither checkout nor rollback can touch it (see engine/run.ts, untrackedManifestsToLeave).
+   */
+  leaveUntracked?: readonly string[];
   /** Free space required before starting, in bytes. */
   minFreeBytes?: number;
   /** No network: the tag must already be local (the plan fetched it, or it was there). */

@@ -26,7 +26,7 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
     actions: {
       preflight: async () => {
         assertFreeSpace(tree.path, job);
-        const changed = await tree.changedFiles();
+        const changed = await tree.changedFiles(job.leaveUntracked ? { leaveUntracked: job.leaveUntracked } : {});
         if (changed.length > 0 && !job.stash) {
           const list = changed.slice(0, 20).map((f) => `  ${f}`).join('\n');
           const more = changed.length > 20 ? `\n  … and ${changed.length - 20} more` : '';

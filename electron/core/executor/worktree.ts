@@ -7,8 +7,11 @@ export interface Worktree {
   headSha(): Promise<string>;
   /** The checked-out branch, or null when HEAD is detached. */
   currentBranch(): Promise<string | null>;
-  /** Paths with uncommitted changes: tracked edits, staged changes and untracked files that are not ignored. */
-  changedFiles(): Promise<string[]>;
+  /**
+   * Paths with uncommitted changes: tracked edits, staged changes and untracked files that are not ignored, except
+   * the untracked files named in `leaveUntracked` (only while untracked: staged or tracked, they count).
+   */
+  changedFiles(opts?: { leaveUntracked?: readonly string[] }): Promise<string[]>;
   /** Stashes everything uncommitted (untracked included); returns the stash commit, or null if nothing to stash. */
   stashPush(message: string): Promise<string | null>;
   /** The stash commit whose message is exactly `message`, if it is still in the stash list. */

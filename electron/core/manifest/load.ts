@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ManifestError } from './errors.js';
-import { DEFAULT_GATES } from './schema.js';
+import { settingOrigins, type SettingLayer } from './origins.js';
+import { DEFAULT_GATES, upshiftManifestSchema } from './schema.js';
 import { normalizeSeedManifest, SEED_MANIFEST_FILE } from './seed.js';
 import type { ProjectManifest } from './types.js';
-import { normalizeUpshiftManifest } from './upshift.js';
+import { mergeLayerData, normalizeUpshiftLayers } from './upshift.js';
 import { type ParsedYaml, parseYaml } from './yaml-locate.js';
 
 /** Options for {@link loadManifest}. */
@@ -15,6 +16,13 @@ export interface LoadManifestOptions {
    * when they differ).
    */
   core?: string;
+  /**
+   * The configuration Upshift keeps for the project outside the checkout (`$UPSHIFT_HOME/projects/<name>/upshift.yml`):
+   * its path (read when it exists), or its path and a text to use instead of the file (checking an edit before it is
+   * written). Same schema as upshift.yml; its keys override the manifest's (mappings merge key by key, lists and
+   * values are replaced). See README "Configuration precedence".
+   */
+  config?: string | { file: string; text: string } | null;
 }
 
 /** Names of Upshift's own manifest, in order of preference. */
@@ -63,21 +71,79 @@ export function loadManifest(projectRoot: string, opts: LoadManifestOptions = {}
   const hasSeed = present(SEED_MANIFEST_FILE);
   const core = opts.core?.trim() ? opts.core.trim() : undefined;
 
+  const config = readConfigLayer(opts.config);
+  const configLayers: SettingLayer[] = config ? [{ source: 'config', file: config.file, data: config.data }] : [];
+  const finish = (manifest: ProjectManifest, effective: Record<string, unknown>, layers: SettingLayer[]): ProjectManifest => {
+    if (config) manifest.config = config.file;
+    manifest.origins = settingOrigins([...layers, ...configLayers], effective);
+    return manifest;
+  };
+
   const chosen = upshiftFiles[0];
   if (chosen !== undefined) {
     const warnings: string[] = [];
     if (upshiftFiles.length > 1) warnings.push(`upshift.yaml is also present and was ignored; ${chosen} is used (remove one of them)`);
     if (hasSeed) warnings.push(`${SEED_MANIFEST_FILE} is also present and was not read: ${chosen} takes precedence`);
     const parsed = readAndParse(path.join(root, chosen));
-    const manifest = normalizeUpshiftManifest(parsed, root, { core });
+    const { manifest, data } = normalizeUpshiftLayers(config ? [parsed, config] : [parsed], root, { core });
     manifest.warnings.unshift(...warnings);
-    return manifest;
+    return finish(manifest, data, [{ source: 'manifest', file: chosen, data: parsed.data }]);
   }
-  if (hasSeed) return normalizeSeedManifest(readAndParse(path.join(root, SEED_MANIFEST_FILE)), root, { core });
+  if (hasSeed) {
+    const seedParsed = readAndParse(path.join(root, SEED_MANIFEST_FILE));
+    const seed = normalizeSeedManifest(seedParsed, root, { core });
+    const seedData = seedAsUpshiftData(seed);
+    const seedLayer: SettingLayer = { source: 'manifest', file: SEED_MANIFEST_FILE, data: seedData };
+    if (!config) return finish(seed, mergeLayerData(defaultData(), seedData), [seedLayer]);
+    // The seed's settings as upshift.yml data, with the configuration over them; located in the seed file.
+    const { manifest, data } = normalizeUpshiftLayers([{ ...seedParsed, data: seedData, warnings: [] }, config], root, { core });
+    manifest.file = SEED_MANIFEST_FILE;
+    manifest.seedFormat = true;
+    if (manifest.smoke && seed.smoke && manifest.smoke.command === seed.smoke.command) manifest.smoke.seedExitCodes = seed.smoke.seedExitCodes;
+    manifest.warnings = [...seed.warnings, ...manifest.warnings.filter((w) => !seed.warnings.includes(w))];
+    return finish(manifest, data, [seedLayer]);
+  }
+  if (config) {
+    const { manifest, data } = normalizeUpshiftLayers([config], root, { core });
+    manifest.file = null;
+    manifest.filePath = null;
+    return finish(manifest, data, []);
+  }
 
   const manifest = defaultManifest();
   if (core !== undefined) manifest.core = core;
-  return manifest;
+  return finish(manifest, defaultData(), []);
+}
+
+/** upshift.yml's defaults as data (what an empty file reads as). */
+function defaultData(): Record<string, unknown> {
+  return upshiftManifestSchema.parse({}) as unknown as Record<string, unknown>;
+}
+
+/** The settings a seed manifest gives, written as upshift.yml keys (so a configuration layer can apply over them). */
+function seedAsUpshiftData(m: ProjectManifest): Record<string, unknown> {
+  const requires: Record<string, unknown> = {};
+  for (const [project, r] of Object.entries(m.requires)) requires[project] = { ...r, ...(r.allowBreaking ? { allowBreaking: [...r.allowBreaking] } : {}) };
+  return {
+    ...(m.name !== null ? { name: m.name } : {}),
+    ...(m.declaredVersion !== null ? { version: m.declaredVersion } : {}),
+    ...(m.channel !== 'stable' ? { channel: m.channel } : {}),
+    ...(m.smoke ? { smoke: { command: m.smoke.command, timeoutSeconds: m.smoke.timeoutSeconds } } : {}),
+    ...(Object.keys(requires).length > 0 ? { requires } : {}),
+    ...(m.core !== null ? { core: m.core } : {}),
+  };
+}
+
+/** The external configuration as a parsed layer, or null when there is none (no path given, or no file there). */
+function readConfigLayer(config: LoadManifestOptions['config']): ParsedYaml | null {
+  if (!config) return null;
+  if (typeof config !== 'string') {
+    const result = parseYaml(config.file, config.text);
+    if ('issues' in result) throw new ManifestError(result.issues);
+    return result.parsed;
+  }
+  if (fs.lstatSync(config, { throwIfNoEntry: false }) === undefined) return null;
+  return readAndParse(config);
 }
 
 /** Reads a manifest file (size-capped, UTF-8 checked) and parses it as a YAML mapping. */

@@ -1,4 +1,4 @@
-import type { Channel, GateAction } from '../../../shared/api/types.js';
+import type { Channel, GateAction, SettingOrigin } from '../../../shared/api/types.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 
 /** A project's manifest after loading and normalising either format; every field has its default. */
@@ -53,6 +53,10 @@ export interface ProjectManifest {
   watch?: { seconds: number; intervalSeconds: number } | null;
   /** Upgrades are refused after this many automatic rollbacks within an hour (default 3). */
   maxAutoRollbacksPerHour?: number;
+  /** The configuration Upshift keeps for this project outside the checkout, when one was read (absolute path). */
+  config?: string | null;
+  /** Where each setting came from (manifest file, external config, default); set by loadManifest. */
+  origins?: SettingOrigin[];
 }
 
 export interface StrategySpec {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { ManifestError, type ManifestIssue } from './errors.js';
 import { toManifestIssues } from './issues.js';
-import { DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR, normalizeSnapshotPath, upshiftManifestSchema } from './schema.js';
+import { DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR, normalizeSnapshotPath, upshiftManifestSchema, type UpshiftManifestData } from './schema.js';
 import type { ProjectManifest, UserCommand } from './types.js';
 import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-locate.js';
 
@@ -12,10 +13,70 @@ import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-loca
  * @throws ManifestError listing every problem.
  */
 export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts: { core?: string | undefined }): ProjectManifest {
-  keepNumbersAsWritten(parsed);
-  const result = upshiftManifestSchema.safeParse(parsed.data);
-  if (!result.success) throw new ManifestError(toManifestIssues(parsed, upshiftManifestSchema, result.error.issues));
+  return normalizeUpshiftLayers([parsed], root, opts).manifest;
+}
+
+/**
+ * Mappings merge key by key (`top` wins); lists and single values are replaced whole. How a configuration layer
+ * applies over the manifest below it: `smoke: {command: x}` over `smoke: {command: y, timeoutSeconds: 60}` keeps
+ * the timeout.
+ */
+export function mergeLayerData(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const below = out[key];
+    out[key] = isMapping(value) && isMapping(below) ? mergeLayerData(below, value) : value;
+  }
+  return out;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The layer a problem at `segments` belongs to: the highest one that holds that value, else the highest one that
+ * holds its nearest parent (a missing required key is the fault of whoever wrote its section), else the lowest.
+ */
+function ownerOf(layers: readonly ParsedYaml[], segments: readonly PropertyKey[]): ParsedYaml {
+  for (let n = segments.length; n > 0; n--) {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      if (valueAt(layers[i]!.data, segments.slice(0, n)) !== undefined) return layers[i]!;
+    }
+  }
+  return layers[0]!;
+}
+
+/** zod's issues on the merged data, each located in the layer whose value it is about. */
+function layeredIssues(layers: readonly ParsedYaml[], issues: readonly z.core.$ZodIssue[]): ManifestIssue[] {
+  const out: ManifestIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const owner = ownerOf(layers, [...issue.path, key]);
+        out.push(...toManifestIssues(owner, upshiftManifestSchema, [{ ...issue, keys: [key] }]));
+      }
+      continue;
+    }
+    out.push(...toManifestIssues(ownerOf(layers, issue.path), upshiftManifestSchema, [issue]));
+  }
+  return out;
+}
+
+/**
+ * Validates layers of `upshift.yml` data (lowest first: the manifest in the checkout, then the configuration Upshift
+ * keeps for the project) merged with {@link mergeLayerData}, and normalises the result. Every problem is located in
+ * the file that holds the offending value. `file` and `filePath` name the lowest layer; callers adjust them.
+ * @throws ManifestError listing every problem.
+ */
+export function normalizeUpshiftLayers(layers: readonly ParsedYaml[], root: string, opts: { core?: string | undefined }): { manifest: ProjectManifest; data: UpshiftManifestData } {
+  if (layers.length === 0) throw new TypeError('normalizeUpshiftLayers needs at least one layer');
+  for (const layer of layers) keepNumbersAsWritten(layer);
+  const merged = layers.slice(1).reduce((acc, l) => mergeLayerData(acc, l.data), layers[0]!.data);
+  const result = upshiftManifestSchema.safeParse(merged);
+  if (!result.success) throw new ManifestError(layeredIssues(layers, result.error.issues));
   const m = result.data;
+  const parsed = layers[0]!;
 
   const snapshotIssues: ManifestIssue[] = [];
   const paths: string[] = [];
@@ -23,13 +84,14 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     const normal = normalizeSnapshotPath(p);
     const escape = symlinkEscape(root, normal);
     if (escape) {
-      snapshotIssues.push({ file: parsed.file, ...locate(parsed, ['snapshot', 'paths', i]), field: `snapshot.paths[${i}]`, problem: escape });
+      const owner = ownerOf(layers, ['snapshot', 'paths', i]);
+      snapshotIssues.push({ file: owner.file, ...locate(owner, ['snapshot', 'paths', i]), field: `snapshot.paths[${i}]`, problem: escape });
     }
     if (!paths.includes(normal)) paths.push(normal);
   });
   if (snapshotIssues.length > 0) throw new ManifestError(snapshotIssues);
 
-  const warnings = [...parsed.warnings];
+  const warnings = layers.flatMap((l) => l.warnings);
   const requires: Record<string, Requirement> = {};
   for (const [project, req] of Object.entries(m.requires ?? {})) {
     const r: Requirement = {};
@@ -44,7 +106,7 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
   let core: string | null = m.core ?? (requiredProjects.length === 1 ? (requiredProjects[0] ?? null) : null);
   if (opts.core !== undefined) {
     if (core !== null && core !== opts.core) {
-      warnings.push(`core: ${path.basename(parsed.file)} names "${core}" but --core names "${opts.core}"; using "${opts.core}"`);
+      warnings.push(`core: ${path.basename(ownerOf(layers, ['core']).file)} names "${core}" but --core names "${opts.core}"; using "${opts.core}"`);
     }
     core = opts.core;
   }
@@ -55,7 +117,7 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     warnings.push(`requires.${m.name}: a project cannot require itself; this requirement will never be checked`);
   }
 
-  return {
+  const manifest: ProjectManifest = {
     file: 'upshift.yml',
     filePath: parsed.file,
     name: m.name ?? null,
@@ -126,6 +188,7 @@ export function normalizeUpshiftManifest(parsed: ParsedYaml, root: string, opts:
     ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
   };
+  return { manifest, data: m };
 }
 
 function userCommand(c: string | string[]): UserCommand {

@@ -264,6 +264,12 @@ export class UpshiftService implements UpshiftApi {
   clearGithubToken(input: MethodInput<'clearGithubToken'>): Promise<MethodOutputs['clearGithubToken']> {
     return this.invoke('clearGithubToken', input);
   }
+  getProjectConfig(input: MethodInput<'getProjectConfig'>): Promise<MethodOutputs['getProjectConfig']> {
+    return this.invoke('getProjectConfig', input);
+  }
+  setProjectConfig(input: MethodInput<'setProjectConfig'>): Promise<MethodOutputs['setProjectConfig']> {
+    return this.invoke('setProjectConfig', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -333,6 +339,14 @@ export class UpshiftService implements UpshiftApi {
     githubTokenStatus: () => this.githubToken.status(),
     setGithubToken: (i) => this.githubToken.set(i.token),
     clearGithubToken: () => this.githubToken.clear(),
+    getProjectConfig: (i) => this.engine.projectConfig(i.project),
+    setProjectConfig: (i) => {
+      const config = this.engine.editProjectConfig(i.project, { ...(i.set ? { set: i.set } : {}), ...(i.unset ? { unset: i.unset } : {}) });
+      this.emitState();
+      // The install, smoke test, tag pattern or channel may have changed what the last check says.
+      this.recheck([i.project]);
+      return config;
+    },
   };
 
   // ---- state ----

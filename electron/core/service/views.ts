@@ -54,7 +54,7 @@ export function projectView(store: StateStore, record: ProjectRecord, settings: 
       if (state === 'alive' || state === 'other-host') inProgress = { id: running.operation.id, kind: running.operation.kind };
     }
   }
-  const info = toInfo(record);
+  const info = toInfo(record, store.paths.home);
   return {
     ...info,
     channel: settings.projects[record.name]?.channel ?? info.channel,
