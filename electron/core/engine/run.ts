@@ -298,6 +298,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
     steps,
     stash: opts.stash ?? false,
     restorePaths,
+    leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, j.originalSha),
   };
   return runJob(store, ctx, job, 'rollback', target.id, opts);
 }
