@@ -80,6 +80,15 @@ export interface ReleaseNote {
   body: string;
   /** Where the body came from. */
   source: 'metadata' | 'release' | 'tag-message' | 'changelog' | 'commits' | 'none';
+  /**
+   * Where exactly, for people: `CHANGES.rst, section "Version 8.1.7"`, `the message of tag v1.2.0`,
+   * `the GitHub release v1.2.0`, `release metadata (release_metadata.json)`. Absent in plans recorded before it.
+   */
+  origin?: string;
+  /** The file the body was read from (a changelog or metadata file), when it came from one. */
+  file?: string;
+  /** Set when `body` was shortened: it ends with a line `… N more lines in <from>`. */
+  truncated?: { omittedLines: number; from: string };
   breaking: string[];
   date: string | null;
 }

@@ -6,7 +6,9 @@
 export type { BreakingChange, InvalidMetadata, ReleaseInput, ReleaseMetadata, ReleaseMetadataIssue } from './types.js';
 export { formatMetadataIssue, formatMetadataIssues, invalidMetadata, isIsoDate, releaseEntrySchema } from './metadata-schema.js';
 export { readReleaseMetadata, parseReleaseMetadata, METADATA_FILES, type MetadataResult, type ReadMetadataOptions } from './metadata.js';
-export { findChangelogSection, CHANGELOG_FILES, type ChangelogSection } from './changelog.js';
+export { changelogVersions, findChangelogSection, notesFileRank, notesFormat, NOTES_BASENAMES, NOTES_DIRS, NOTES_EXTENSIONS, type ChangelogSection, type NotesFormat } from './changelog.js';
+export { excerptNotes, moreLinesText, type NotesExcerpt } from './excerpt.js';
+export { isTrivialTagMessage } from './tag-message.js';
 export { breakingChangesOfCommit, breakingFooters, parseConventionalHeader, type CommitBreakingChange, type CommitMessage, type ParsedHeader } from './conventional.js';
 export {
   loadReleaseInfo,

@@ -1,14 +1,16 @@
 import type { ReleaseNote } from '../../../shared/api/types.js';
-import { parseVersion, versionsEqual } from '../../../shared/version/index.js';
 import { GitError, isGitError } from '../git/core.js';
 import { commitsBetween, type CommitDetail } from '../git/log.js';
 import { isUsableTagName } from '../git/refname.js';
 import { resolveCommit } from '../git/rev-parse.js';
+import { listRootFiles, type TreeBlob } from '../git/ls-tree.js';
 import { readBlob, readTag, statFilesAtCommit, type TagInfo } from '../git/show.js';
-import { CHANGELOG_FILES, findChangelogSection, type ChangelogSection } from './changelog.js';
+import { findChangelogSection, notesFileRank, notesFormat, NOTES_DIRS, type ChangelogSection } from './changelog.js';
 import { breakingChangesOfCommit, normalizeText } from './conventional.js';
+import { excerptNotes, moreLinesText } from './excerpt.js';
 import { METADATA_FILES, readMetadataFiles } from './metadata.js';
 import { invalidMetadata } from './metadata-schema.js';
+import { isTrivialTagMessage } from './tag-message.js';
 import { versionText, type BreakingChange, type InvalidMetadata, type ReleaseInput, type ReleaseMetadata } from './types.js';
 
 /** Commits scanned for conventional-commit breaking changes per release; beyond it, a warning. */
@@ -16,6 +18,9 @@ const MAX_SCANNED_COMMITS = 2000;
 /** Commit subjects listed when notes fall back to the commit log. */
 const MAX_LISTED_SUBJECTS = 50;
 const MAX_CHANGELOG_BYTES = 2 * 1024 * 1024;
+/** A changelog section longer than this is shortened (at a line boundary, saying how many lines were left out). */
+const MAX_SECTION_CHARS = 64 * 1024;
+const MAX_SECTION_LINES = 1500;
 
 export interface ReleaseInfoInput extends ReleaseInput {
   /**
@@ -62,7 +67,10 @@ export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts
   const warnings: string[] = [];
   await assertPresent(cwd, input, opts);
 
-  const files = await statFilesAtCommit(cwd, input.sha, [...METADATA_FILES, ...CHANGELOG_FILES], opts);
+  const [files, tree] = await Promise.all([
+    statFilesAtCommit(cwd, input.sha, [...METADATA_FILES], opts),
+    listRootFiles(cwd, input.sha, NOTES_DIRS.filter((d) => d !== ''), opts),
+  ]);
   const previous = input.previousSha ?? null;
   const [meta, tag, range] = await Promise.all([
     readMetadataFiles(cwd, files, { version, signal: opts.signal }),
@@ -74,33 +82,34 @@ export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts
 
   const breaking = mergeBreaking(version, metadata, range?.items ?? []);
   const tagMessage = usableTagMessage(tag, input, warnings);
+  const trivialTag = tagMessage !== null && isTrivialTagMessage(tagMessage, version, input.tag);
 
-  let body = '';
-  let source: ReleaseNote['source'] = 'none';
+  // Metadata, then a tag message that says something, then the release's changelog section, then the commit
+  // subjects; a tag message that only repeats the version ("Release version 8.5.0.") comes last.
+  let picked: Pick<ReleaseNote, 'body' | 'source' | 'origin' | 'file' | 'truncated'> = { body: '', source: 'none' };
   let changelog: ChangelogSection | null = null;
   const fromMetadata = metadata ? metadataMarkdown(metadata) : '';
   if (fromMetadata !== '') {
-    body = fromMetadata;
-    source = 'metadata';
-  } else if (tagMessage !== null) {
-    body = tagMessage;
-    source = 'tag-message';
+    picked = { body: fromMetadata, source: 'metadata', origin: `release metadata (${metadata!.file})`, file: metadata!.file };
+  } else if (tagMessage !== null && !trivialTag) {
+    picked = { body: tagMessage, source: 'tag-message', origin: `the message of tag ${input.tag}` };
   } else {
-    changelog = await readChangelog(cwd, files, input, warnings, opts);
-    if (changelog) {
-      body = changelog.body;
-      source = 'changelog';
-    } else if (range && range.items.length > 0) {
-      body = commitsMarkdown(range.items, range.count);
-      source = body === '' ? 'none' : 'commits';
+    const found = await readChangelog(cwd, tree, input, warnings, opts);
+    const commits = range && range.items.length > 0 ? commitsMarkdown(range.items, range.count) : '';
+    if (found) {
+      changelog = found.section;
+      picked = changelogNote(found.section, found.file);
+    } else if (commits !== '') {
+      picked = { body: commits, source: 'commits', origin: `the subjects of the commits since ${previous!.slice(0, 12)}` };
+    } else if (tagMessage !== null) {
+      picked = { body: tagMessage, source: 'tag-message', origin: `the message of tag ${input.tag}` };
     }
   }
 
   const note: ReleaseNote = {
     version,
     tag: input.tag,
-    body,
-    source,
+    ...picked,
     breaking: breaking.map((b) => b.text),
     date: metadata?.releaseDate ?? changelog?.date ?? (tag && tag.sha === input.sha ? tag.date : null),
   };
@@ -126,8 +135,10 @@ export interface NotesInput {
 
 /**
  * The release note for one release. Body, in order of preference: the release metadata; the annotated tag's
- * message; the release's section of CHANGELOG.md at the release commit; the subjects of the commits since
- * `fromSha`. Same precondition as loadReleaseInfo.
+ * message, unless it only repeats the version; the release's section of the notes file at the release commit
+ * (CHANGELOG / CHANGES / HISTORY / NEWS / RELEASE-NOTES / 00-RELEASENOTES, .md, .rst, .txt or none); the subjects of
+ * the commits since `fromSha`; a tag message that only repeats the version. `origin` says where the body came from;
+ * a section over 64 KiB is shortened and says so (`truncated`). Same precondition as loadReleaseInfo.
  */
 export async function releaseNotes(cwd: string, input: NotesInput, opts: ReleaseInfoOptions = {}): Promise<ReleaseNote> {
   return (await loadReleaseInfo(cwd, { ...input.release, previousSha: input.fromSha }, opts)).note;
@@ -184,7 +195,7 @@ function mergeBreaking(version: string, metadata: ReleaseMetadata | null, commit
   return out;
 }
 
-/** A tag message that is only the tag or version ("v1.2.0", "Release 1.2.0") says nothing: fall through. */
+/** The annotated tag's message when it is the release's own (its tag points to the release commit). */
 function usableTagMessage(tag: TagInfo | null, release: ReleaseInput, warnings: string[]): string | null {
   if (!tag || !tag.annotated || tag.message === null) return null;
   if (tag.sha !== release.sha) {
@@ -192,35 +203,46 @@ function usableTagMessage(tag: TagInfo | null, release: ReleaseInput, warnings: 
     return null;
   }
   const msg = tag.message.trim();
-  if (msg === '') return null;
-  if (!msg.includes('\n')) {
-    const words = msg.replace(/^(release|version|tag|tagging|tagged|bump(ed)?( to)?)\b:?\s*/i, '').trim();
-    const v = parseVersion(words);
-    const want = parseVersion(versionText(release.version));
-    if (words === release.tag || (v !== null && want !== null && versionsEqual(v, want))) return null;
-  }
-  return msg;
+  return msg === '' ? null : msg;
 }
 
+/** The release's section of the first notes file that has one, in notesFileRank order. */
 async function readChangelog(
   cwd: string,
-  files: ReadonlyMap<string, { oid: string; size: number } | null>,
+  tree: readonly TreeBlob[],
   release: ReleaseInput,
   warnings: string[],
   opts: ReleaseInfoOptions,
-): Promise<ChangelogSection | null> {
-  for (const name of CHANGELOG_FILES) {
-    const blob = files.get(name);
-    if (!blob) continue;
+): Promise<{ section: ChangelogSection; file: string } | null> {
+  const ranked = tree.flatMap((b) => {
+    const rank = notesFileRank(b.path);
+    return rank === null ? [] : [{ blob: b, rank }];
+  });
+  ranked.sort((a, b) => a.rank - b.rank);
+  for (const { blob } of ranked) {
     if (blob.size > MAX_CHANGELOG_BYTES) {
-      warnings.push(`${name} is ${blob.size} bytes, over the ${MAX_CHANGELOG_BYTES}-byte limit; it was not read.`);
+      warnings.push(`${blob.path} is ${blob.size} bytes, over the ${MAX_CHANGELOG_BYTES}-byte limit; it was not read.`);
       continue;
     }
     const text = await readBlob(cwd, blob, MAX_CHANGELOG_BYTES, opts);
-    const section = findChangelogSection(text, release.version, release.tag);
-    if (section) return section;
+    const section = findChangelogSection(text, release.version, release.tag, notesFormat(blob.path));
+    if (section) return { section, file: blob.path };
   }
   return null;
+}
+
+/** A changelog section as the note's body, shortened at a line boundary when it is over the limit, saying so. */
+export function changelogNote(section: ChangelogSection, file: string): Pick<ReleaseNote, 'body' | 'source' | 'origin' | 'file' | 'truncated'> {
+  const origin = `${file}, section "${section.title}"`;
+  const cut = excerptNotes(section.body, { maxChars: MAX_SECTION_CHARS, maxLines: MAX_SECTION_LINES });
+  if (cut.omittedLines === 0) return { body: section.body, source: 'changelog', origin, file };
+  return {
+    body: `${cut.text}\n\n${moreLinesText(cut.omittedLines, file)}`,
+    source: 'changelog',
+    origin,
+    file,
+    truncated: { omittedLines: cut.omittedLines, from: file },
+  };
 }
 
 function bullets(title: string, items: readonly string[]): string {

@@ -1,3 +1,4 @@
+import type { ReleaseNote } from '../../../../shared/api/types.js';
 import { metadataMarkdown, type ReleaseInfo } from '../../release/info.js';
 import { normalizeText } from '../../release/conventional.js';
 import type { BreakingChange } from '../../release/types.js';
@@ -23,15 +24,30 @@ export function applySourceNotes(info: ReleaseInfo, notes: SourceReleaseNotes | 
   for (const b of meta?.breaking ?? []) add(b.id === undefined ? { text: b.text, version: info.version } : { text: b.text, id: b.id, version: info.version });
   for (const b of info.breaking) add(b);
   const fromMeta = meta ? metadataMarkdown(meta) : '';
-  const body = notes.body !== '' ? notes.body : fromMeta !== '' ? fromMeta : info.note.body;
-  const source = notes.body !== '' ? 'release' : fromMeta !== '' ? 'metadata' : info.note.source;
+  // The source's own words replace what git said, and where they came from with them.
+  const fromSource: Pick<ReleaseNote, 'body' | 'source' | 'origin' | 'file' | 'truncated'> =
+    notes.body !== ''
+      ? { body: notes.body, source: 'release', origin: notes.url ? `the GitHub release ${info.tag}` : `the release folder's notes for ${info.tag}` }
+      : fromMeta !== ''
+        ? { body: fromMeta, source: 'metadata', origin: `release metadata (${meta!.file})`, file: meta!.file }
+        : info.note;
   return {
     ...info,
-    note: { ...info.note, body, source, breaking: breaking.map((b) => b.text), date: meta?.releaseDate ?? notes.date ?? info.note.date },
+    note: { version: info.note.version, tag: info.note.tag, ...pickNote(fromSource), breaking: breaking.map((b) => b.text), date: meta?.releaseDate ?? notes.date ?? info.note.date },
     breaking,
     contractsVersion: meta?.contractsVersion ?? info.contractsVersion,
     metadata: meta ?? info.metadata,
     ...(notes.invalid ? { invalid: notes.invalid } : {}),
     warnings: [...info.warnings, ...notes.warnings],
+  };
+}
+
+function pickNote(n: Pick<ReleaseNote, 'body' | 'source' | 'origin' | 'file' | 'truncated'>): Pick<ReleaseNote, 'body' | 'source' | 'origin' | 'file' | 'truncated'> {
+  return {
+    body: n.body,
+    source: n.source,
+    ...(n.origin !== undefined ? { origin: n.origin } : {}),
+    ...(n.file !== undefined ? { file: n.file } : {}),
+    ...(n.truncated !== undefined ? { truncated: n.truncated } : {}),
   };
 }
