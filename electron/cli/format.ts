@@ -9,6 +9,7 @@ import type {
   StatusResult,
   UpgradePlan,
 } from '../../shared/api/types.js';
+import { releaseNoteLines } from './release-notes.js';
 
 /** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
 export function makeStyle(enabled: boolean) {
@@ -72,10 +73,7 @@ export function formatPlan(s: Style, p: UpgradePlan): string {
   if (p.blocked) out.push(s.red(`BLOCKED: ${p.blockers.join('; ')}`));
   if (p.releaseNotes.length > 0) {
     out.push('Release notes:');
-    for (const n of p.releaseNotes) {
-      out.push(`  ${s.bold(n.version)}${n.date ? s.dim(` (${n.date})`) : ''}`);
-      for (const line of n.body.split('\n').slice(0, 15)) out.push(`    ${line}`);
-    }
+    for (const n of p.releaseNotes) out.push(...releaseNoteLines(s, n));
   }
   out.push(`Commits: ${p.commits.count}`);
   for (const c of p.commits.items.slice(0, 15)) out.push(`  ${c.sha.slice(0, 8)} ${c.subject}`);
