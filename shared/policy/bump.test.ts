@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BumpType } from '../api/types.js';
-import { classifyBump, isUpgrade } from './index.js';
+import { classifyBump, crossedBump, isUpgrade } from './index.js';
 
 describe('classifyBump', () => {
   it.each([
@@ -67,5 +67,24 @@ describe('isUpgrade', () => {
     [null, 'latest', false],
   ] as [string | null, string, boolean][])('%j → %j: %s', (from, to, expected) => {
     expect(isUpgrade(from, to)).toBe(expected);
+  });
+});
+
+describe('crossedBump', () => {
+  it.each([
+    ['6.2.15', '8.0-m01', 'major'],
+    ['1.9.0', '2.0.0-rc.1', 'major'],
+    ['1.0.0', '1.1.0-beta', 'minor'],
+    ['1.0.0', '1.0.1-rc.1', 'patch'],
+    ['1.0.0.1', '1.0.0.2-rc', 'patch'],
+    ['1.0.0-rc.1', '1.0.0-rc.2', null],
+    ['1.0.0-rc.2', '1.0.0', null],
+    ['2.0.0', '1.0.0', null],
+    ['1.0.0', '1.0.0', null],
+    [null, '1.0.0-beta', 'major'],
+    ['main', '1.2.0', 'major'],
+    ['1.0.0', '1.2.0', 'minor'],
+  ] as [string | null, string, string | null][])('%s → %s crosses %s', (from, to, crossed) => {
+    expect(crossedBump(from, to)).toBe(crossed);
   });
 });

@@ -41,6 +41,31 @@ export function bumpBetween(current: Version, target: Version): BumpType {
   return 'patch';
 }
 
+/** The numeric part of a version a move can cross: what a prerelease's gate and risk are judged against too. */
+export type NumericBump = 'major' | 'minor' | 'patch';
+
+/**
+ * The highest numeric part that changes on the way from `from` to `to`, prerelease labels aside: `6.2.15 → 8.0.0-m01`
+ * crosses a `major`, `1.0.0 → 1.1.0-beta` a `minor`, `1.0.0 → 1.0.1-rc.1` a `patch`. Null when the numbers do not move
+ * (`1.0.0-rc.1 → 1.0.0-rc.2`, `1.0.0-rc.2 → 1.0.0`) or `to` is not newer. An unknown current version crosses a
+ * `major`, as in {@link classifyBump}. A prerelease is judged by the bump it crosses as well as by being a prerelease
+ * (issue 8 §4: `--to 8.0-m01` from 6.2.15 was rated lower risk than the stable 7.4.1).
+ */
+export function crossedBump(from: string | null, to: string): NumericBump | null {
+  const target = parseVersion(to);
+  if (target === null) return null;
+  const current = from === null ? null : parseVersion(from);
+  if (current === null) return 'major';
+  if (compareVersions(target, current) <= 0) return null;
+  const a = current.parts;
+  const b = target.parts;
+  if ((a[0] ?? 0) !== (b[0] ?? 0)) return 'major';
+  if ((a[1] ?? 0) !== (b[1] ?? 0)) return 'minor';
+  const length = Math.max(a.length, b.length);
+  for (let i = 2; i < length; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return 'patch';
+  return null;
+}
+
 /**
  * True only when `to` is strictly newer than `from`, so "update available" is never reported for the same
  * or an older version (a checkout ahead of the latest release stays quiet). An unknown current version

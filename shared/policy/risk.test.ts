@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BumpType } from '../api/types.js';
-import { assessRisk, type RiskInput } from './index.js';
+import { assessRisk, classifyBump, crossedBump, type RiskInput } from './index.js';
 
 describe('assessRisk', () => {
   const base: RiskInput = { bump: 'patch', breaking: [], incompatibleDependents: [], hasSmokeTests: true };
@@ -24,6 +24,29 @@ describe('assessRisk', () => {
     [{ bump: 'major', security: true }, 'high'],
   ] as [Partial<RiskInput>, string][])('%j → %s', (overrides, level) => {
     expect(assessRisk({ ...base, ...overrides }).level).toBe(level);
+  });
+
+  // A prerelease is at least as risky as the bump it crosses (issue 8 §4: redis 6.2.15 → 8.0-m01 was rated below 7.4.1).
+  it.each([
+    // [from, to, level with smoke tests]
+    ['6.2.15', '7.4.1', 'high'],
+    ['6.2.15', '8.0.0-m01', 'high'],
+    ['1.9.0', '2.0.0-rc.1', 'high'],
+    ['1.0.0', '1.1.0-beta.1', 'medium'],
+    ['1.0.0', '1.0.1-rc.1', 'medium'],
+    ['1.0.0-rc.1', '1.0.0-rc.2', 'medium'],
+    [null, '2.0.0-alpha', 'high'],
+  ] as [string | null, string, string][])('%s → %s: %s', (from, to, level) => {
+    const risk = assessRisk({ ...base, bump: classifyBump(from, to), crosses: crossedBump(from, to) });
+    expect(risk.level).toBe(level);
+  });
+
+  it('a prerelease across a major is never rated below the stable major', () => {
+    const order = { low: 0, medium: 1, high: 2 };
+    const stable = assessRisk({ ...base, bump: classifyBump('6.2.15', '7.4.1') });
+    const pre = assessRisk({ ...base, bump: classifyBump('6.2.15', '8.0.0-m01'), crosses: crossedBump('6.2.15', '8.0.0-m01') });
+    expect(order[pre.level]).toBeGreaterThanOrEqual(order[stable.level]);
+    expect(pre.reasons).toEqual(['Prerelease: not a final release and may be unstable.', 'It leads to a new major version: may contain incompatible changes.']);
   });
 
   it('gives one human sentence per factor', () => {
@@ -56,7 +79,7 @@ describe('assessRisk', () => {
   it('every reason is a sentence', () => {
     const bumps: BumpType[] = ['patch', 'minor', 'major', 'prerelease', 'none', 'downgrade'];
     for (const bump of bumps) {
-      for (const r of assessRisk({ bump, breaking: ['b'], incompatibleDependents: ['d'], hasSmokeTests: false, security: true }).reasons) {
+      for (const r of assessRisk({ bump, crosses: 'major', breaking: ['b'], incompatibleDependents: ['d'], hasSmokeTests: false, security: true }).reasons) {
         expect(r).toMatch(/^[A-Z0-9].*\.$/);
       }
     }

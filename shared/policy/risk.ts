@@ -1,7 +1,10 @@
 import type { BumpType, Risk, RiskLevel } from '../api/types.js';
+import type { NumericBump } from './bump.js';
 
 export interface RiskInput {
   bump: BumpType;
+  /** For a prerelease: the numeric bump it crosses (crossedBump), so that a prerelease of a new major is high. */
+  crosses?: NumericBump | null;
   /** Breaking changes announced by the releases being skipped over, as text. */
   breaking: string[];
   /** Names of dependents the target is incompatible with. */
@@ -30,7 +33,7 @@ const BUMP: Record<BumpType, { level: RiskLevel; reason: string }> = {
  * reaches:
  *
  * - the bump: patch low, minor medium, major high, prerelease medium (a prerelease is never low), a
- *   downgrade high;
+ *   downgrade high; a prerelease is at least as risky as the bump it crosses (`crosses`): across a major, high;
  * - breaking changes: high without smoke tests (nothing would notice the break), at least medium with them;
  * - dependents the target is incompatible with: high;
  * - no smoke tests at all: at least medium, since a broken upgrade would only be noticed by hand;
@@ -47,6 +50,11 @@ export function assessRisk(input: RiskInput): Risk {
   const bump = BUMP[input.bump] ?? { level: 'high' as const, reason: `Unknown kind of change "${String(input.bump)}".` };
   raise(bump.level);
   reasons.push(bump.reason);
+  if (input.bump === 'prerelease' && (input.crosses === 'major' || input.crosses === 'minor')) {
+    const crossed = BUMP[input.crosses];
+    raise(crossed.level);
+    reasons.push(`It leads to a new ${input.crosses} version: ${crossed.reason.slice(crossed.reason.indexOf(':') + 2)}`);
+  }
 
   const breaking = (input.breaking ?? []).filter((b) => typeof b === 'string' && b.trim() !== '');
   if (breaking.length > 0) {
