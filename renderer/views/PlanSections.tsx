@@ -77,7 +77,8 @@ export function ReleaseNotesSection({ plan }: { plan: UpgradePlan }) {
             {note.version}
             <span className="muted small">
               {' '}
-              {note.date ? `· ${formatDateTime(note.date)} ` : ''}· {SOURCE_LABELS[note.source] ?? note.source}
+              {note.date ? `· ${formatDateTime(note.date)} ` : ''}· {note.origin ? `from ${note.origin}` : (SOURCE_LABELS[note.source] ?? note.source)}
+              {note.truncated && <> · shortened: {note.truncated.omittedLines.toLocaleString('en')} more lines in {note.truncated.from}</>}
             </span>
           </h3>
           {note.breaking.length > 0 && (

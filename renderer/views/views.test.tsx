@@ -110,6 +110,26 @@ describe('Plan view', () => {
     expect(html).not.toContain('javascript:');
   });
 
+  it("release notes say where they came from and when they were shortened (issue 8 §7)", () => {
+    const notes = plan().releaseNotes;
+    const changelog = {
+      ...notes[0]!,
+      source: 'changelog' as const,
+      origin: 'CHANGES.rst, section "Version 8.1.7"',
+      file: 'CHANGES.rst',
+      body: '- first change\n\n… 1500 more lines in CHANGES.rst',
+      truncated: { omittedLines: 1500, from: 'CHANGES.rst' },
+    };
+    const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState({ ...plan(), releaseNotes: [changelog] }) });
+    expect(html).toContain('· from CHANGES.rst, section &quot;Version 8.1.7&quot;');
+    expect(html).toContain(' · shortened: 1,500 more lines in CHANGES.rst');
+    expect(html).toContain('… 1500 more lines in CHANGES.rst');
+    // A note without origin (a plan recorded before it) keeps its source label, and says nothing of shortening.
+    const old = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
+    expect(old).toContain('from release metadata');
+    expect(old).not.toContain('shortened');
+  });
+
   it('disables Start upgrade when blocked and says why', () => {
     const blocked = plan({ blocked: true, blockers: ['finance requires core <=1.x.x'] });
     const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState(blocked) });
