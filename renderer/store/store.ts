@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MethodOutputs, Settings } from '../../shared/api/contract.js';
-import type { ApiError } from '../../shared/api/types.js';
+import type { ApiError, ProjectConfig } from '../../shared/api/types.js';
 import { toApiError } from '../transport/errors.js';
 import type { ConnectionChange, Transport } from '../transport/types.js';
 import { EMPTY_FILTERS, PAGE_SIZE, applyHistoryPage, buildHistoryQuery, missingPages, resetHistory } from './history.js';
@@ -45,6 +45,10 @@ export interface Actions {
   /** Saves the token in the app's keychain; false (with a toast) when refused. */
   saveGithubToken(token: string): Promise<boolean>;
   removeGithubToken(): Promise<boolean>;
+  /** Upshift's configuration for a project (outside its checkout) and where each setting comes from; null on failure (toast). */
+  loadProjectConfig(project: string): Promise<ProjectConfig | null>;
+  /** Sets and removes keys; the engine checks them first. The new configuration, or the refusal (nothing was written). */
+  saveProjectConfig(project: string, edits: { set?: Record<string, string>; unset?: string[] }): Promise<{ config: ProjectConfig } | { error: ApiError }>;
   toast(toast: Omit<Toast, 'id'> & { id?: string }): void;
   dismissToast(id: string): void;
 }
@@ -473,6 +477,25 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         } catch (e) {
           fail('Could not save the GitHub token', e);
           return false;
+        }
+      },
+
+      async loadProjectConfig(project) {
+        try {
+          return await api.getProjectConfig({ project });
+        } catch (e) {
+          fail(`Could not read ${project}'s configuration`, e);
+          return null;
+        }
+      },
+
+      async saveProjectConfig(project, edits) {
+        try {
+          const config = await api.setProjectConfig({ project, ...edits });
+          actions.toast({ kind: 'success', title: `${project}: configuration saved`, body: config.file });
+          return { config };
+        } catch (e) {
+          return { error: toApiError(e) };
         }
       },
 

@@ -5,6 +5,7 @@ import type { GateAction } from '../../shared/api/types.js';
 import { Dialog } from '../components/Dialog.js';
 import { domId } from '../lib/format.js';
 import { useActions } from '../store/context.js';
+import { ProjectConfigForm } from './ProjectConfigForm.js';
 
 type Override = Settings['projects'][string];
 type GateKey = 'patch' | 'minor' | 'major' | 'prerelease';
@@ -54,6 +55,7 @@ export function ProjectSettings({ project, settings }: { project: ProjectView; s
       </div>
       <p className="muted small">
         <code>{project.path}</code> · manifest: {project.manifest === 'none' ? 'none (defaults)' : project.manifest}
+        {project.config ? ' · with Upshift\'s configuration' : ''}
         {project.core ? ` · depends on ${project.core}` : ''}
       </p>
       <div className="field-grid">
@@ -87,6 +89,7 @@ export function ProjectSettings({ project, settings }: { project: ProjectView; s
           </div>
         ))}
       </div>
+      <ProjectConfigForm project={project.name} />
       <Dialog
         open={confirming}
         title={`Stop watching ${project.name}?`}

@@ -58,7 +58,8 @@ version: 2.3.0
 describe('loadManifest: upshift.yml', () => {
   it('reads every key of a full manifest', () => {
     const root = project({ 'upshift.yml': FULL });
-    const m = loadManifest(root);
+    const { origins, ...m } = loadManifest(root);
+    expect(origins?.find((o) => o.key === 'smoke.command')).toMatchObject({ source: 'manifest', file: 'upshift.yml' });
     expect(m).toEqual({
       file: 'upshift.yml',
       filePath: path.join(root, 'upshift.yml'),
@@ -88,7 +89,9 @@ describe('loadManifest: upshift.yml', () => {
   it('gives every default for an empty file, a comment-only file and an explicit null document', () => {
     for (const text of ['', '# nothing yet\n', '~\n', '---\n']) {
       const root = project({ 'upshift.yml': text });
-      expect(loadManifest(root)).toEqual({ ...defaultManifest(), file: 'upshift.yml', filePath: path.join(root, 'upshift.yml') });
+      const { origins, ...m } = loadManifest(root);
+      expect(m).toEqual({ ...defaultManifest(), file: 'upshift.yml', filePath: path.join(root, 'upshift.yml') });
+      expect(origins?.every((o) => o.source === 'default')).toBe(true);
     }
   });
 
@@ -111,7 +114,9 @@ describe('loadManifest: upshift.yml', () => {
 
   it('returns defaults with file null when the project has no manifest', () => {
     const root = project({ 'README.md': '# hi\n' });
-    expect(loadManifest(root)).toEqual(defaultManifest());
+    const { origins, ...m } = loadManifest(root);
+    expect(m).toEqual(defaultManifest());
+    expect(origins?.find((o) => o.key === 'smoke.command')).toEqual({ key: 'smoke.command', value: null, source: 'default', file: null });
     expect(loadManifest(root, { core: 'platform' }).core).toBe('platform');
   });
 

@@ -35,6 +35,8 @@ describe('input validation', () => {
     githubTokenStatus: ['not an object', '(input)'],
     setGithubToken: [{ token: 'ghp_with space' }, 'token'],
     clearGithubToken: [7, '(input)'],
+    getProjectConfig: [{}, 'project'],
+    setProjectConfig: [{ project: 'core', unset: 'smoke' }, 'unset'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {
