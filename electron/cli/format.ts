@@ -9,6 +9,7 @@ import type {
   StatusResult,
   UpgradePlan,
 } from '../../shared/api/types.js';
+import { formatWhen, systemTime, type TimeContext } from './time.js';
 import { releaseNoteLines } from './release-notes.js';
 
 /** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
@@ -95,7 +96,8 @@ function ms(d: number | null): string {
   return d < 1000 ? `${d} ms` : `${(d / 1000).toFixed(1)} s`;
 }
 
-export function formatOperation(s: Style, op: Operation): string {
+/** One operation; its start in the user's time zone, relative when recent (`time` is injected by tests). */
+export function formatOperation(s: Style, op: Operation, time: TimeContext = systemTime()): string {
   const status =
     op.status === 'succeeded'
       ? s.green(op.status)
@@ -104,7 +106,7 @@ export function formatOperation(s: Style, op: Operation): string {
         : op.status === 'running'
           ? s.cyan(op.status)
           : s.red(op.status);
-  const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${op.startedAt}, ${op.user}@${op.host})`)}`];
+  const out = [`${s.bold(op.id)} ${op.kind} ${op.project} ${v(op.from.version)} → ${v(op.to.version)}: ${status} ${s.dim(`(${ms(op.durationMs)}, ${formatWhen(op.startedAt, time)}, ${op.user}@${op.host})`)}`];
   for (const st of op.steps) {
     if (st.status === 'pending' || st.status === 'skipped') continue;
     const mark = st.status === 'succeeded' ? s.green('✓') : st.status === 'failed' ? s.red('✗') : st.status === 'cancelled' ? s.yellow('⊘') : '•';
@@ -124,12 +126,12 @@ export function formatOperation(s: Style, op: Operation): string {
   return out.join('\n');
 }
 
-export function formatHistory(s: Style, r: HistoryResult): string {
+export function formatHistory(s: Style, r: HistoryResult, time: TimeContext = systemTime()): string {
   if (r.operations.length === 0) return 'No operations yet.';
-  return r.operations.map((op) => formatOperation(s, op)).join('\n');
+  return r.operations.map((op) => formatOperation(s, op, time)).join('\n');
 }
 
-export function formatStatus(s: Style, r: StatusResult): string {
+export function formatStatus(s: Style, r: StatusResult, time: TimeContext = systemTime()): string {
   if (r.projects.length === 0) return 'No projects are watched yet. Add one with `upshift add <path>`.';
   return r.projects
     .map((p) => {
@@ -137,7 +139,7 @@ export function formatStatus(s: Style, r: StatusResult): string {
       const upd = p.updateAvailable ? s.cyan(`update to ${latest}`) : `latest ${latest}`;
       const busy = p.operationInProgress ? s.yellow(`  ${p.operationInProgress.kind} ${p.operationInProgress.id} in progress (pid ${p.operationInProgress.pid})`) : '';
       const compat = p.compatible === false ? s.red(' blocked') : '';
-      return `${s.bold(p.name.padEnd(20))} ${v(p.current.version).padEnd(12)} ${upd}, risk ${riskText(s, p.risk?.level)}${compat}, checked ${p.lastCheck ?? 'never'}${busy}`;
+      return `${s.bold(p.name.padEnd(20))} ${v(p.current.version).padEnd(12)} ${upd}, risk ${riskText(s, p.risk?.level)}${compat}, checked ${formatWhen(p.lastCheck, time)}${busy}`;
     })
     .join('\n');
 }
