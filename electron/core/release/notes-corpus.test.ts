@@ -6,7 +6,9 @@ import { createRemoteWithReleases } from '../../../test/helpers/repos.js';
 import { fetchTag } from '../git/fetch.js';
 import { changelogVersions, findChangelogSection, notesFileRank, notesFormat } from './changelog.js';
 import { excerptNotes, moreLinesText } from './excerpt.js';
+import { applySourceNotes } from '../source/github/notes.js';
 import { loadReleaseInfo } from './info.js';
+import { parseReleaseMetadata } from './metadata.js';
 import { isTrivialTagMessage } from './tag-message.js';
 
 /** Real notes files from public projects, trimmed; test/fixtures/notes/README.md names where each was recorded. */
@@ -275,5 +277,16 @@ describe('release notes from the corpus at a real release commit', () => {
     expect(info.note.truncated).toEqual({ omittedLines: 1500, from: 'CHANGELOG.md' });
     expect(lines.slice(0, 1500)).toEqual(items.slice(0, 1500));
     expect(lines.slice(1500)).toEqual(['', '… 1500 more lines in CHANGELOG.md']);
+  });
+
+  it('a GitHub release body or metadata asset replaces the changelog note, and the note says so', async () => {
+    const info = await infoAt({ 'CHANGES.rst': corpus('click/CHANGES.rst') }, { version: '8.1.7', tag: '8.1.7', message: 'Release version 8.1.7.' });
+    const released = applySourceNotes(info, { body: 'From the release page', date: '2023-08-17T10:00:00Z', url: 'https://github.com/pallets/click/releases/tag/8.1.7', metadata: null, warnings: [] });
+    expect(released.note).toEqual({ version: '8.1.7', tag: '8.1.7', body: 'From the release page', source: 'release', origin: 'the GitHub release 8.1.7', breaking: [], date: '2023-08-17T10:00:00Z' });
+    const asset = parseReleaseMetadata(JSON.stringify({ version: '8.1.7', notes: 'From the asset' }), 'release_metadata.json (release asset)', '8.1.7').metadata!;
+    const fromAsset = applySourceNotes(info, { body: '', date: null, url: 'https://github.com/pallets/click/releases/tag/8.1.7', metadata: asset, warnings: [] });
+    expect(fromAsset.note).toMatchObject({ body: 'From the asset', source: 'metadata', origin: 'release metadata (release_metadata.json (release asset))' });
+    // Nothing from the source: the changelog note stands, with its origin.
+    expect(applySourceNotes(info, { body: '', date: null, url: null, metadata: null, warnings: [] }).note).toMatchObject({ source: 'changelog', origin: 'CHANGES.rst, section "Version 8.1.7"', file: 'CHANGES.rst' });
   });
 });
