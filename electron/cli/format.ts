@@ -52,6 +52,11 @@ function checkLine(s: Style, p: ProjectCheck): string {
       lines.push(p.latestCompatible ? `  latest compatible: ${s.cyan(p.latestCompatible.version)}; ${p.latest.version} not verified` : `  ${p.latest.version} not verified compatible; no newer release is`);
     }
   }
+  // The gates choose the default target too: name what `upgrade` installs and what needs an explicit --to.
+  if (p.updateAvailable && p.explicitChoice) {
+    lines.push(p.offered ? `  offered: ${s.cyan(p.offered.version)} (\`upshift upgrade ${p.name}\`)` : '  nothing newer is installed without an explicit choice');
+    lines.push(`  ${s.yellow(p.explicitChoice.message)}`);
+  }
   // Not blockers of a dependent: what the strategy left out, stale releases, and the like.
   if (p.compatible !== false) for (const note of p.blockers) lines.push(`  ${s.dim('note')}: ${note}`);
   return lines.join('\n');
@@ -67,6 +72,10 @@ export function formatPlan(s: Style, p: UpgradePlan): string {
   out.push(s.bold(`Plan: ${p.project} ${v(p.from.version)} → ${v(p.to.version)}`) + s.dim(`  (${v(p.from.tag)} ${short(p.from.sha)} → ${v(p.to.tag)} ${short(p.to.sha)})`));
   out.push(`Bump ${p.bump}, gate ${p.gate}, risk ${riskText(s, p.risk.level)}`);
   for (const r of p.risk.reasons) out.push(`  - ${r}`);
+  if (p.explicitChoice) {
+    const itself = p.explicitChoice.version === p.to.version;
+    out.push(s.yellow(itself ? `Needs an explicit choice: ${p.explicitChoice.message}` : `Not chosen by default: ${p.explicitChoice.message}`));
+  }
   if (p.compatibility.dependents.length > 0) {
     out.push('Dependents:');
     for (const d of p.compatibility.dependents) out.push(`  ${d.compatible ? s.green('ok     ') : s.red('blocked')} ${d.project}: ${d.reason}`);

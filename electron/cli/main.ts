@@ -131,14 +131,21 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           const confirm = async (plan: UpgradePlan) => {
             if (interrupt.signal.aborted) return false;
             if (cmd.values.yes === true) return true;
-            if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', 'Not on a terminal, so nobody can confirm: pass --yes to upgrade. Nothing was changed.');
+            // An auto gate asks nobody (README "Gates"); a manual one was already required to be named with --to (engine).
+            if (plan.gate === 'auto') {
+              io.err(`Upgrading ${plan.project} to ${plan.to.version} without asking: its gate is auto (${plan.bump}).`);
+              return true;
+            }
+            if (!io.stdinIsTty) throw usageError('CONFIRMATION_REQUIRED', `Not on a terminal, so nobody can confirm: pass --yes to upgrade (its gate is ${plan.gate}). Nothing was changed.`);
             io.err(formatPlan(io.style, plan));
-            return ask(`Upgrade ${plan.project} to ${plan.to.version}? [y/N] `, interrupt);
+            return ask(`Upgrade ${plan.project} to ${plan.to.version}${plan.gate === 'manual' ? ` (${plan.bump}, gated manual)` : ''}? [y/N] `, interrupt);
           };
           return engine.upgrade(first!, {
             ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
             stash: cmd.values.stash === true,
             force: cmd.values.force === true,
+            // Naming the version with --to is the explicit choice a manual gate asks for; --yes alone never is.
+            explicit: typeof cmd.values.to === 'string',
             confirm,
             signal: interrupt.signal,
             onStarted: () => void (interrupt.started = true),

@@ -137,7 +137,7 @@ export const inputs = {
   checkNow: z.object({ projects: z.array(name).max(1000).optional() }),
   getPlan: z.object({ project: name, to: version.optional() }),
   /** `force`: upgrade even after too many automatic rollbacks within the hour (ROLLBACK_LOOP), like `upgrade --force`. */
-  startUpgrade: z.object({ project: name, to: version.optional(), stash: z.boolean().optional(), force: z.boolean().optional() }),
+  startUpgrade: z.object({ project: name, to: version.optional(), confirmManual: z.boolean().optional(), stash: z.boolean().optional(), force: z.boolean().optional() }),
   cancel: z.object({ operationId }),
   rollback: z.object({ project: name, to: operationId.optional(), stash: z.boolean().optional() }),
   queryHistory: historyQuerySchema,

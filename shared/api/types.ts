@@ -60,6 +60,13 @@ export interface ProjectCheck {
   /** Why the latest release cannot be chosen (as `plan --to <latest>` says), and notes on the check itself. */
   blockers: string[];
   /**
+   * What `upgrade` without a target installs (the plan's default target): the newest release nothing blocks whose gate
+   * does not ask for an explicit choice; null when none is. Absent in checks recorded before it existed.
+   */
+  offered?: ReleaseRef | null;
+  /** The newest release newer than `offered` that only an explicit choice installs (a `manual` gate), and how. */
+  explicitChoice?: ExplicitChoice | null;
+  /**
    * Every release newer than the current one (up to 30), newest first, with the verdict `plan` gives it; absent in
    * checks recorded before it existed.
    */
@@ -71,6 +78,16 @@ export interface ProjectCheck {
 
 export interface CheckResult {
   projects: ProjectCheck[];
+}
+
+/** A release that only an explicit choice installs: its gate is `manual` (issue 8 §4). */
+export interface ExplicitChoice {
+  version: string;
+  tag: string;
+  bump: BumpType;
+  gate: GateAction;
+  /** "2.0.0 is a major upgrade, gated manual: run `upshift upgrade core --to 2.0.0`". */
+  message: string;
 }
 
 export interface ReleaseNote {
@@ -156,6 +173,11 @@ export interface UpgradePlan {
   blockers: string[];
   /** Every release newer than the current one, newest first, with whether it could be chosen. */
   candidates: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
+  /**
+   * A plan made without a target: the newest release that only an explicit choice installs (a `manual` gate), when it
+   * is newer than `to` or is `to` itself because nothing else is offered (then `upgrade` without `--to` refuses it).
+   */
+  explicitChoice?: ExplicitChoice | null;
 }
 
 export type OperationKind = 'upgrade' | 'rollback' | 'recovery';

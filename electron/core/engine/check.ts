@@ -1,6 +1,6 @@
 import type { ProjectCheck } from '../../../shared/api/types.js';
 import { evaluateDependents } from '../../../shared/compat/index.js';
-import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
+import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { toApiError } from '../errors.js';
 import type { ReleaseSource } from '../source/types.js';
@@ -10,7 +10,7 @@ import { dependentsOf, type ProjectContext } from './projects.js';
 import { discoverReleases, judgeReleases, rememberReleases, saveFacts } from './releases.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
-import { releaseVerdicts, verdictReleases } from './verdict.js';
+import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases } from './verdict.js';
 
 export interface Discovery {
   current: CurrentState;
@@ -73,10 +73,15 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   for (const u of judged.unjudged) if (newer.some((r) => r.tag === u.tag)) notes.push(u.reason);
   const updateAvailable = latest !== null && newer[0] === latest;
   const verdict = latest && updateAvailable ? (verdicts.get(latest.tag) ?? null) : null;
-  // The newest release the plan would choose by default. One whose age or LTS flag is not judged yet is not offered.
+  // The newest release nothing blocks (whatever its gate), and the one the plan chooses by default: the newest the gates
+  // allow without an explicit choice. One whose age or LTS flag is not judged yet is neither.
   const unjudged = new Set(judged.unjudged.map((u) => u.tag));
-  const offered = [...ascending].reverse().find((r) => verdicts.get(r.tag)!.blockers.length === 0 && !unjudged.has(r.tag));
-  const latestCompatible = updateAvailable && offered ? toReleaseRef(offered) : null;
+  const descending = [...ascending].reverse();
+  const open = descending.find((r) => verdicts.get(r.tag)!.blockers.length === 0 && !unjudged.has(r.tag));
+  const latestCompatible = updateAvailable && open ? toReleaseRef(open) : null;
+  const byDefault = defaultTarget(descending, verdicts, (r) => !unjudged.has(r.tag));
+  const offered = updateAvailable && byDefault.offered ? toReleaseRef(byDefault.offered) : null;
+  const explicitChoice = updateAvailable && byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null;
   // Nothing newer: the running release against its dependents' version bounds (nothing is offered).
   const installed = latest && !updateAvailable ? evaluateDependents(ctx.record.name, { version: latest.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all)) : null;
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
@@ -85,6 +90,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     verdict && bump
       ? assessRisk({
           bump,
+          crosses: verdict.crosses,
           breaking: verdict.target.breaking.map((b) => b.text),
           incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
           hasSmokeTests: ctx.manifest.smoke !== null,
@@ -97,10 +103,12 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     latestCompatible,
     updateAvailable,
     bump,
-    gate: bump && updateAvailable ? gateFor(bump, ctx.manifest.gates) : null,
+    gate: verdict ? verdict.gate : null,
     risk,
     compatible: verdict ? verdict.compatible : installed ? installed.compatible : null,
     blockers,
+    offered,
+    explicitChoice,
     candidates: [...ascending].reverse().map((r) => {
       const b = verdicts.get(r.tag)!.blockers;
       return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };

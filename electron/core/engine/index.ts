@@ -30,6 +30,7 @@ import { configEntry, editProjectConfig, readProjectConfig, type ConfigEdits, ty
 import { projectConfigPath, setConfigAside } from '../manifest/config-file.js';
 import { existsSync } from 'node:fs';
 import { assertNoRollbackLoop } from './rollback-loop.js';
+import { assertGateApproval } from './gate-approval.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 
 export interface EngineOptions {
@@ -49,6 +50,11 @@ export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
   confirm?: (plan: UpgradePlan) => Promise<boolean>;
   /** Upgrade even after too many automatic rollbacks within the hour (rollback-loop protection). */
   force?: boolean;
+  /**
+   * `to` was chosen explicitly, knowing its gate (the CLI's `--to`, the dashboard's confirmation of a manual gate):
+   * required to install a release gated `manual` (see gate-approval.ts).
+   */
+  explicit?: boolean;
 }
 
 /**
@@ -218,6 +224,7 @@ export class Engine {
       const ctx = all.find((c) => c.record.name === name)!;
       assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
       const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
+      assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
       if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
       return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
     });

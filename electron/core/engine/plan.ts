@@ -6,7 +6,7 @@ import type { CommandJob } from '../executor/command-driver.js';
 import { isTarName, versionDirName } from '../kinds/artifact-layout.js';
 import { bundleFor, folderReleaseDir, verifyFolderRelease } from '../source/folder.js';
 import { locateArtifact } from './artifact-plan.js';
-import { assessRisk, classifyBump, gateFor } from '../../../shared/policy/index.js';
+import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { blockedError, UpshiftError, usageError } from '../errors.js';
 import { commitsBetween, diffStat, fetchTag, resolveCommit } from '../git/index.js';
@@ -21,7 +21,7 @@ import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releas
 import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
 import { rememberTreeReading } from './verdict-read.js';
-import { MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
+import { defaultTarget, explicitChoiceOf, MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
 
 export interface PlanOptions {
   to?: string;
@@ -48,8 +48,8 @@ function findRelease(releases: readonly Release[], wanted: string): Release | un
 
 /**
  * Everything an upgrade of one project would do, computed without changing the checkout (only the tags read
- * are fetched). The default target is the newest release on the channel that no dependent blocks and no gate
- * skips; each candidate is listed with why it is or is not eligible.
+ * are fetched). The default target is the newest release on the channel that no dependent blocks, no gate
+ * skips and no `manual` gate reserves for an explicit choice (that one is named in `explicitChoice`); each candidate is listed with why it is or is not eligible.
  */
 export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, opts: PlanOptions = {}): Promise<PlanResult> {
   const m = ctx.manifest;
@@ -161,7 +161,10 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   for (const r of ascending) readings.set(r.tag, metadataReading(infos.get(r.tag)!));
   for (const r of notLocal) readings.set(r.tag, { unread: `offline: tag ${r.tag} is not in the local repository` });
   const verdicts = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
-  const chosen = opts.to ? findRelease(candidates, opts.to)! : (candidates.find((r) => verdicts.get(r.tag)!.blockers.length === 0) ?? candidates[0]!);
+  // Without a target, the gates decide too (issue 8 §4): the newest release nothing blocks whose gate asks no explicit
+  // choice; when every open one is gated manual, the newest of them, which `upgrade` refuses without naming it.
+  const byDefault = defaultTarget(candidates, verdicts);
+  const chosen = opts.to ? findRelease(candidates, opts.to)! : (byDefault.offered ?? byDefault.explicitOnly?.release ?? candidates[0]!);
   const verdict = verdicts.get(chosen.tag)!;
   const info = infos.get(chosen.tag)!;
   const bump = classifyBump(current.version, chosen.version.normalized);
@@ -226,6 +229,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   }
   const risk = assessRisk({
     bump,
+    crosses: verdict.crosses,
     breaking: verdict.target.breaking.map((b) => b.text),
     incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
     hasSmokeTests: m.smoke !== null,
@@ -237,7 +241,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     from: { version: current.version, tag: current.tag, sha: current.sha },
     to: { version: chosen.version.normalized, tag: chosen.tag, sha: info.sha || null },
     bump,
-    gate: gateFor(bump, m.gates),
+    gate: verdict.gate,
     risk,
     compatibility: verdict.report,
     releaseNotes,
@@ -251,6 +255,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       const b = verdicts.get(r.tag)!.blockers;
       return { ...toReleaseRef(r), ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
     }),
+    ...(opts.to ? {} : { explicitChoice: byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null }),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };
 }

@@ -6,9 +6,9 @@
  * or that of a release crossed on the way to it, could not be read is never called compatible: it carries a
  * blocker saying what was not read and why (issue 15, point 2: `check` used to judge version bounds alone).
  */
-import type { CompatibilityReport } from '../../../shared/api/types.js';
+import type { BumpType, CompatibilityReport, ExplicitChoice, GateAction } from '../../../shared/api/types.js';
 import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
-import { classifyBump, gateFor, type StrategyResult } from '../../../shared/policy/index.js';
+import { bumpInWords, classifyBump, crossedBump, gateRule, type GatedBump, type NumericBump, type StrategyResult } from '../../../shared/policy/index.js';
 import { compareVersions, type Release } from '../../../shared/version/index.js';
 import type { ReleaseInfo } from '../release/index.js';
 import type { BreakingChange } from '../release/types.js';
@@ -39,6 +39,16 @@ export interface ReleaseVerdict {
   verified: boolean;
   /** Every dependent accepts it (true), one does not (false), or not known because metadata was not read (null). */
   compatible: boolean | null;
+  bump: BumpType;
+  /** The numeric bump a prerelease crosses (see crossedBump): its gate and risk are at least that bump's. */
+  crosses: NumericBump | null;
+  /** The gate that applies (a prerelease: the stricter of the prerelease gate and the crossed bump's). */
+  gate: GateAction;
+  /**
+   * Set when the gate is `manual`: the release is never the default target and `--yes` alone never installs it; the
+   * sentence says how to choose it ("2.0.0 is a major upgrade, gated manual: run `upshift upgrade core --to 2.0.0`").
+   */
+  explicitOnly: string | null;
 }
 
 /** The releases a verdict is given for: newer than current, the newest {@link MAX_RELEASES_READ}, oldest first. */
@@ -92,10 +102,47 @@ export function releaseVerdicts(
     const excluded = strategy.excluded.find((e) => e.tag === r.tag);
     if (excluded) blockers.push(`strategy: ${excluded.reason}`);
     const bump = classifyBump(currentVersion, version);
-    if (gateFor(bump, ctx.manifest.gates) === 'skip') blockers.push(`policy: ${bump} upgrades of ${ctx.record.name} are set to "skip"`);
+    const crosses = crossedBump(currentVersion, version);
+    const gate = gateRule(bump, ctx.manifest.gates, crosses);
+    if (gate.action === 'skip' && gate.key) blockers.push(skipBlocker(ctx, version, bump, crosses, gate.key));
+    const explicitOnly = gate.action === 'manual' ? `${version} is ${bumpInWords(bump, crosses)}, gated manual: run \`upshift upgrade ${ctx.record.name} --to ${version}\`` : null;
     // Version bounds that fail are final; a pass is only known once contracts and breaking changes are read.
     const compatible = !report.compatible ? false : verified ? true : null;
-    out.set(r.tag, { release: r, target, report, blockers, verified, compatible });
+    out.set(r.tag, { release: r, target, report, blockers, verified, compatible, bump, crosses, gate: gate.action, explicitOnly });
   }
   return out;
+}
+
+/** Why a `skip` gate refuses a release, and how to change that gate where it is set (issue 8 §4). */
+function skipBlocker(ctx: ProjectContext, version: string, bump: BumpType, crosses: NumericBump | null, key: GatedBump): string {
+  const name = ctx.record.name;
+  const origin = ctx.manifest.origins?.find((o) => o.key === `gates.${key}`);
+  const how =
+    origin?.source === 'override'
+      ? `change gates.${key} in the dashboard's settings for ${name}`
+      : `run \`upshift config ${name} gates.${key} manual\`${origin?.source === 'manifest' && origin.file ? ` (or edit ${origin.file})` : ''}`;
+  return `policy: ${version} is ${bumpInWords(bump, crosses)}, and gates.${key} of ${name} is "skip", so it is never offered nor installed; to allow it, ${how}`;
+}
+
+/**
+ * The release an upgrade without a target installs, as plan and check choose it: the newest that nothing blocks and
+ * whose gate does not ask for an explicit choice; and the newest release past it that would need one (a `manual`
+ * gate), to name it. `descending` is newest first; `usable` says whether a release may be offered at all (check also
+ * leaves out releases whose age or LTS flag is not judged yet).
+ */
+export function defaultTarget(
+  descending: readonly Release[],
+  verdicts: ReadonlyMap<string, ReleaseVerdict>,
+  usable: (r: Release) => boolean = () => true,
+): { offered: Release | null; explicitOnly: ReleaseVerdict | null } {
+  const open = descending.filter((r) => verdicts.get(r.tag)!.blockers.length === 0 && usable(r));
+  const offered = open.find((r) => verdicts.get(r.tag)!.explicitOnly === null) ?? null;
+  const first = open[0];
+  const explicitOnly = first && first !== offered ? verdicts.get(first.tag)! : null;
+  return { offered, explicitOnly };
+}
+
+/** A verdict's `explicitOnly` as the plan and the check carry it. */
+export function explicitChoiceOf(v: ReleaseVerdict): ExplicitChoice {
+  return { version: v.release.version.normalized, tag: v.release.tag, bump: v.bump, gate: v.gate, message: v.explicitOnly ?? '' };
 }

@@ -18,6 +18,11 @@ export interface StartRequest {
   project: string;
   /** Upgrade: the target version; rollback: the operation to undo. */
   to?: string | undefined;
+  /**
+   * Upgrade only: the user confirmed that `to`, gated `manual`, is the version they chose (the dashboard's confirmation
+   * of a manual gate). Without it, or without `to`, a manual-gated target is refused with GATE_MANUAL.
+   */
+  confirmManual?: boolean | undefined;
   stash?: boolean | undefined;
   /** Upgrade only: override rollback-loop protection (ROLLBACK_LOOP). */
   force?: boolean | undefined;
@@ -92,7 +97,7 @@ export class OperationRunner {
     const common = { signal: controller.signal, listener, onStarted, ...(req.stash !== undefined ? { stash: req.stash } : {}), ...(req.to ? { to: req.to } : {}) };
     const run =
       req.kind === 'upgrade'
-        ? this.opts.engine.upgrade(req.project, { ...common, ...(req.force ? { force: true } : {}) })
+        ? this.opts.engine.upgrade(req.project, { ...common, ...(req.confirmManual ? { explicit: true } : {}), ...(req.force ? { force: true } : {}) })
         : this.opts.engine.rollback(req.project, common);
     const done: Promise<void> = run.then(
       (op) => this.settle(startedId, req.project, op),
