@@ -178,15 +178,6 @@ export interface UpgradePlan {
    * is newer than `to` or is `to` itself because nothing else is offered (then `upgrade` without `--to` refuses it).
    */
   explicitChoice?: ExplicitChoice | null;
-}
-
-export type OperationKind = 'upgrade' | 'rollback' | 'recovery';
-export type OperationStatus =
-  | 'running'
-  | 'succeeded'
-  | 'rolled_back'
-  /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
-  | 'cancelled'
   /** The settings this plan was made with, each with where it came from (absent in plans made before it existed). */
   settings?: SettingOrigin[];
 }
@@ -209,6 +200,15 @@ export interface SettingOrigin {
   source: SettingSource;
   /** The file it was read from (manifest: relative to the project root; config: absolute), else null. */
   file: string | null;
+}
+
+export type OperationKind = 'upgrade' | 'rollback' | 'recovery';
+export type OperationStatus =
+  | 'running'
+  | 'succeeded'
+  | 'rolled_back'
+  /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
+  | 'cancelled'
   | 'failed'
   | 'blocked'
   | 'interrupted';
@@ -262,23 +262,14 @@ export interface ProjectInfo {
   name: string;
   path: string;
   core: string | null;
+  /** The manifest in the checkout now (read fresh each time, not remembered from `add`). */
   manifest: 'upshift.yml' | 'vertical_manifest.yaml' | 'none';
+  /** The configuration Upshift keeps for the project outside the checkout (`upshift config`), when there is one. */
+  config?: string | null;
   channel: Channel;
   addedAt: string;
 }
 
-export interface ListResult {
-  projects: ProjectInfo[];
-}
-
-  /** The manifest in the checkout now (read fresh each time, not remembered from `add`). */
-export interface ProjectStatus {
-  /** The configuration Upshift keeps for the project outside the checkout (`upshift config`), when there is one. */
-  config?: string | null;
-  name: string;
-  path: string;
-  current: CurrentVersion;
-  latest: ReleaseRef | null;
 /**
  * Upshift's own configuration for a project, kept outside its checkout (`$UPSHIFT_HOME/projects/<name>/upshift.yml`,
  * the manifest's schema), and every setting in effect with where it comes from.
@@ -294,6 +285,18 @@ export interface ProjectConfig {
   settings: SettingOrigin[];
 }
 
+export interface ListResult {
+  projects: ProjectInfo[];
+}
+
+export interface ProjectStatus {
+  name: string;
+  path: string;
+  /** The manifest in the checkout now, and Upshift's own configuration for it (as in ProjectInfo). */
+  manifest?: ProjectInfo['manifest'];
+  config?: string | null;
+  current: CurrentVersion;
+  latest: ReleaseRef | null;
   updateAvailable: boolean;
   risk: Risk | null;
   compatible: boolean | null;
@@ -301,9 +304,6 @@ export interface ProjectConfig {
   operationInProgress: { id: string; kind: OperationKind; pid: number; startedAt: string } | null;
 }
 
-  /** The manifest in the checkout now, and Upshift's own configuration for it (as in ProjectInfo). */
-  manifest?: ProjectInfo['manifest'];
-  config?: string | null;
 export interface StatusResult {
   projects: ProjectStatus[];
 }
