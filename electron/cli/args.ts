@@ -80,12 +80,16 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'upgrade',
-    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash] [--force] [--json]',
+    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash [--keep-on-conflict]] [--force] [--json]',
     summary: 'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure.',
     options: {
       to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' },
       yes,
       stash: { type: 'boolean', description: 'Stash uncommitted work for the upgrade and give it back afterwards' },
+      'keep-on-conflict': {
+        type: 'boolean',
+        description: 'With --stash: if the work does not apply cleanly on the new version, keep the new version and leave the work in its stash (exit 6) instead of rolling back',
+      },
       force: { type: 'boolean', description: 'Upgrade even after repeated automatic rollbacks within the hour (rollback-loop protection)' },
       json,
     },

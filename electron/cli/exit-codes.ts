@@ -16,6 +16,11 @@ export const ExitCode = {
    */
   state: 5,
   /**
+   * The upgrade succeeded, but with `--keep-on-conflict` the stashed work did not apply on the new version: the tree
+   * is clean at the new version and the work is in the stash the output names (status `stash_kept`).
+   */
+  stashKept: 6,
+  /**
    * Interrupted by SIGHUP (the terminal was closed), SIGINT (Ctrl-C) or SIGTERM, by the shell's convention of
    * 128 + the signal number: a running upgrade or rollback was cancelled and put back (status `cancelled`), or the
    * command stopped before anything changed.

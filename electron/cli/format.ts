@@ -81,6 +81,14 @@ export function formatPlan(s: Style, p: UpgradePlan): string {
     for (const d of p.compatibility.dependents) out.push(`  ${d.compatible ? s.green('ok     ') : s.red('blocked')} ${d.project}: ${d.reason}`);
   }
   if (p.blocked) out.push(s.red(`BLOCKED: ${p.blockers.join('; ')}`));
+  if (p.uncommittedWork) {
+    const w = p.uncommittedWork;
+    out.push(
+      w.appliesCleanly
+        ? `Uncommitted work: applies cleanly on ${v(p.to.version)} once stashed (upgrade with --stash).`
+        : s.yellow(`Uncommitted work: would not apply on ${v(p.to.version)} — conflicts: ${[...w.conflicts, ...w.untrackedCollisions].join(', ')}.`),
+    );
+  }
   if (p.releaseNotes.length > 0) {
     out.push('Release notes:');
     for (const n of p.releaseNotes) out.push(...releaseNoteLines(s, n));

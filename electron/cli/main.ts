@@ -32,6 +32,7 @@ interface Io {
 
 function exitFor(op: Operation): ExitCodeValue {
   if (op.status === 'succeeded') return ExitCode.ok;
+  if (op.status === 'stash_kept') return ExitCode.stashKept;
   if (op.status === 'blocked') return ExitCode.blocked;
   return ExitCode.failed;
 }
@@ -127,6 +128,9 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return plan.blocked ? ExitCode.blocked : ExitCode.ok;
       }
       case 'upgrade': {
+        if (cmd.values['keep-on-conflict'] === true && cmd.values.stash !== true) {
+          throw usageError('BAD_ARGUMENTS', '--keep-on-conflict decides what happens to work set aside with --stash; pass --stash too. Nothing was changed.');
+        }
         const { value: op, signalExit } = await interruptible(io, first!, 'upgrade', (interrupt) => {
           const confirm = async (plan: UpgradePlan) => {
             if (interrupt.signal.aborted) return false;
@@ -143,6 +147,7 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           return engine.upgrade(first!, {
             ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
             stash: cmd.values.stash === true,
+            keepOnConflict: cmd.values['keep-on-conflict'] === true,
             force: cmd.values.force === true,
             // Naming the version with --to is the explicit choice a manual gate asks for; --yes alone never is.
             explicit: typeof cmd.values.to === 'string',

@@ -50,6 +50,16 @@ function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]
           )}
         </div>
       );
+    case 'stash_kept':
+      return (
+        <div className="outcome outcome-stash_kept" role="status">
+          <p>
+            <strong>Upgraded — your uncommitted work is in a stash.</strong> {op.project} is now on {formatVersion(op.to)}, but the work you had
+            did not apply cleanly on it, so the tree was left clean and the work kept, as you chose.
+          </p>
+          {op.error && <p className="step-error">{op.error}</p>}
+        </div>
+      );
     case 'cancelled':
       return (
         <div className="outcome outcome-cancelled" role="status">

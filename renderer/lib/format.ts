@@ -121,6 +121,7 @@ export function formatEndpoints(from: PlanEndpoint, to: PlanEndpoint): string {
 export const STATUS_LABELS: Record<OperationStatus, string> = {
   running: 'Running',
   succeeded: 'Succeeded',
+  stash_kept: 'Upgraded, work in a stash',
   rolled_back: 'Rolled back',
   cancelled: 'Cancelled',
   failed: 'Failed',

@@ -69,7 +69,7 @@ function Filters() {
   );
 }
 
-const LEGEND: OperationStatus[] = ['succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted', 'running'];
+const LEGEND: OperationStatus[] = ['succeeded', 'stash_kept', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted', 'running'];
 
 export function HistoryView() {
   const total = useApp((s) => s.history.total);

@@ -61,7 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const historyQuerySchema = z.object({
   project: name.optional(),
-  status: z.array(z.enum(['running', 'succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'])).optional(),
+  status: z.array(z.enum(['running', 'succeeded', 'stash_kept', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'])).optional(),
   kind: z.array(z.enum(['upgrade', 'rollback', 'recovery'])).optional(),
   /** ISO dates (inclusive bounds on the start time). */
   since: z.string().datetime({ offset: true }).optional(),
@@ -137,7 +137,7 @@ export const inputs = {
   checkNow: z.object({ projects: z.array(name).max(1000).optional() }),
   getPlan: z.object({ project: name, to: version.optional() }),
   /** `force`: upgrade even after too many automatic rollbacks within the hour (ROLLBACK_LOOP), like `upgrade --force`. */
-  startUpgrade: z.object({ project: name, to: version.optional(), confirmManual: z.boolean().optional(), stash: z.boolean().optional(), force: z.boolean().optional() }),
+  startUpgrade: z.object({ project: name, to: version.optional(), confirmManual: z.boolean().optional(), stash: z.boolean().optional(), force: z.boolean().optional(), keepOnConflict: z.boolean().optional() }),
   cancel: z.object({ operationId }),
   rollback: z.object({ project: name, to: operationId.optional(), stash: z.boolean().optional() }),
   queryHistory: historyQuerySchema,

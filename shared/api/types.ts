@@ -171,6 +171,11 @@ export interface UpgradePlan {
   estimatedSeconds: number | null;
   blocked: boolean;
   blockers: string[];
+  /**
+   * Present when the tree has uncommitted work: whether, once stashed, it applies cleanly on the target (foretold
+   * with a merge that writes nothing to the tree), and which files would conflict or collide.
+   */
+  uncommittedWork?: { appliesCleanly: boolean; conflicts: string[]; untrackedCollisions: string[] };
   /** Every release newer than the current one, newest first, with whether it could be chosen. */
   candidates: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
   /**
@@ -209,6 +214,8 @@ export type OperationStatus =
   | 'rolled_back'
   /** Stopped on request (Cancel, Ctrl-C, SIGTERM, SIGHUP) and rolled back. */
   | 'cancelled'
+  /** Upgraded, but the stashed work did not apply on the new version: the tree is clean, the work in its stash. */
+  | 'stash_kept'
   | 'failed'
   | 'blocked'
   | 'interrupted';

@@ -9,7 +9,7 @@ import { locateArtifact } from './artifact-plan.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { blockedError, UpshiftError, usageError } from '../errors.js';
-import { commitsBetween, diffStat, fetchTag, resolveCommit } from '../git/index.js';
+import { commitsBetween, diffStat, fetchTag, predictWorkApply, resolveCommit } from '../git/index.js';
 import { describeCheck } from '../health/index.js';
 import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import type { ReleaseSource } from '../source/types.js';
@@ -26,6 +26,8 @@ import { defaultTarget, explicitChoiceOf, MAX_RELEASES_READ, metadataReading, re
 export interface PlanOptions {
   to?: string;
   stash?: boolean;
+  /** Keep the new version when the stashed work will not apply on it (the work stays in the stash). */
+  keepOnConflict?: boolean;
   signal?: AbortSignal;
 }
 
@@ -227,6 +229,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       };
     }
   }
+  const work = kind === 'git' && info.sha ? await uncommittedWorkOn(path, info.sha, chosen.version.normalized, opts) : null;
+  if (work?.blocker) verdict.blockers.push(work.blocker);
   const risk = assessRisk({
     bump,
     crosses: verdict.crosses,
@@ -248,6 +252,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     commits: { count: commits.count, items: commits.items.map((c) => ({ sha: c.sha, subject: c.subject })) },
     diffstat,
     steps,
+    ...(work ? { uncommittedWork: work.summary } : {}),
     estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
     blocked: verdict.blockers.length > 0,
     blockers: verdict.blockers,
@@ -258,6 +263,27 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     ...(opts.to ? {} : { explicitChoice: byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null }),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };
+}
+
+/**
+ * What becomes of the uncommitted work in the tree: `upgrade --stash` sets it aside and gives it back on the target at
+ * the end, so whether that applies cleanly is foretold here (nothing in the tree changes). With --stash, a conflict
+ * blocks the plan unless the user chose to keep the new version with the work left in the stash (`--keep-on-conflict`).
+ */
+async function uncommittedWorkOn(path: string, target: string, version: string, opts: PlanOptions): Promise<{ summary: NonNullable<UpgradePlan['uncommittedWork']>; blocker: string | null } | null> {
+  const p = await predictWorkApply(path, target, opts.signal ? { signal: opts.signal } : {});
+  if (!p.hasWork) return null;
+  const summary = { appliesCleanly: p.clean, conflicts: p.conflicts, untrackedCollisions: p.untrackedCollisions };
+  // Without --stash a dirty tree is refused by the preflight anyway, listing every file: that says more.
+  if (p.clean || !opts.stash || opts.keepOnConflict) return { summary, blocker: null };
+  const what = [
+    ...(p.conflicts.length > 0 ? [`your changes to ${p.conflicts.join(', ')} conflict with ${version}`] : []),
+    ...(p.untrackedCollisions.length > 0 ? [`your untracked ${p.untrackedCollisions.join(', ')} would collide with files ${version} adds`] : []),
+  ].join('; ');
+  return {
+    summary,
+    blocker: `uncommitted work: ${what}, so it could not be given back after the upgrade. Commit or move it first, or upgrade with --stash --keep-on-conflict to keep ${version} and leave the work in a stash to merge by hand`,
+  };
 }
 
 /** A release known only from its source (no checkout to read): notes and metadata come from describeRelease. */

@@ -28,6 +28,11 @@ export interface RunOptions {
   /** The operation's id, under which the caller already holds the project's lock. */
   operationId: string;
   stash?: boolean;
+  /**
+   * When the stashed work does not apply cleanly on the new version: keep the new version with a clean tree and the
+   * work in its stash (status `stash_kept`) instead of rolling back (the default).
+   */
+  keepOnConflict?: boolean;
   /** Cancels the operation: the running command is stopped and the checkout rolled back. */
   signal?: AbortSignal;
   listener?: OperationListener;
@@ -65,7 +70,7 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
   if (projectKind === 'git') {
     tree = gitWorktree(path);
     const [originalSha, originalBranch] = await Promise.all([tree.headSha(), tree.currentBranch()]);
-    journal = { originalSha, originalBranch };
+    journal = { originalSha, originalBranch, ...(job.keepOnConflict ? { keepOnConflict: true } : {}) };
   } else if (projectKind === 'artifact') {
     // The snapshot step records it again under the lock; this copy lets recovery undo a crash before that step.
     journal = { kind: 'artifact', originalSha: '', originalBranch: null, artifact: { previous: currentTargetOrNull(path) } };
@@ -136,6 +141,7 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
     to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha ?? '' },
     steps: plan.steps,
     stash: opts.stash ?? false,
+    keepOnConflict: opts.keepOnConflict ?? false,
     offline: isOffline(ctx, store),
     ...(planned.beforeFetch ? { beforeFetch: planned.beforeFetch } : {}),
     ...(planned.artifact ? { artifact: planned.artifact } : {}),
@@ -162,7 +168,7 @@ export function rollbackTarget(store: StateStore, project: string, id?: string):
   if (id) {
     const op = store.getOperation(id);
     if (!op || op.project !== project) throw new UpshiftError('OPERATION_NOT_FOUND', `No operation ${id} for project ${project}. See \`upshift history ${project}\`.`, { category: 'usage' });
-    if (op.status !== 'succeeded' && op.status !== 'interrupted' && op.status !== 'rolled_back') {
+    if (op.status !== 'succeeded' && op.status !== 'stash_kept' && op.status !== 'interrupted' && op.status !== 'rolled_back') {
       throw new UpshiftError('NOT_ROLLBACKABLE', `Operation ${id} is ${op.status}: it changed nothing that needs undoing.`, { category: 'nothing-to-do' });
     }
     return op;

@@ -12,6 +12,7 @@ import {
   resolveCommit,
   restoreBranch,
   returnStash,
+  predictStashApply,
   SNAPSHOT_REF_PREFIX,
   stashCreate,
   stashPush,
@@ -45,6 +46,9 @@ export function gitWorktree(path: string): Worktree {
       return entry?.sha ?? null;
     },
     returnStash: (sha) => returnStash(path, sha),
+    async predictStash(sha) {
+      return predictStashApply(path, sha, await this.headSha());
+    },
     async rescueChanges(id) {
       const sha = await stashCreate(path, `upshift: changes found in the tree before rolling back ${id}`);
       return sha ? { ref: await createRescueRef(path, id, sha), sha } : null;

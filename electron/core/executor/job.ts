@@ -16,6 +16,8 @@ export interface OperationJob {
   /** The plan's steps; the executor runs exactly these ids, in order. */
   steps: readonly PlanStep[];
   stash: boolean;
+  /** Keep the new version when the stashed work conflicts with it (status `stash_kept`); default: roll back. */
+  keepOnConflict?: boolean;
   /** Rollback only: the paths the undone upgrade set aside, copied back (the copies are kept). */
   restorePaths?: readonly SetAsideEntry[];
   /**

@@ -42,6 +42,12 @@ export interface Journal {
   headRestored?: boolean;
   /** Changes found in the tree that a restore had to overwrite, kept as refs (never lost). */
   rescued?: Array<{ ref: string; sha: string }>;
+  /** The user chose to keep the new version if the stashed work conflicts with it (see RunOptions.keepOnConflict). */
+  keepOnConflict?: boolean;
+  /** The finalize step found the stashed work would not apply and decided to roll back: recovery must too. */
+  rollbackDecided?: boolean;
+  /** The stashed work did not apply on the new version and was kept in its stash, as the user chose. */
+  stashKept?: boolean;
   /** Smoke tests passed: recovery finalises instead of rolling back. */
   smokePassed?: boolean;
   /** Stash applied back after success (or kept, with the reason). */

@@ -65,7 +65,7 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   const project = store.getProject(op.project);
   const path = project?.path ?? '';
   const running = op.steps.find((s) => s.status === 'running');
-  const finalize = op.kind === 'upgrade' && journal.smokePassed === true;
+  const { finalize, keepStash } = await finalizeOrRollBack(op, journal, project ? path : null);
   const recovery = store.createOperation({
     project: op.project,
     kind: 'recovery',
@@ -103,13 +103,19 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
         }
         if (journal.kind === 'command') return;
         const sha = journal.stash?.sha ?? (journal.stash ? await tree.findStash(journal.stash.message) : null);
-        if (sha && !journal.stashReturned) {
-          await tree.returnStash(sha);
-          store.setJournal(op.id, { stashReturned: true });
+        if (!sha || journal.stashReturned || journal.stashKept) return;
+        if (keepStash) {
+          store.setJournal(op.id, { stashKept: true });
+          return;
         }
+        await tree.returnStash(sha);
+        store.setJournal(op.id, { stashReturned: true });
       });
       for (const s of op.steps) if (s.status === 'pending') store.setStepStatus(op.id, s.id, 'skipped');
-      store.finishOperation(op.id, 'succeeded', { error: `Interrupted ${interruptedAt}; finalised by ${recovery.id} because its smoke tests had passed.` });
+      const kept = keepStash || journal.stashKept === true;
+      store.finishOperation(op.id, kept ? 'stash_kept' : 'succeeded', {
+        error: `Interrupted ${interruptedAt}; finalised by ${recovery.id} because its checks had passed.${kept ? ` The uncommitted work did not apply on ${op.to.version ?? 'the new version'} and stays in stash ${journal.stash?.sha ?? journal.stash?.message ?? ''}, as chosen with --keep-on-conflict.` : ''}`,
+      });
       ok = true;
     } else {
       const manifest = safeManifest(path, project.core);
@@ -152,6 +158,26 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   }
   store.finishOperation(recovery.id, ok ? 'succeeded' : 'failed', { error, manualRecovery: manual });
   return store.getOperation(recovery.id)!;
+}
+
+/**
+ * Whether an interrupted operation is finalised or rolled back. An upgrade whose checks had all passed is finalised,
+ * unless its finalize step had decided to roll back, or the stashed work would not apply on the new version (then it
+ * rolls back, or keeps the new version with the work in its stash when the user chose so): never a half-applied stash.
+ */
+async function finalizeOrRollBack(op: Operation, journal: Journal, path: string | null): Promise<{ finalize: boolean; keepStash: boolean }> {
+  if (op.kind !== 'upgrade' || journal.smokePassed !== true || journal.rollbackDecided === true) return { finalize: false, keepStash: false };
+  if ((journal.kind ?? 'git') !== 'git' || !journal.stash || journal.stashReturned || journal.stashKept || path === null) return { finalize: true, keepStash: false };
+  try {
+    const tree = gitWorktree(path);
+    const sha = journal.stash.sha ?? (await tree.findStash(journal.stash.message));
+    if (!sha) return { finalize: true, keepStash: false };
+    if ((await tree.predictStash(sha)).clean) return { finalize: true, keepStash: false };
+    return journal.keepOnConflict ? { finalize: true, keepStash: true } : { finalize: false, keepStash: false };
+  } catch {
+    // Cannot tell: finalising gives the work back only if it applies cleanly (returnStash refuses otherwise).
+    return { finalize: true, keepStash: false };
+  }
 }
 
 /**

@@ -87,7 +87,7 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
         if (m.install) await ctx.command('install', { command: m.install, timeoutMs: INSTALL_TIMEOUT_MS, env });
       },
       finalize: async () => {
-        await returnStash(ctx, tree);
+        await returnStash(ctx, tree, job);
       },
     },
   };
@@ -161,7 +161,8 @@ export async function executeOperation(ctx: OperationContext, job: OperationJob,
       else await ctx.step(step.id, step.title, action, { command: step.command });
       pending.shift();
     }
-    return { status: 'succeeded', error: null, failedStep: null, manualRecovery: null, warnings: ctx.journal().warnings ?? [] };
+    const done = ctx.journal();
+    return { status: done.stashKept ? 'stash_kept' : 'succeeded', error: null, failedStep: null, manualRecovery: null, warnings: done.warnings ?? [] };
   } catch (err) {
     const failure = err instanceof StepFailure ? err : new StepFailure(pending[0] ?? 'unknown', String(err));
     for (const id of pending.slice(1)) ctx.skip(id);
@@ -211,19 +212,29 @@ export async function rollBack(ctx: OperationContext, tree: Worktree, m: Project
   return r ?? { ok: false, problems: ['rollback did not run'], manualRecovery: null };
 }
 
-/** Gives stashed work back after success; on a conflict the stash is kept and the user told where it is. */
-async function returnStash(ctx: OperationContext, tree: Worktree): Promise<void> {
+/**
+ * Gives stashed work back after success. Work that would not apply cleanly on the new version is never applied half
+ * (no conflict markers, nothing staged that was not): by default the upgrade is rolled back, which gives the work
+ * back exactly where it was made; with `keepOnConflict` the new version stays, the tree clean, the work in its stash.
+ */
+async function returnStash(ctx: OperationContext, tree: Worktree, job: OperationJob): Promise<void> {
   const j = ctx.journal();
-  if (!j.stash) return;
+  if (!j.stash || j.stashReturned || j.stashKept) return;
   const sha = j.stash.sha ?? (await tree.findStash(j.stash.message));
   if (!sha) return;
   try {
     await tree.returnStash(sha);
     ctx.record({ stashReturned: true });
   } catch (err) {
-    ctx.warn(
-      `Your uncommitted work did not apply cleanly on the new version and is kept in stash ${sha} ("${j.stash.message}"); run \`git stash apply ${sha}\` to resolve it by hand. (${err instanceof Error ? err.message : String(err)})`,
-    );
+    const why = err instanceof Error ? err.message : String(err);
+    if (job.keepOnConflict) {
+      ctx.record({ stashKept: true });
+      ctx.warn(`${why} As asked (--keep-on-conflict), ${job.to.version ?? 'the new version'} is kept with a clean tree; your work stays in stash ${sha} ("${j.stash.message}"): run \`git stash apply --index ${sha}\` to merge it by hand.`);
+      return;
+    }
+    // Recorded first: a crash from here on must roll back too, not finalise.
+    ctx.record({ rollbackDecided: true });
+    throw new StepFailure('finalize', `${why} The upgrade is rolled back so that it comes back exactly as it was (or upgrade with --keep-on-conflict to keep ${job.to.version ?? 'the new version'} and merge the work by hand).`, null, false, 'STASH_CONFLICT');
   }
 }
 

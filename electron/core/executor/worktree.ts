@@ -1,3 +1,5 @@
+import type { ApplyPrediction } from '../git/index.js';
+
 /**
  * The git operations the executor needs on one checkout, as one small port. The implementation is a thin
  * wire to electron/core/git (one file per verb); the executor reads as a state machine, not as git plumbing.
@@ -21,6 +23,8 @@ export interface Worktree {
    * touching nothing, when the tree holds changes the stash does not (see git/stash-return.ts).
    */
   returnStash(sha: string): Promise<void>;
+  /** Whether stash `sha` would apply cleanly on HEAD (nothing in the tree changes). */
+  predictStash(sha: string): Promise<ApplyPrediction>;
   /** Keeps the tree's tracked changes as `refs/upshift/rescued/<id>` without touching them; null when there are none. */
   rescueChanges(id: string): Promise<{ ref: string; sha: string } | null>;
   updateRef(ref: string, sha: string): Promise<void>;

@@ -11,6 +11,7 @@ export * from './fetch.js';
 export * from './checkout.js';
 export * from './stash.js';
 export * from './stash-return.js';
+export * from './merge-tree.js';
 export * from './refs.js';
 export * from './log.js';
 export * from './diffstat.js';

@@ -3,7 +3,25 @@ import { join } from 'node:path';
 import { runGit, GitError } from './core.js';
 import { assertFullSha } from './refname.js';
 import { headSha, resolveCommit } from './rev-parse.js';
+import { predictStashApply, type ApplyPrediction } from './merge-tree.js';
 import { findStash, stashApply, stashDrop, type StashOptions } from './stash.js';
+
+/** The refusal when stashed work would not apply cleanly: which files, and that nothing was touched. */
+export function stashConflict(cwd: string, sha: string, p: ApplyPrediction): GitError {
+  const parts = [
+    ...(p.conflicts.length > 0 ? [`changes to ${p.conflicts.join(', ')} conflict with it`] : []),
+    ...(p.untrackedCollisions.length > 0 ? [`untracked ${p.untrackedCollisions.join(', ')} would be overwritten by its own files`] : []),
+  ];
+  return new GitError({
+    kind: 'conflict',
+    args: ['stash', 'apply', sha],
+    exitCode: null,
+    stderr: '',
+    cwd,
+    message: `Your uncommitted work (stash ${sha.slice(0, 12)}) does not apply cleanly on this version: ${parts.join('; ')}. Nothing was applied; the work is safe in the stash.`,
+    details: { stash: sha, conflicts: p.conflicts, untrackedCollisions: p.untrackedCollisions },
+  });
+}
 
 /**
  * Which of the tree's uncommitted changes a stash already holds, byte for byte. After a crash the tree can hold
@@ -120,6 +138,12 @@ export async function returnStash(cwd: string, sha: string, opts: StashOptions =
       message: `Your uncommitted work is safe in stash ${sha.slice(0, 12)}, but it was not given back: the tree holds other changes to ${list}, which the stash would overwrite, and Upshift does not overwrite work it did not set aside. Nothing was changed. Commit or move those changes, then run \`git stash apply --index ${sha}\`.`,
       details: { stash: sha, paths: coverage.clashing },
     });
+  }
+  // On another commit, git would merge and could leave conflict markers: foretell it and refuse instead.
+  const [head, base] = await Promise.all([headSha(cwd, opts), resolveCommit(cwd, `${sha}^1`, opts)]);
+  if (head && base && head !== base && coverage.covered.length === 0) {
+    const prediction = await predictStashApply(cwd, sha, head, opts);
+    if (!prediction.clean) throw stashConflict(cwd, sha, prediction);
   }
   const untracked = new Set(coverage.coveredUntracked);
   const tracked = coverage.covered.filter((p) => !untracked.has(p));

@@ -19,7 +19,7 @@ export interface StashEntry {
  * Stash commits are made by Upshift, and must work on a machine where git has no identity configured, so they
  * carry Upshift's own name; the user's configuration is not consulted or changed.
  */
-const STASH_IDENTITY = {
+export const STASH_IDENTITY = {
   GIT_AUTHOR_NAME: 'Upshift',
   GIT_AUTHOR_EMAIL: 'upshift@localhost',
   GIT_COMMITTER_NAME: 'Upshift',

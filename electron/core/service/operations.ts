@@ -26,6 +26,8 @@ export interface StartRequest {
   stash?: boolean | undefined;
   /** Upgrade only: override rollback-loop protection (ROLLBACK_LOOP). */
   force?: boolean | undefined;
+  /** Upgrade only: keep the new version when the stashed work conflicts with it (status `stash_kept`). */
+  keepOnConflict?: boolean | undefined;
 }
 
 export interface OperationRunnerOptions {
@@ -97,7 +99,7 @@ export class OperationRunner {
     const common = { signal: controller.signal, listener, onStarted, ...(req.stash !== undefined ? { stash: req.stash } : {}), ...(req.to ? { to: req.to } : {}) };
     const run =
       req.kind === 'upgrade'
-        ? this.opts.engine.upgrade(req.project, { ...common, ...(req.confirmManual ? { explicit: true } : {}), ...(req.force ? { force: true } : {}) })
+        ? this.opts.engine.upgrade(req.project, { ...common, ...(req.confirmManual ? { explicit: true } : {}), ...(req.force ? { force: true } : {}), ...(req.keepOnConflict ? { keepOnConflict: true } : {}) })
         : this.opts.engine.rollback(req.project, common);
     const done: Promise<void> = run.then(
       (op) => this.settle(startedId, req.project, op),

@@ -315,7 +315,7 @@ export class UpshiftService implements UpshiftApi {
       return this.checkSome(i.projects);
     },
     getPlan: (i) => this.engine.plan(i.project, i.to ? { to: i.to } : {}),
-    startUpgrade: (i) => this.runner.start({ kind: 'upgrade', project: i.project, to: i.to, confirmManual: i.confirmManual, stash: i.stash, force: i.force }),
+    startUpgrade: (i) => this.runner.start({ kind: 'upgrade', project: i.project, to: i.to, confirmManual: i.confirmManual, stash: i.stash, force: i.force, keepOnConflict: i.keepOnConflict }),
     cancel: (i) => this.runner.cancel(i.operationId, (id) => this.engine.store.getOperation(id)),
     rollback: (i) => this.runner.start({ kind: 'rollback', project: i.project, to: i.to, stash: i.stash }),
     queryHistory: (i) => this.engine.store.queryOperations(i),

@@ -191,7 +191,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: "operations and steps may end 'cancelled' (a Cancel, Ctrl-C, SIGTERM or SIGHUP that rolled back)",
+    name: "operations may end 'cancelled' (a Cancel, Ctrl-C, SIGTERM or SIGHUP that rolled back) or 'stash_kept', steps 'cancelled'",
     rebuildsTables: true,
     sql: `
       -- SQLite cannot change a CHECK constraint in place: each table is rebuilt (sqlite.org/lang_altertable.html,
@@ -200,7 +200,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id              TEXT PRIMARY KEY NOT NULL,
         project         TEXT NOT NULL,
         kind            TEXT NOT NULL CHECK (kind IN ('upgrade', 'rollback', 'recovery')),
-        status          TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted')),
+        status          TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'stash_kept', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted')),
         from_version    TEXT,
         from_tag        TEXT,
         from_sha        TEXT,

@@ -121,7 +121,7 @@ export interface FinishStepOptions {
   durationMs?: number | null;
 }
 
-export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'];
+export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'stash_kept', 'rolled_back', 'cancelled', 'failed', 'blocked', 'interrupted'];
 
 /** A sortable, unique-enough id: `op_20261121T101500Z_ab12cd` (UTC time to the second + 24 random bits). */
 export function newOperationId(at: Date = new Date()): string {
@@ -447,10 +447,10 @@ export class OperationsRepo {
    */
   lastSucceededUpgrade(project: string, opts: { excludeUndone?: boolean } = {}): Operation | null {
     const sql = opts.excludeUndone
-      ? `SELECT ${OP_COLUMNS} FROM operations u WHERE project = ? AND kind = 'upgrade' AND status = 'succeeded'
+      ? `SELECT ${OP_COLUMNS} FROM operations u WHERE project = ? AND kind = 'upgrade' AND status IN ('succeeded', 'stash_kept')
            AND NOT EXISTS (SELECT 1 FROM operations r WHERE r.target_id = u.id AND r.kind = 'rollback' AND r.status = 'succeeded')
          ORDER BY started_at DESC, rowid DESC LIMIT 1`
-      : `SELECT ${OP_COLUMNS} FROM operations WHERE project = ? AND kind = 'upgrade' AND status = 'succeeded' ORDER BY started_at DESC, rowid DESC LIMIT 1`;
+      : `SELECT ${OP_COLUMNS} FROM operations WHERE project = ? AND kind = 'upgrade' AND status IN ('succeeded', 'stash_kept') ORDER BY started_at DESC, rowid DESC LIMIT 1`;
     const row = this.ctx.stmts.get(sql).get(project) as OperationRow | undefined;
     return row ? this.toOperation(row) : null;
   }
