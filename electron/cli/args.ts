@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/errors.js';
+import { didYouMean } from '../../shared/text/nearest.js';
 import { FLAG_VALUE_KINDS, flagValueProblem, shownValue, type FlagValueKind } from './flag-values.js';
 
 export interface BooleanOption {
@@ -23,6 +24,11 @@ export interface CommandSpec {
   options: Record<string, BooleanOption | StringOption>;
   /** Positional arguments: [min, max] (max Infinity for variadic). */
   positionals: [number, number];
+  /**
+   * The project may come from the current directory (cli/infer.ts): `first` — the first argument, required, may be
+   * left out or given as `.`; `optional` — the first argument, when left out inside a checkout; `all` — any `.`.
+   */
+  infersProject?: 'first' | 'optional' | 'all';
 }
 
 const json = { type: 'boolean', description: 'Print exactly one JSON document on stdout' } as const;
@@ -60,7 +66,7 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       "Upshift's own configuration for a project, kept outside its checkout (same keys as upshift.yml; they override the checkout's manifest). No key: every setting in effect and where it comes from. A key: its value. A key and a value: set it (checked first; nothing is written when it is invalid). --unset with a key: remove it.",
     options: { unset: { type: 'boolean', description: 'Remove the key from the configuration (the manifest or the default applies again)' }, json },
-    positionals: [1, 3],
+    infersProject: 'first', positionals: [1, 3],
   },
   { name: 'remove', usage: 'upshift remove <name> [--json]', summary: 'Stop watching a project. Its checkout and history are kept.', options: { json }, positionals: [1, 1] },
   { name: 'list', usage: 'upshift list [--json]', summary: 'The watched projects.', options: { json }, positionals: [0, 0] },
@@ -69,14 +75,14 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'upshift check [project...] [--json]',
     summary: 'Discover releases and report, per project, current and latest versions, risk and compatibility.',
     options: { json },
-    positionals: [0, Infinity],
+    infersProject: 'all', positionals: [0, Infinity],
   },
   {
     name: 'plan',
     usage: 'upshift plan <project> [--to <version>] [--json]',
     summary: 'Show what an upgrade would do, without changing anything. Exit 3 when blocked.',
     options: { to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' }, json },
-    positionals: [1, 1],
+    infersProject: 'first', positionals: [1, 1],
   },
   {
     name: 'upgrade',
@@ -93,7 +99,7 @@ export const COMMANDS: CommandSpec[] = [
       force: { type: 'boolean', description: 'Upgrade even after repeated automatic rollbacks within the hour (rollback-loop protection)' },
       json,
     },
-    positionals: [1, 1],
+    infersProject: 'first', positionals: [1, 1],
   },
   {
     name: 'rollback',
@@ -105,21 +111,21 @@ export const COMMANDS: CommandSpec[] = [
       stash: { type: 'boolean', description: 'Stash uncommitted work for the rollback and give it back afterwards' },
       json,
     },
-    positionals: [1, 1],
+    infersProject: 'first', positionals: [1, 1],
   },
   {
     name: 'history',
     usage: 'upshift history [project] [--limit N] [--json]',
     summary: 'Every operation, newest first, with its steps, durations and failures.',
     options: { limit: { type: 'string', value: 'count', description: 'At most N operations (default 20; 0 for all)' }, json },
-    positionals: [0, 1],
+    infersProject: 'optional', positionals: [0, 1],
   },
   {
     name: 'unlock',
     usage: 'upshift unlock <project> [--json]',
     summary: 'Remove a project lock held by a process on another host (or a dead one). A live local holder is never unlocked.',
     options: { json },
-    positionals: [1, 1],
+    infersProject: 'first', positionals: [1, 1],
   },
   { name: 'status', usage: 'upshift status [--json]', summary: 'Per project: current, latest, risk, last check, operation in progress.', options: { json }, positionals: [0, 0] },
   {
@@ -168,14 +174,29 @@ export interface ParsedCommand {
   help: boolean;
 }
 
-/** Parses argv for one command; unknown flags and wrong argument counts are usage errors (exit 2). */
-export function parseCommand(argv: readonly string[]): ParsedCommand | { help: true; spec: null } {
+/** What `upshift --help`, `upshift help [command]` and `upshift --version` ask for (nothing to run). */
+export type HelpRequest = { help: true; spec: null; version?: true };
+
+function unknownCommand(name: string): Error {
+  const hint = didYouMean(name, COMMANDS.map((c) => c.name), (c) => `\`upshift ${c}\``);
+  return usageError('UNKNOWN_COMMAND', `Unknown command "${name}".${hint} Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`upshift --help\`.`, { command: name });
+}
+
+/**
+ * Parses argv for one command; unknown commands and flags (each with the nearest known one, when one is close) and
+ * wrong argument counts are usage errors (exit 2).
+ */
+export function parseCommand(argv: readonly string[]): ParsedCommand | HelpRequest {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') return { help: true, spec: null, version: true };
+  if (name === 'help' && rest[0] !== undefined && !rest[0].startsWith('-')) {
+    const wanted = COMMANDS.find((c) => c.name === rest[0]);
+    if (!wanted) throw unknownCommand(rest[0]);
+    return { spec: wanted, positionals: [], values: { help: true }, help: true };
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') return { help: true, spec: null };
   const spec = COMMANDS.find((c) => c.name === name);
-  if (!spec) {
-    throw usageError('UNKNOWN_COMMAND', `Unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`upshift --help\`.`);
-  }
+  if (!spec) throw unknownCommand(name);
   // String options are collected as lists, so a flag given twice is seen (parseArgs alone keeps the last one).
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
   for (const [key, o] of Object.entries(spec.options)) options[key] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.type === 'string' ? { multiple: true } : {}) };
@@ -183,12 +204,17 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | { help: t
   try {
     parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw usageError('BAD_ARGUMENTS', `${(err as Error).message.replace(/\. To specify.*$/s, '')}. Usage: ${spec.usage}`);
+    const e = err as Error & { code?: string };
+    const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(e.message)?.[1] : undefined;
+    const hint = unknown !== undefined ? didYouMean(unknown, [...Object.keys(spec.options), 'help'].map((k) => `--${k}`), (f) => f) : '';
+    throw usageError('BAD_ARGUMENTS', `${e.message.replace(/\. To specify.*$/s, '')}.${hint} Usage: ${spec.usage}`, unknown !== undefined ? { flag: unknown } : undefined);
   }
   if (parsed.values.help === true) return { spec, positionals: parsed.positionals, values: { help: true }, help: true };
   const values = flagValues(spec, parsed.values as Record<string, string[] | boolean | undefined>);
   const [min, max] = spec.positionals;
-  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+  // A project left out may be the current directory's: cli/infer.ts decides once the watched projects are known.
+  const least = spec.infersProject === 'first' ? min - 1 : min;
+  if (parsed.positionals.length < least || parsed.positionals.length > max) {
     throw usageError('BAD_ARGUMENTS', `Wrong number of arguments for "${name}". Usage: ${spec.usage}`);
   }
   return { spec, positionals: parsed.positionals, values, help: false };
@@ -239,7 +265,8 @@ export function globalHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
     '',
-    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed.',
-    'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift <command> --help` for details.',
+    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed, 7 release source unreachable.',
+    'Run from inside a watched checkout, commands that take a project name use that project when none is given.',
+    'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift help <command>` for details; `upshift --version`.',
   ].join('\n');
 }

@@ -21,6 +21,12 @@ export const ExitCode = {
    */
   stashKept: 6,
   /**
+   * The release source could not be reached or refused access (a remote's URL that does not answer or does not exist,
+   * no network, credentials git cannot ask for, GitHub unreachable): errors of category `unreachable`. Nothing was
+   * changed; trying again later may work. An upgrade that loses the network after it started is a failure (1).
+   */
+  sourceUnreachable: 7,
+  /**
    * Interrupted by SIGHUP (the terminal was closed), SIGINT (Ctrl-C) or SIGTERM, by the shell's convention of
    * 128 + the signal number: a running upgrade or rollback was cancelled and put back (status `cancelled`), or the
    * command stopped before anything changed.

@@ -39,6 +39,8 @@ function checkLine(s: Style, p: ProjectCheck): string {
   if (p.error && p.latest) return [`${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`, `  latest seen: ${p.latest.version}`, ...p.blockers.map((n) => `  ${s.dim('note')}: ${n}`)].join('\n');
   if (p.error) return `${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`;
   const cur = `${v(p.current.version)}${p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
+  // A local-only project (no remote): a normal state, said plainly, not a failed check.
+  if (p.noSource) return `${s.bold(p.name)}: ${cur} — no release source (no git remote; nothing to check)`;
   const lines = [`${s.bold(p.name)}: ${cur}`];
   if (!p.latest) lines[0] += ' — no releases found';
   else if (!p.updateAvailable) lines[0] += ` — up to date (latest ${p.latest.version})`;
@@ -153,7 +155,7 @@ export function formatStatus(s: Style, r: StatusResult, time: TimeContext = syst
   return r.projects
     .map((p) => {
       const latest = p.latest ? p.latest.version : 'unknown';
-      const upd = p.updateAvailable ? s.cyan(`update to ${latest}`) : `latest ${latest}`;
+      const upd = p.noSource ? 'no release source' : p.updateAvailable ? s.cyan(`update to ${latest}`) : `latest ${latest}`;
       const busy = p.operationInProgress ? s.yellow(`  ${p.operationInProgress.kind} ${p.operationInProgress.id} in progress (pid ${p.operationInProgress.pid})`) : '';
       const compat = p.compatible === false ? s.red(' blocked') : '';
       return `${s.bold(p.name.padEnd(20))} ${v(p.current.version).padEnd(12)} ${upd}, risk ${riskText(s, p.risk?.level)}${compat}, checked ${formatWhen(p.lastCheck, time)}${busy}`;
@@ -194,4 +196,13 @@ export function showOrigin(o: Pick<SettingOrigin, 'source' | 'file'>): string {
 export function formatSettings(s: Style, settings: readonly SettingOrigin[], indent = ''): string[] {
   const width = Math.max(0, ...settings.map((o) => o.key.length));
   return settings.map((o) => `${indent}${o.key.padEnd(width)}  ${showValue(o.value)}  ${s.dim(`(${showOrigin(o)})`)}`);
+}
+
+/** What `add` says about the tag pattern it detected when the checkout has no manifest (engine/tag-scheme.ts). */
+export function formatTagScheme(name: string, scheme: { pattern: string; matched: number; example: string; from: { remote: string } | 'local'; chosen: boolean }): string {
+  const where = scheme.from === 'local' ? 'local tags' : `remote ${scheme.from.remote}`;
+  const seen = `Tags look like ${scheme.example} (${scheme.matched} on ${where})`;
+  return scheme.chosen
+    ? `${seen}: tag pattern "${scheme.pattern}" chosen, kept in Upshift's configuration for ${name} (\`upshift config ${name} source.tagPattern\` shows or changes it).`
+    : `${seen}: the default tag pattern "${scheme.pattern}" fits.`;
 }

@@ -12,6 +12,8 @@ import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, CONFIG_FLAG_KEYS, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { inferProject } from './infer.js';
+import { upshiftVersion } from './version.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
 import { configCommand } from './config.js';
@@ -20,7 +22,7 @@ import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
 import { keepBackup, stateCommand } from './state.js';
 import { resolveHome, stateFailure } from '../core/state/index.js';
-import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, makeStyle, type Style } from './format.js';
+import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme, makeStyle, type Style } from './format.js';
 
 interface Io {
   out: (text: string) => void;
@@ -84,8 +86,8 @@ function progressPrinter(io: Io, enabled: boolean): ((e: OperationEvent) => void
   };
 }
 
-async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
-  const json = cmd.values.json === true;
+async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
+  const json = given.values.json === true;
   const print = (doc: unknown, human: () => string) => io.out(json ? JSON.stringify(doc) : human());
   const listener = progressPrinter(io, !json && io.stderrIsTty);
   const engine = await Engine.open(listener ? { listener } : {});
@@ -94,6 +96,9 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
     for (const r of engine.recovery.recovered) {
       io.err(io.style.yellow(`Recovered interrupted operation ${r.interrupted}: ${r.recovery.status === 'succeeded' ? 'done' : 'FAILED'} (${r.recovery.id}).`));
     }
+    // `upshift plan` inside a watched checkout: that project, said on stderr so stdout stays the command's own.
+    const { cmd, inferred } = inferProject(given, engine.listProjects().projects, process.cwd());
+    if (inferred && !json) io.err(io.style.dim(`Project ${inferred.name} (${inferred.path}): the watched checkout you are in.`));
     const [first] = cmd.positionals;
     switch (cmd.spec.name) {
       case 'add': {
@@ -104,7 +109,13 @@ async function run(cmd: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           ...(Object.keys(config).length > 0 ? { config } : {}),
         });
         const where = project.current.version ? `on ${project.current.version} (${project.current.source === 'tag' ? `tag ${project.current.tag}` : `from ${project.current.source}`})` : 'current version unknown';
-        print({ project }, () => [`Watching ${project.name} at ${project.path} (${project.manifest}), ${where}.`, ...project.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        print({ project }, () =>
+          [
+            `Watching ${project.name} at ${project.path} (${project.manifest}), ${where}.`,
+            ...(project.tagScheme ? [formatTagScheme(project.name, project.tagScheme)] : []),
+            ...project.warnings.map((w) => `warning: ${w}`),
+          ].join('\n'),
+        );
         return ExitCode.ok;
       }
       case 'remove': {
@@ -264,6 +275,7 @@ function exitForError(err: unknown): ExitCodeValue {
     if (err.category === 'blocked') return ExitCode.blocked;
     if (err.category === 'nothing-to-do') return ExitCode.nothingToDo;
     if (err.category === 'state') return ExitCode.state;
+    if (err.category === 'unreachable') return ExitCode.sourceUnreachable;
     return ExitCode.failed;
   }
   const code = (err as { code?: unknown })?.code;
@@ -284,7 +296,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
   try {
     const cmd = parseCommand(argv);
     if (cmd.help) {
-      io.out(cmd.spec ? commandHelp(cmd.spec) : globalHelp());
+      io.out(cmd.spec ? commandHelp(cmd.spec) : 'version' in cmd ? `upshift ${upshiftVersion()}` : globalHelp());
       return ExitCode.ok;
     }
     if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));

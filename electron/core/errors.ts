@@ -2,9 +2,10 @@ import type { ApiError } from '../../shared/api/types.js';
 
 /**
  * How a failure should be treated by callers: the CLI maps each to an exit code, the UI to a message style.
- * `state`: the state directory itself failed (see core/state/failure.ts).
+ * `state`: the state directory itself failed (see core/state/failure.ts). `unreachable`: the release source (a git
+ * remote, GitHub) could not be reached or refused access; nothing was changed and trying again later may work.
  */
-export type ErrorCategory = 'usage' | 'blocked' | 'nothing-to-do' | 'failed' | 'state';
+export type ErrorCategory = 'usage' | 'blocked' | 'nothing-to-do' | 'failed' | 'state' | 'unreachable';
 
 /**
  * An error the engine expects and can explain. Every one says what happened, what was left unchanged and what
@@ -48,8 +49,27 @@ interface ApiErrorLike {
   toApiError?: () => ApiError;
 }
 
-/** Any thrown value as an ApiError; unknown errors keep their message but never a stack. */
+/**
+ * A message composed from parts says each sentence once: a refusal that wraps another ("…: <git's refusal>. Nothing
+ * was changed. (…) Nothing was changed.") keeps the first. Only whole sentences that repeat exactly are dropped.
+ */
+export function sayOnce(message: string): string {
+  const seen = new Set<string>();
+  return message.replace(/(^|[ \t]+)([A-Z][^.!?\n]{8,}[.!?])(?=\s|$)/g, (whole, _lead: string, sentence: string) => {
+    if (seen.has(sentence)) return '';
+    seen.add(sentence);
+    return whole;
+  });
+}
+
+/** Any thrown value as an ApiError (its message saying each sentence once); unknown errors never carry a stack. */
 export function toApiError(err: unknown): ApiError {
+  const api = apiErrorOf(err);
+  const message = sayOnce(api.message);
+  return message === api.message ? api : { ...api, message };
+}
+
+function apiErrorOf(err: unknown): ApiError {
   if (err instanceof UpshiftError) return err.toApiError();
   const like = err as Partial<ApiErrorLike> | null;
   if (like && typeof like.toApiError === 'function') return like.toApiError();

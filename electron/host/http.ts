@@ -81,13 +81,15 @@ const STATUS_BY_CATEGORY: Readonly<Record<string, number>> = {
   usage: 400,
   blocked: 409,
   'nothing-to-do': 409,
+  // The release source (a git remote, GitHub) could not be reached: the engine is fine, what it depends on is not.
+  unreachable: 502,
 };
 
 /**
  * The HTTP status of an engine error: 400 for bad input and usage errors (unknown project, invalid manifest…),
  * 404 for an unknown method, 409 when the request conflicts with the current state (blocked by compatibility or
- * policy, a lock or an operation in progress, nothing to do), 503 while the service shuts down, 500 for everything
- * else. The body always carries the code, which is what a client should branch on.
+ * policy, a lock or an operation in progress, nothing to do), 502 when the release source could not be reached, 503
+ * while the service shuts down, 500 for everything else. The body always carries the code, which is what a client should branch on.
  */
 export function statusForError(err: { code: string; category?: string }): number {
   return STATUS_BY_CODE.get(err.code) ?? (err.category !== undefined ? STATUS_BY_CATEGORY[err.category] : undefined) ?? 500;

@@ -73,6 +73,11 @@ export interface ProjectCheck {
   candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
   /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
   error: ApiError | null;
+  /**
+   * Set when the project has no release source — a local-only checkout: no git remote, and no other source named. A
+   * normal state, not a failed check (`error` stays null; no error toast or tray icon); `reason` says it in words.
+   */
+  noSource?: { reason: string } | null;
   checkedAt: string;
 }
 
@@ -309,6 +314,8 @@ export interface ProjectStatus {
   compatible: boolean | null;
   lastCheck: string | null;
   operationInProgress: { id: string; kind: OperationKind; pid: number; startedAt: string } | null;
+  /** The last check found no release source (ProjectCheck.noSource). */
+  noSource?: { reason: string } | null;
 }
 
 export interface StatusResult {

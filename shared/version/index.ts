@@ -18,3 +18,4 @@ export {
   type Interval,
 } from './constraint.js';
 export { latestRelease, selectReleases, toReleaseRef, type SelectOptions } from './select.js';
+export { detectTagScheme, suggestTagPattern, tagPatternAdvice, type TagScheme } from './tag-scheme.js';

@@ -8,6 +8,7 @@ import { projectCurrent, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
 import { discoverReleases, judgeReleases, rememberReleases, saveFacts } from './releases.js';
+import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
 import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases } from './verdict.js';
@@ -43,6 +44,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   try {
     found = await discover(ctx, source, store, signal);
   } catch (err) {
+    if (isNoReleaseSource(err)) return noSourceCheck(ctx, store, base.checkedAt, signal);
     return failedCheck(base.name, base.path, base.checkedAt, err);
   }
   const { current } = found;
@@ -116,6 +118,21 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
   };
+}
+
+/**
+ * The check of a local-only project (no git remote, no other source): its current version and `noSource`, no error —
+ * a normal state, which the tray, notifications and the dashboard do not report as a failure.
+ */
+async function noSourceCheck(ctx: ProjectContext, store: StateStore, checkedAt: string, signal?: AbortSignal): Promise<ProjectCheck> {
+  const check = failedCheck(ctx.record.name, ctx.record.path, checkedAt, null);
+  try {
+    const { parsed: _parsed, ...current } = await projectCurrent(store, ctx, signal);
+    check.current = current;
+  } catch {
+    // The version stays unknown; having no release source is still what the check says.
+  }
+  return { ...check, error: null, noSource: { reason: NO_SOURCE_REASON } };
 }
 
 /** The check of a project that could not be read (manifest, checkout or remote): only its name, path and the error. */

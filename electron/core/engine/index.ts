@@ -17,6 +17,7 @@ import type { SecretStore } from '../source/github/secret-store.js';
 import { GitHubSource } from '../source/github/source.js';
 import { tokenChain } from '../source/github/token.js';
 import { SourceRouter } from '../source/router.js';
+import { sourceProjectOf } from './source-project.js';
 import { SqliteHttpCache } from '../state/http-cache.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
@@ -204,7 +205,7 @@ export class Engine {
   /** The plan over contexts loaded once, with the settings it was made with and where each came from. */
   private async planWith(name: string, all: readonly ProjectContext[], opts: PlanOptions): Promise<PlanResult> {
     const ctx = all.find((c) => c.record.name === name)!;
-    const result = await buildPlan(ctx, all, this.source, this.store, opts);
+    const result = await withTagAdvice(buildPlan(ctx, all, this.source, this.store, opts), () => this.source.lastWarnings?.(sourceProjectOf(ctx)) ?? []);
     if (ctx.manifest.origins) result.plan.settings = ctx.manifest.origins;
     return result;
   }
@@ -281,6 +282,7 @@ export class Engine {
         risk: updateAvailable ? (check?.risk ?? null) : null,
         compatible: check?.compatible ?? null,
         lastCheck: check?.checkedAt ?? null,
+        noSource: check?.noSource ?? null,
         operationInProgress:
           running && (live === 'alive' || live === 'other-host')
             ? { id: running.operation.id, kind: running.operation.kind, pid: running.operation.pid, startedAt: running.operation.startedAt }
@@ -288,6 +290,20 @@ export class Engine {
       };
     });
     return { projects };
+  }
+}
+
+/**
+ * "No newer release" or "no release 1.7.1" when the tag pattern found nothing at all, while the remote's tags look
+ * like versions named another way (jq's `jq-1.7.1` under `v{version}`): the error says which pattern would find them.
+ */
+async function withTagAdvice<T>(planned: Promise<T>, warnings: () => string[]): Promise<T> {
+  try {
+    return await planned;
+  } catch (err) {
+    const advice = err instanceof UpshiftError && (err.code === 'NOTHING_TO_DO' || err.code === 'RELEASE_NOT_FOUND') ? warnings().find((w) => w.includes('tagPattern')) : undefined;
+    if (!advice || !(err instanceof UpshiftError)) throw err;
+    throw new UpshiftError(err.code, `${err.message} Note: ${advice}.`, { category: err.category, retryable: err.retryable, details: { ...err.details, tagPatternAdvice: advice }, cause: err });
   }
 }
 

@@ -4,11 +4,14 @@ import type { CurrentVersion, ProjectInfo } from '../../../shared/api/types.js';
 import { projectCurrent } from './current.js';
 import { compileTagPattern, type TagPattern } from '../../../shared/version/index.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
+import { didYouMean } from '../../../shared/text/nearest.js';
 import { usageError } from '../errors.js';
 import { assertRepositoryRoot } from '../git/index.js';
 import { loadManifest, SEED_MANIFEST_FILE, UPSHIFT_MANIFEST_FILES, type ProjectManifest } from '../manifest/index.js';
 import { projectConfigPath, writeConfigText } from '../manifest/config-file.js';
 import { proposeConfig, type ConfigEdits } from './config.js';
+import { offlineFromEnv } from './offline.js';
+import { detectProjectTagScheme, type DetectedTagScheme } from './tag-scheme.js';
 import type { ProjectRecord, StateStore } from '../state/index.js';
 
 /** A watched project with its manifest loaded and its tag pattern compiled, for one command's duration. */
@@ -50,6 +53,11 @@ export interface InspectedProject {
   manifest: ProjectManifest;
   /** Upshift's configuration for the project to write on `add` (from `--install`, `--smoke` …), or null. */
   configText?: string | null;
+  /**
+   * Without a manifest or --tag-pattern: the tag scheme the repository's tags follow, and whether it was chosen (kept
+   * as source.tagPattern in Upshift's configuration for the project) or is the default already.
+   */
+  tagScheme?: (DetectedTagScheme & { chosen: boolean }) | null;
 }
 
 /**
@@ -68,6 +76,17 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
   }
   let manifest = loadManifest(path, opts.core ? { core: opts.core } : {});
   let configText: string | null = null;
+  let tagScheme: InspectedProject['tagScheme'] = null;
+  if (manifest.file === null && (manifest.kind ?? 'git') === 'git' && opts.config?.['source.tagPattern'] === undefined) {
+    // No manifest names a pattern: take the one the tags follow (jq's jq-1.7.1), and say so.
+    const offline = offlineFromEnv() || store.getSetting('offline') === true;
+    const found = await detectProjectTagScheme(path, manifest.source.remote, { offline });
+    if (found) {
+      const chosen = found.pattern !== manifest.source.tagPattern;
+      tagScheme = { ...found, chosen };
+      if (chosen) opts = { ...opts, config: { ...opts.config, 'source.tagPattern': found.pattern } };
+    }
+  }
   if (opts.config && Object.keys(opts.config).length > 0) {
     // The settings given with `add` are checked over the manifest in the checkout, as every later command reads them.
     const file = projectConfigPath(store.paths.home, opts.name ?? manifest.name ?? basename(path));
@@ -77,7 +96,10 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
     try {
       await assertRepositoryRoot(path);
     } catch (err) {
-      throw usageError('NOT_A_REPOSITORY', `${path} is not the root of a git checkout: ${(err as Error).message} (A directory that is not a checkout needs an upshift.yml with \`kind: artifact\` or \`kind: command\`.) Nothing was changed.`);
+      // git's refusal already says what happened (and may already say it is not the root): said once, then what to do.
+      const said = (err as Error).message.replace(/\s*Nothing was changed\.\s*/g, ' ').trim();
+      const what = said.startsWith(`${path} is not the root`) ? said : `${path} is not the root of a git checkout: ${said}`;
+      throw usageError('NOT_A_REPOSITORY', `${what} (A directory that is not a checkout needs an upshift.yml with \`kind: artifact\` or \`kind: command\`.) Nothing was changed.`);
     }
   }
   const name = opts.name ?? manifest.name ?? basename(path);
@@ -91,12 +113,16 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
   if (opts.core !== undefined && !store.getProject(opts.core)) {
     throw usageError('CORE_NOT_FOUND', `--core names "${opts.core}", which is not a watched project. Add it first. Nothing was changed.`);
   }
-  return { name, path, core: core ?? null, manifest, configText };
+  return { name, path, core: core ?? null, manifest, configText, tagScheme };
 }
 
 /** Registers a checkout once inspectProject found nothing wrong with it. */
-export async function addProject(store: StateStore, rawPath: string, opts: { name?: string; core?: string; config?: ConfigEdits['set'] }): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[] }> {
-  const { name, path, core, manifest, configText } = await inspectProject(store, rawPath, opts);
+export async function addProject(
+  store: StateStore,
+  rawPath: string,
+  opts: { name?: string; core?: string; config?: ConfigEdits['set'] },
+): Promise<ProjectInfo & { current: CurrentVersion; warnings: string[]; tagScheme: InspectedProject['tagScheme'] }> {
+  const { name, path, core, manifest, configText, tagScheme } = await inspectProject(store, rawPath, opts);
   const record = store.addProject({ name, path, core, manifest: manifest.file ?? 'none', channel: manifest.channel });
   if (configText) {
     try {
@@ -115,7 +141,7 @@ export async function addProject(store: StateStore, rawPath: string, opts: { nam
     // Added all the same: the check reports why the current version cannot be read (a failing `current` command).
     manifest.warnings.push(`current version: ${(err as Error).message}`);
   }
-  return { ...toInfo(record, store.paths.home), current, warnings: manifest.warnings };
+  return { ...toInfo(record, store.paths.home), current, warnings: manifest.warnings, tagScheme: tagScheme ?? null };
 }
 
 /**
@@ -143,7 +169,7 @@ export function requireProject(store: StateStore, name: string): ProjectRecord {
   const record = store.getProject(name);
   if (!record) {
     const known = store.listProjects().map((p) => p.name);
-    throw usageError('PROJECT_NOT_FOUND', `No watched project is named "${name}".${known.length ? ` Watched: ${known.join(', ')}.` : ' Add one with `upshift add <path>`.'}`);
+    throw usageError('PROJECT_NOT_FOUND', `No watched project is named "${name}".${didYouMean(name, known)}${known.length ? ` Watched: ${known.join(', ')}.` : ' Add one with `upshift add <path>`.'}`, { project: name });
   }
   return record;
 }

@@ -9,6 +9,7 @@ import type { Release, TagRef, Version } from '../../../shared/version/index.js'
 import { UpshiftError } from '../errors.js';
 import { runGit } from '../git/index.js';
 import { selectTagReleases } from '../source/github/source.js';
+import { isNoReleaseSource } from '../source/no-source.js';
 import type { ReleaseSource, ReleaseSourceProject } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
 import { offlineFromEnv } from './offline.js';
@@ -107,7 +108,8 @@ export async function discoverReleases(ctx: ProjectContext, project: ReleaseSour
     const releases = await source.listReleases(project, signal);
     return { releases, stale: null };
   } catch (err) {
-    const seen = signal?.aborted ? null : seenReleases(store, name, channel);
+    // No remote at all (a local-only project) is not an outage: releases seen before it was removed do not apply.
+    const seen = signal?.aborted || isNoReleaseSource(err) ? null : seenReleases(store, name, channel);
     if (!seen) throw err;
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return fromSeen(seen, `remote unreachable (${reason})`, err);

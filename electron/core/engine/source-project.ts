@@ -8,6 +8,7 @@ import type { ProjectContext } from './projects.js';
 export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.channel): ReleaseSourceProject {
   const s = ctx.manifest.source;
   return {
+    name: ctx.record.name,
     path: ctx.record.path,
     // A project that is not a checkout (kind artifact or command) names the repository itself.
     remote: s.url ?? s.remote,

@@ -63,14 +63,14 @@ const KINDS: Record<GitErrorKind, KindInfo> = {
     next: 'Check the network connection and the remote URL, then try again.',
     retryable: true,
     unchanged: true,
-    category: 'failed',
+    category: 'unreachable',
   },
   'auth-required': {
     what: 'the remote asked for credentials that Upshift cannot prompt for',
     next: 'Make sure `git fetch` works in the project without a prompt (credential helper, SSH agent, known_hosts).',
     retryable: false,
     unchanged: true,
-    category: 'failed',
+    category: 'unreachable',
   },
   'ref-not-found': {
     what: 'a revision, tag or branch does not exist',

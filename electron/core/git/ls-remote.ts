@@ -1,4 +1,4 @@
-import { runGit, GitError, isGitError } from './core.js';
+import { describeCommand, runGit, GitError, isGitError } from './core.js';
 import { assertRemote, displayName, isUsableTagName } from './refname.js';
 
 export const DEFAULT_MAX_TAGS = 50_000;
@@ -130,10 +130,24 @@ function unsafeReason(name: string): string {
 
 /**
  * `does not appear to be a git repository` is git's answer both for an unconfigured remote name and for a bad
- * path; when the remote looks like a bare name (`origin`), say the more useful thing.
+ * path or URL. git quotes what it tried: the name itself when no such remote is configured (`'origin' does not
+ * appear…`), the configured URL otherwise — then the remote exists and its URL is what failed (seen: "No remote
+ * named origin is configured" for an origin whose URL was unreachable). A git command that ran out of time talking to
+ * a remote could not reach it either.
  */
 export function refineRemoteError(e: unknown, remote: string): unknown {
-  if (isGitError(e, 'remote-unreachable') && /^[A-Za-z0-9._-]+$/.test(remote) && /does not appear to be a git repository/.test(e.stderr)) {
+  if (isGitError(e, 'timeout')) {
+    return new GitError({
+      kind: 'remote-unreachable',
+      args: e.args,
+      exitCode: e.exitCode,
+      stderr: e.stderr,
+      cwd: e.cwd,
+      message: `The remote ${displayName(remote)} did not answer in time (\`${describeCommand(e.args)}\` was stopped). Nothing was changed. Check the network connection and the remote URL (\`git remote -v\`), then try again.`,
+    });
+  }
+  const quoted = `'${remote}' does not appear to be a git repository`;
+  if (isGitError(e, 'remote-unreachable') && /^[A-Za-z0-9._-]+$/.test(remote) && e.stderr.includes(quoted)) {
     return new GitError({
       kind: 'remote-not-found',
       args: e.args,

@@ -1,5 +1,6 @@
-import { selectReleases, type Release } from '../../../shared/version/index.js';
+import { selectReleases, suggestTagPattern, tagPatternAdvice, type Release, type TagScheme } from '../../../shared/version/index.js';
 import { listRemoteTags, type DroppedTag } from '../git/ls-remote.js';
+import { explainMissingRemote } from './no-source.js';
 import type { ReleaseSource, ReleaseSourceProject } from './types.js';
 
 export interface GitTagSourceOptions {
@@ -17,6 +18,8 @@ export interface Discovery {
   tagCount: number;
   dropped: DroppedTag[];
   droppedCount: number;
+  /** Set when the pattern finds no release but the tags look like versions named another way (jq's `jq-1.7.1`). */
+  suggestion: TagScheme | null;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -27,6 +30,9 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * user. Unsafe tag names are dropped by listRemoteTags before the pattern, the ordering or any log sees them.
  */
 export class GitTagSource implements ReleaseSource {
+  /** The last listing's tag-pattern advice per checkout (see lastWarnings). */
+  private readonly advice = new Map<string, string>();
+
   constructor(private readonly options: GitTagSourceOptions = {}) {}
 
   async listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]> {
@@ -35,13 +41,33 @@ export class GitTagSource implements ReleaseSource {
 
   /** listReleases with what was dropped on the way, for diagnostics. */
   async discover(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Discovery> {
-    const listed = await listRemoteTags(project.path, project.remote, {
-      signal,
-      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      ...(this.options.maxTags !== undefined ? { maxTags: this.options.maxTags } : {}),
-    });
+    this.advice.delete(project.path);
+    let listed;
+    try {
+      listed = await listRemoteTags(project.path, project.remote, {
+        signal,
+        timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ...(this.options.maxTags !== undefined ? { maxTags: this.options.maxTags } : {}),
+      });
+    } catch (err) {
+      // A checkout with no remote at all is a local-only project (NO_RELEASE_SOURCE), not a failure.
+      throw await explainMissingRemote(project.path, project.remote, err);
+    }
     if (listed.droppedCount > 0) this.options.onDroppedTags?.(project, listed.dropped, listed.droppedCount);
     const releases = selectReleases(listed.tags, project.tagPattern, { channel: project.channel });
-    return { releases, tagCount: listed.tags.length, dropped: listed.dropped, droppedCount: listed.droppedCount };
+    let suggestion: TagScheme | null = null;
+    if (releases.length === 0 && listed.tags.length > 0) {
+      // Only when nothing matched, so a project that follows one tag family among several is never second-guessed.
+      const pattern = typeof project.tagPattern === 'string' ? project.tagPattern : project.tagPattern.pattern;
+      suggestion = suggestTagPattern(listed.tags.map((t) => t.tag), pattern);
+      if (suggestion) this.advice.set(project.path, tagPatternAdvice(pattern, suggestion, project.name));
+    }
+    return { releases, tagCount: listed.tags.length, dropped: listed.dropped, droppedCount: listed.droppedCount, suggestion };
+  }
+
+  /** The last listing's advice for this checkout: a tag pattern that would find its releases, when it found none. */
+  lastWarnings(project: ReleaseSourceProject): string[] {
+    const advice = this.advice.get(project.path);
+    return advice ? [advice] : [];
   }
 }

@@ -46,9 +46,12 @@ export class SourceRouter implements ReleaseSource {
     return r.source.releaseAssets ? r.source.releaseAssets(r.project, release, signal) : null;
   }
 
-  /** What the folder source skipped in this project's release folder at its last listing ([] for other sources). */
+  /**
+   * What the project's source said at its last listing: entries a release folder skipped, a tag pattern that would
+   * find a git remote's releases when the project's found none ([] when the source has nothing to say).
+   */
   lastWarnings(project: ReleaseSourceProject): string[] {
     const r = this.route(project);
-    return r.source === this.folder && r.source instanceof FolderSource ? r.source.lastWarnings(r.project) : [];
+    return r.source.lastWarnings ? r.source.lastWarnings(r.project) : [];
   }
 }

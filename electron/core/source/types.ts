@@ -4,6 +4,8 @@ import type { InvalidMetadata, ReleaseMetadata } from '../release/types.js';
 
 /** What a release source needs to know about a project. */
 export interface ReleaseSourceProject {
+  /** The watched project's name, for messages (absent when a source is used outside a project). */
+  name?: string | undefined;
   /** The project's working tree (git runs there, so the user's remote configuration applies). */
   path: string;
   /** A configured remote name (`origin`) or a URL/path. */

@@ -201,14 +201,14 @@ export class GitHubClient {
         if (e instanceof HttpError) {
           if (e.kind === 'aborted') throw new UpshiftError('CANCELLED', 'The request was cancelled.', { retryable: true });
           if (e.kind === 'too-large') throw new UpshiftError('GITHUB_RESPONSE_TOO_LARGE', `${e.message} (${shown})`, { details: { url: shown } });
-          if (e.kind === 'proxy') throw new UpshiftError('PROXY_FAILED', `${e.message} (${shown})`, { retryable: true, details: { url: shown } });
+          if (e.kind === 'proxy') throw new UpshiftError('PROXY_FAILED', `${e.message} (${shown})`, { category: 'unreachable', retryable: true, details: { url: shown } });
           if (server < this.serverRetries) {
             server++;
             this.log(`${shown}: ${e.message}; retrying (${server}/${this.serverRetries}).`);
             await this.clock.sleep(1000 * 2 ** (server - 1), opts.signal);
             continue;
           }
-          throw new UpshiftError(e.kind === 'timeout' ? 'GITHUB_TIMEOUT' : 'GITHUB_UNREACHABLE', `${e.message} (${shown})`, { retryable: true, details: { url: shown } });
+          throw new UpshiftError(e.kind === 'timeout' ? 'GITHUB_TIMEOUT' : 'GITHUB_UNREACHABLE', `${e.message} (${shown})`, { category: 'unreachable', retryable: true, details: { url: shown } });
         }
         throw e;
       }
@@ -249,6 +249,7 @@ export class GitHubClient {
           continue;
         }
         throw new UpshiftError('GITHUB_UNAVAILABLE', `${shown} answered HTTP ${res.status} ${this.serverRetries + 1} times; try again later.`, {
+          category: 'unreachable',
           retryable: true,
           details: { url: shown, status: res.status },
         });
