@@ -133,6 +133,13 @@ describe('trayModel menu', () => {
     expect(byId(m, 'update:core')).toMatchObject({ label: 'Upgrade core to 1.1.0…', action: { type: 'open-plan', project: 'core', version: '1.1.0' } });
   });
 
+  it('targets what the gates offer without an explicit choice, else the manual one, whose plan asks for it', () => {
+    const offered = trayModel(state({ projects: [view('core', { latest: '2.0.0', latestCompatible: '2.0.0', offered: '1.1.0' })] }), NOW).menu;
+    expect(byId(offered, 'update:core')).toMatchObject({ label: 'Upgrade core to 1.1.0…', action: { type: 'open-plan', version: '1.1.0' } });
+    const onlyManual = trayModel(state({ projects: [view('core', { latest: '2.0.0', latestCompatible: '2.0.0', offered: null })] }), NOW).menu;
+    expect(byId(onlyManual, 'update:core')).toMatchObject({ label: 'Upgrade core to 2.0.0…', action: { type: 'open-plan', version: '2.0.0' } });
+  });
+
   it('still lists a blocked latest (nothing compatible), saying so and opening the plan that explains it', () => {
     const m = trayModel(state({ projects: [view('core', { latest: '2.0.0', latestCompatible: null })] }), NOW).menu;
     expect(byId(m, 'update:core')).toMatchObject({ label: 'core 2.0.0 is blocked: see the plan…', enabled: true, action: { type: 'open-plan', version: '2.0.0' } });

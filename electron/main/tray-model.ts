@@ -54,14 +54,17 @@ export const MAX_UPDATE_ITEMS = 10;
 
 /**
  * The updates worth offering: an update is available, and its target is neither skipped nor snoozed. The target
- * is the newest compatible release when the latest is blocked by a dependent (the plan's default), else the latest.
+ * is the plan's default (`offered`: the newest release no dependent blocks and no manual gate holds back), else the
+ * newest compatible release, else the latest.
  */
 export function offeredUpdates(projects: readonly ProjectView[], now: number): OfferedUpdate[] {
   const out: OfferedUpdate[] = [];
   for (const p of projects) {
     const check = p.check;
     if (!check || check.error || !check.updateAvailable || !check.latest) continue;
-    const target = check.latestCompatible ?? check.latest;
+    // What `upgrade` without a target installs (the gates allow it without an explicit choice); else the newest
+    // compatible, whose plan asks for that choice; else the blocked latest, whose plan says why.
+    const target = check.offered ?? check.latestCompatible ?? check.latest;
     if (p.decision.skipped.includes(target.version)) continue;
     if (p.decision.snoozedUntil !== null && Date.parse(p.decision.snoozedUntil) > now) continue;
     out.push({ project: p.name, version: target.version, blocked: check.latestCompatible === null, busy: p.operationInProgress !== null });

@@ -144,6 +144,14 @@ describe('store: plan and upgrade', () => {
     expect(store.getState().operations.op_new?.operation?.id).toBe('op_new');
   });
 
+  it('sends confirmManual only with the version it confirms', async () => {
+    const t = fakeTransport({ startUpgrade: () => ({ operationId: 'op_new' }), getOperation: () => ({ operation: operation({ id: 'op_new' }), logs: {} }) });
+    const store = createAppStore(t);
+    await store.getState().actions.startUpgrade('core', '2.0.0', false, false, true);
+    await store.getState().actions.startUpgrade('core', null, false, false, true);
+    expect(t.calls.filter((c) => c.method === 'startUpgrade').map((c) => c.input)).toEqual([{ project: 'core', to: '2.0.0', confirmManual: true }, { project: 'core' }]);
+  });
+
   it('reports a refused start as a toast', async () => {
     const t = fakeTransport({
       startUpgrade: () => {

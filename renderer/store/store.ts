@@ -22,9 +22,10 @@ export interface Actions {
   loadPlan(project: string, to: string | null): Promise<void>;
   /**
    * Starts an upgrade. A ROLLBACK_LOOP refusal is kept in `upgradeRefused` (the Plan view explains it and offers
-   * "Upgrade anyway") instead of a toast; `force` overrides that protection.
+   * "Upgrade anyway") instead of a toast; `force` overrides that protection. `confirmManual`: the user confirmed `to`,
+   * gated manual, as their explicit choice (the service refuses a manual-gated target without it).
    */
-  startUpgrade(project: string, to: string | null, stash: boolean, force?: boolean): Promise<string | null>;
+  startUpgrade(project: string, to: string | null, stash: boolean, force?: boolean, confirmManual?: boolean): Promise<string | null>;
   cancelOperation(id: string): Promise<void>;
   followOperation(id: string): Promise<void>;
   skipVersion(project: string, version: string): Promise<boolean>;
@@ -257,10 +258,11 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         }
       },
 
-      async startUpgrade(project, to, stash, force = false) {
+      async startUpgrade(project, to, stash, force = false, confirmManual = false) {
         try {
-          const input: { project: string; to?: string; stash?: boolean; force?: boolean } = { project };
+          const input: { project: string; to?: string; confirmManual?: boolean; stash?: boolean; force?: boolean } = { project };
           if (to) input.to = to;
+          if (to && confirmManual) input.confirmManual = true;
           if (stash) input.stash = true;
           if (force) input.force = true;
           const { operationId } = await api.startUpgrade(input);

@@ -51,6 +51,13 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
   const stashId = useId();
   const version = plan.to.version;
   const blocked = plan.blocked;
+  // A manual gate is crossed only by an explicit choice of this version (README "Gates"): Start waits for it, and the
+  // service is told the user confirmed it (confirmManual), which it requires.
+  const manual = plan.gate === 'manual' && !blocked;
+  const [chosen, setChosen] = useState(false);
+  const manualId = useId();
+  const chosenId = useId();
+  const confirmManual = manual && chosen;
   return (
     <section className="panel decision-panel" aria-label="Decision">
       {blocked && (
@@ -63,18 +70,30 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
           </ul>
         </div>
       )}
+      {manual && (
+        <div id={manualId} className="banner banner-warning" role="note">
+          <strong>
+            {version} is a {BUMP_LABELS[plan.bump]} update, gated manual.
+          </strong>{' '}
+          It is installed only when you choose it explicitly.
+          <span className="field-check">
+            <input id={chosenId} type="checkbox" checked={chosen} onChange={(e) => setChosen(e.target.checked)} />
+            <label htmlFor={chosenId}>I choose {version} explicitly</label>
+          </span>
+        </div>
+      )}
       {refused && !blocked && (
-        <RollbackLoopNotice project={plan.project} version={version} error={refused} onForce={async () => (await startUpgrade(plan.project, version, stash, true)) !== null} />
+        <RollbackLoopNotice project={plan.project} version={version} error={refused} onForce={async () => (await startUpgrade(plan.project, version, stash, true, confirmManual)) !== null} />
       )}
       <div className="actions">
         <button
           type="button"
           className="button button-primary"
-          disabled={blocked || busy || starting || !version}
-          aria-describedby={blocked ? reasonId : undefined}
+          disabled={blocked || busy || starting || !version || (manual && !chosen)}
+          aria-describedby={blocked ? reasonId : manual ? manualId : undefined}
           onClick={async () => {
             setStarting(true);
-            await startUpgrade(plan.project, version, stash);
+            await startUpgrade(plan.project, version, stash, false, confirmManual);
             setStarting(false);
           }}
         >
@@ -104,6 +123,11 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
       <p className="muted small">
         Gate for a {BUMP_LABELS[plan.bump]} update: <strong>{plan.gate}</strong>. Any failure rolls everything back automatically.
       </p>
+      {plan.explicitChoice && plan.explicitChoice.version !== version && (
+        <p className="muted small">
+          {plan.explicitChoice.version} is a {BUMP_LABELS[plan.explicitChoice.bump]} update, gated manual: choose it as the target version to see its plan.
+        </p>
+      )}
     </section>
   );
 }
@@ -126,7 +150,7 @@ function PlanBody({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         </p>
         <TargetSelect plan={plan} busy={busy} />
       </div>
-      <Decision plan={plan} busy={busy} />
+      <Decision key={plan.to.version} plan={plan} busy={busy} />
       <div className="plan-grid">
         <RiskSection plan={plan} />
         <DependentsSection plan={plan} />

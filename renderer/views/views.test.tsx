@@ -139,6 +139,27 @@ describe('Plan view', () => {
     expect(html).toMatch(new RegExp(`id="${id}"[^>]*><strong>This upgrade is blocked.</strong><ul><li>finance requires core &lt;=1.x.x</li>`));
   });
 
+  it('asks for an explicit choice before a manual-gated upgrade, and names a manual release the default left out', () => {
+    const manual = plan({ bump: 'major', gate: 'manual', to: { version: '2.0.0', tag: 'v2.0.0', sha: 'c'.repeat(40) } });
+    const html = render(<PlanView project="core" to="2.0.0" />, { ...ready, app: appState(), ...planState(manual) });
+    const button = /<button[^>]*>Start upgrade<\/button>/.exec(html)![0];
+    // Start waits for the checkbox; the button points at the explanation.
+    expect(button).toContain('disabled=""');
+    const id = /aria-describedby="([^"]+)"/.exec(button)![1];
+    expect(html).toMatch(new RegExp(`id="${id}"[^>]*role="note"><strong>2.0.0 is a major update, gated manual.</strong> It is installed only when you choose it explicitly.`));
+    const box = /<input id="([^"]+)" type="checkbox"\/><label for="\1">I choose 2.0.0 explicitly<\/label>/.exec(html);
+    expect(box).not.toBeNull();
+
+    // A review gate needs no such choice.
+    const review = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
+    expect(/<button[^>]*>Start upgrade<\/button>/.exec(review)![0]).not.toContain('disabled');
+    expect(review).not.toContain('gated manual');
+
+    const withMajor = plan({ explicitChoice: { version: '2.0.0', tag: 'v2.0.0', bump: 'major', gate: 'manual', message: '2.0.0 is a major upgrade, gated manual: run `upshift upgrade core --to 2.0.0`' } });
+    const named = render(<PlanView project="core" to={null} />, { ...ready, app: appState(), plan: { project: 'core', to: null, status: 'ready' as const, plan: withMajor, error: null } });
+    expect(named).toContain('2.0.0 is a major update, gated manual: choose it as the target version to see its plan.');
+  });
+
   it('has loading and error states', () => {
     expect(render(<PlanView project="core" to={null} />, { ...ready, app: appState() })).toContain('Planning');
     const err = render(<PlanView project="core" to={null} />, {

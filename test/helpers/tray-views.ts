@@ -15,6 +15,8 @@ export interface ViewOptions {
   latest?: string | null;
   /** The newest compatible release; `null` when nothing newer is compatible. Default: the latest. */
   latestCompatible?: string | null;
+  /** What `upgrade` without a target installs (the gates' default); absent as in checks made before it existed. */
+  offered?: string | null;
   error?: string;
   skipped?: string[];
   snoozedUntil?: string | null;
@@ -39,6 +41,7 @@ export function view(name: string, o: ViewOptions = {}): ProjectView {
     risk: updateAvailable ? { level: 'medium', reasons: ['minor release'] } : null,
     compatible: compatible !== null,
     blockers: [],
+    ...(o.offered !== undefined ? { offered: o.offered ? release(o.offered) : null } : {}),
     error: o.error ? { code: 'GIT_FAILED', message: o.error, retryable: true } : null,
     checkedAt: '2026-11-21T09:55:00Z',
   };
