@@ -76,6 +76,23 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // checkout: branch — main is fast-forwarded (update-ref, compare-and-swap) and checked out; every kill must leave
+    // main and HEAD exactly old (main at v1.0.0) or new (main at v1.1.0), the next upgrade or rollback working.
+    name: 'upgrade with checkout: branch',
+    args: [...upgradeArgs('1.1.0'), '--checkout', 'branch'],
+    exitCode: 0,
+    prepare() {
+      const { world, original } = base();
+      const onMain = movedTo(original, world.fx.sha('v1.1.0'), 'main', depsFor('1.1.0'));
+      return {
+        world,
+        old: original,
+        next: onMain,
+        then: (at) => (at === 'old' ? { args: [...upgradeArgs('1.1.0'), '--checkout', 'branch'], state: onMain } : { args: rollbackArgs, state: original }),
+      };
+    },
+  },
+  {
     name: 'rollback from history',
     args: rollbackArgs,
     exitCode: 0,

@@ -33,6 +33,12 @@ export interface CommandSpec {
 
 const json = { type: 'boolean', description: 'Print exactly one JSON document on stdout' } as const;
 const yes = { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' } as const;
+/** `checkout: detach | branch` of the manifest, for one upgrade (or its plan). */
+const CHECKOUT_FLAG: StringOption = {
+  type: 'string',
+  value: 'checkout-mode',
+  description: 'detach (HEAD detached at the release) or branch (the current branch when it fast-forwards, else upshift/<project>); default: the manifest\'s checkout, else detach',
+};
 
 /** `add` flags that set keys of Upshift's configuration for the project (`upshift config`), by manifest key. */
 export const CONFIG_FLAG_KEYS: Record<string, string> = {
@@ -81,7 +87,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'plan',
     usage: 'upshift plan <project> [--to <version>] [--json]',
     summary: 'Show what an upgrade would do, without changing anything. Exit 3 when blocked.',
-    options: { to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' }, json },
+    options: { to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' }, checkout: CHECKOUT_FLAG, json },
     infersProject: 'first', positionals: [1, 1],
   },
   {
@@ -97,6 +103,7 @@ export const COMMANDS: CommandSpec[] = [
         description: 'With --stash: if the work does not apply cleanly on the new version, keep the new version and leave the work in its stash (exit 6) instead of rolling back',
       },
       force: { type: 'boolean', description: 'Upgrade even after repeated automatic rollbacks within the hour (rollback-loop protection)' },
+      checkout: CHECKOUT_FLAG,
       json,
     },
     infersProject: 'first', positionals: [1, 1],

@@ -6,7 +6,7 @@ import { isSafeTagName, parseVersion } from '../../shared/version/index.js';
  * for every command, before anything runs: an empty or malformed value is a usage error naming the flag, never
  * read as "no flag" (`upgrade core --to= --yes` once upgraded to the newest release).
  */
-export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting';
+export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting' | 'checkout-mode';
 
 interface FlagValueRule {
   /** What is expected, as the end of "--to expects …". */
@@ -53,6 +53,10 @@ export const FLAG_VALUE_KINDS: Record<FlagValueKind, FlagValueRule> = {
   path: {
     expected: 'a path',
     problem: (v) => (CONTROL.test(v) ? 'which holds control characters' : v.trim() === '' ? 'which is only blanks' : null),
+  },
+  'checkout-mode': {
+    expected: '"detach" (HEAD detached at the release; the branch stays where it is) or "branch" (a branch follows the upgrade)',
+    problem: (v) => (v === 'detach' || v === 'branch' ? null : 'which is neither detach nor branch'),
   },
   // The value of a manifest key (`add --smoke "npm test"`); the engine checks it with the manifest's schema and names the key.
   setting: {

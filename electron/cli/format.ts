@@ -1,5 +1,6 @@
 import type {
   CheckResult,
+  CommitsAhead,
   HistoryResult,
   ListResult,
   Operation,
@@ -21,6 +22,12 @@ export type Style = ReturnType<typeof makeStyle>;
 
 const v = (x: string | null | undefined) => x ?? '?';
 
+/** `v1.12.0-25-ga7dcc3a: 25 commits after v1.12.0, on origin/master` — or `…, 3 only in this clone`. */
+export function aheadText(a: CommitsAhead): string {
+  const where = a.localOnly === a.count ? (a.count === 1 ? 'only in this clone' : 'all only in this clone') : a.localOnly > 0 ? `${a.localOnly} only in this clone` : a.remoteBranches.length > 0 ? `on ${a.remoteBranches.slice(0, 3).join(', ')}` : 'on the remote';
+  return `${a.describe}: ${a.count === 1 ? '1 commit' : `${a.count} commits`} after ${a.tag}, ${where}`;
+}
+
 function riskText(s: Style, level: string | undefined): string {
   if (level === 'high') return s.red('high');
   if (level === 'medium') return s.yellow('medium');
@@ -38,7 +45,7 @@ export function formatList(r: ListResult): string {
 function checkLine(s: Style, p: ProjectCheck): string {
   if (p.error && p.latest) return [`${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`, `  latest seen: ${p.latest.version}`, ...p.blockers.map((n) => `  ${s.dim('note')}: ${n}`)].join('\n');
   if (p.error) return `${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`;
-  const cur = `${v(p.current.version)}${p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
+  const cur = `${v(p.current.version)}${p.current.ahead ? s.dim(` (${aheadText(p.current.ahead)})`) : p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
   // A local-only project (no remote): a normal state, said plainly, not a failed check.
   if (p.noSource) return `${s.bold(p.name)}: ${cur} — no release source (no git remote; nothing to check)`;
   const lines = [`${s.bold(p.name)}: ${cur}`];
@@ -71,7 +78,10 @@ export function formatCheck(s: Style, r: CheckResult): string {
 
 export function formatPlan(s: Style, p: UpgradePlan): string {
   const out: string[] = [];
-  out.push(s.bold(`Plan: ${p.project} ${v(p.from.version)} → ${v(p.to.version)}`) + s.dim(`  (${v(p.from.tag)} ${short(p.from.sha)} → ${v(p.to.tag)} ${short(p.to.sha)})`));
+  out.push(s.bold(`Plan: ${p.project} ${v(p.from.version)} → ${v(p.to.version)}`) + s.dim(`  (${v(p.from.tag ?? p.from.ahead?.describe)} ${short(p.from.sha)} → ${v(p.to.tag)} ${short(p.to.sha)})`));
+  if (p.from.ahead) out.push(`From ${aheadText(p.from.ahead)}${p.from.branch ? `, on branch ${p.from.branch}` : ''}`);
+  // First what leaves the working tree and what happens to the branch (issue 8 §1).
+  for (const w of p.warnings ?? []) out.push(s.yellow(`! ${w}`));
   out.push(`Bump ${p.bump}, gate ${p.gate}, risk ${riskText(s, p.risk.level)}`);
   for (const r of p.risk.reasons) out.push(`  - ${r}`);
   if (p.explicitChoice) {

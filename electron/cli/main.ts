@@ -32,6 +32,11 @@ interface Io {
   style: Style;
 }
 
+/** `--checkout detach|branch` (checked by flag-values.ts) as the engine's option; absent: the manifest decides. */
+function checkoutFlag(value: string | boolean | undefined): { checkout?: 'detach' | 'branch' } {
+  return value === 'detach' || value === 'branch' ? { checkout: value } : {};
+}
+
 function exitFor(op: Operation): ExitCodeValue {
   if (op.status === 'succeeded') return ExitCode.ok;
   if (op.status === 'stash_kept') return ExitCode.stashKept;
@@ -134,7 +139,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return ExitCode.ok;
       }
       case 'plan': {
-        const plan = await engine.plan(first!, typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {});
+        const plan = await engine.plan(first!, { ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}), ...checkoutFlag(cmd.values.checkout) });
         print(plan, () => formatPlan(io.style, plan));
         return plan.blocked ? ExitCode.blocked : ExitCode.ok;
       }
@@ -160,6 +165,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
             stash: cmd.values.stash === true,
             keepOnConflict: cmd.values['keep-on-conflict'] === true,
             force: cmd.values.force === true,
+            ...checkoutFlag(cmd.values.checkout),
             // Naming the version with --to is the explicit choice a manual gate asks for; --yes alone never is.
             explicit: typeof cmd.values.to === 'string',
             confirm,

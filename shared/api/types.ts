@@ -13,9 +13,57 @@ export type CurrentVersionSource = 'tag' | 'describe' | 'manifest' | 'link' | 'c
 
 export interface CurrentVersion {
   version: string | null;
+  /** The release tag HEAD *is* (source `tag`); null when HEAD is past it (see `ahead`) or no tag names it. */
   tag: string | null;
   sha: string | null;
   source: CurrentVersionSource;
+  /** The branch HEAD is on, null when it is detached (git checkouts; absent for other kinds and older records). */
+  branch?: string | null;
+  /** Set when HEAD is not the release tag its version was read from but commits after it (source `describe`). */
+  ahead?: CommitsAhead;
+}
+
+/** A checkout whose HEAD is past a release tag: `v1.12.0-25-ga7dcc3a`, "25 commits after v1.12.0". */
+export interface CommitsAhead {
+  /** The nearest release tag below HEAD, which the version was read from. */
+  tag: string;
+  /** Commits from that tag to HEAD. */
+  count: number;
+  /** `git describe --tags --long` of HEAD: `v1.12.0-25-ga7dcc3a`. */
+  describe: string;
+  /** Of `count`, how many no remote-tracking branch contains: they exist only in this clone. */
+  localOnly: number;
+  /** Remote-tracking branches that contain HEAD (`origin/master`); empty when HEAD itself is on no remote. */
+  remoteBranches: string[];
+}
+
+/**
+ * HEAD has commits the target release lacks (`git rev-list target..HEAD`): the target is not a descendant of HEAD,
+ * so the upgrade takes those commits out of the working tree. Plan and check say so first, rate the risk high and
+ * never let the gate be `auto`.
+ */
+export interface Divergence {
+  /** Commits on HEAD that are not in the target. */
+  count: number;
+  /** Of those, how many no remote-tracking branch contains (only in this clone). */
+  localOnly: number;
+  /** The branch HEAD is on (where the commits stay), null for a detached HEAD. */
+  branch: string | null;
+  /** The sentence shown first: "25 commits on `master` are not in v1.12.1; after the upgrade they stay on `master` but leave the working tree". */
+  message: string;
+}
+
+/** What the upgrade's checkout does to branches (`checkout: detach | branch` in the manifest, `--checkout`). */
+export interface CheckoutPlan {
+  mode: 'detach' | 'branch';
+  /** The branch HEAD is on before the upgrade, null when detached. */
+  fromBranch: string | null;
+  /** The branch checked out at the target; null when the upgrade leaves HEAD detached. */
+  branch: string | null;
+  /** The branch ref the checkout moves (compare-and-swap, recorded first so a rollback puts it back); `from` null: created. */
+  move: { branch: string; from: string | null; to: string } | null;
+  /** What happens to the branches, in one sentence (also among the plan's warnings). */
+  note: string;
 }
 
 export interface ReleaseRef {
@@ -71,6 +119,8 @@ export interface ProjectCheck {
    * checks recorded before it existed.
    */
   candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
+  /** The latest release is not a descendant of HEAD (its message is also the first of `blockers`); absent or null otherwise. */
+  divergence?: Divergence | null;
   /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
   error: ApiError | null;
   /**
@@ -154,8 +204,13 @@ export interface PlanStep {
 
 export interface PlanEndpoint {
   version: string | null;
+  /** The release tag; for `from`, only when HEAD is exactly that tag (else null and `ahead` says how far past it). */
   tag: string | null;
   sha: string | null;
+  /** `from` only: the branch HEAD is on (null when detached). Absent in plans made before it existed. */
+  branch?: string | null;
+  /** `from` only: HEAD is past the release tag its version was read from. */
+  ahead?: CommitsAhead;
 }
 
 export interface UpgradePlan {
@@ -188,6 +243,12 @@ export interface UpgradePlan {
    * is newer than `to` or is `to` itself because nothing else is offered (then `upgrade` without `--to` refuses it).
    */
   explicitChoice?: ExplicitChoice | null;
+  /** What to know before approving, most important first, that does not block (a divergence, what happens to the branch). */
+  warnings?: string[];
+  /** Git: HEAD has commits the target lacks (null when the target is a descendant of HEAD). */
+  divergence?: Divergence | null;
+  /** Git: what the checkout step does to branches. */
+  checkout?: CheckoutPlan;
   /** The settings this plan was made with, each with where it came from (absent in plans made before it existed). */
   settings?: SettingOrigin[];
 }

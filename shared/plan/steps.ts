@@ -16,6 +16,8 @@ export interface UpgradeStepInput {
   health?: string[];
   /** The watch window after the health checks; absent: none. */
   watch?: { seconds: number; intervalSeconds: number } | null;
+  /** The checkout step as the plan decided it (what happens to the branch); absent: a detached checkout. */
+  checkout?: { title: string; command: string };
 }
 
 /** Quotes one word for display in a POSIX shell; the engine itself never builds shell strings from remote data. */
@@ -51,8 +53,8 @@ export function upgradeSteps(input: UpgradeStepInput): PlanStep[] {
   });
   steps.push({
     id: 'checkout',
-    title: `Check out ${input.targetTag} by commit (hooks disabled, no submodule recursion)`,
-    command: `git -c core.hooksPath=/dev/null checkout --detach --no-recurse-submodules ${input.targetSha}`,
+    title: input.checkout?.title ?? `Check out ${input.targetTag} by commit (hooks disabled, no submodule recursion)`,
+    command: input.checkout?.command ?? `git -c core.hooksPath=/dev/null checkout --detach --no-recurse-submodules ${input.targetSha}`,
   });
   if (input.hooks.postCheckout) steps.push({ id: 'hook:postCheckout', title: 'Run the postCheckout hook', command: input.hooks.postCheckout });
   if (input.install) steps.push({ id: 'install', title: 'Install dependencies', command: input.install });

@@ -12,6 +12,8 @@ export interface RiskInput {
   hasSmokeTests: boolean;
   /** The target fixes a security problem. */
   security?: boolean;
+  /** HEAD has commits the target lacks (the target is not a descendant of HEAD): how many, and how many only exist here. */
+  diverged?: { count: number; localOnly: number; target: string } | null;
 }
 
 const ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
@@ -37,6 +39,8 @@ const BUMP: Record<BumpType, { level: RiskLevel; reason: string }> = {
  * - breaking changes: high without smoke tests (nothing would notice the break), at least medium with them;
  * - dependents the target is incompatible with: high;
  * - no smoke tests at all: at least medium, since a broken upgrade would only be noticed by hand;
+ * - HEAD has commits the target lacks (`diverged`): high, whatever the bump — the upgrade takes them out of the
+ *   working tree (node_exporter's master, 25 commits past v1.12.0, "upgraded" to v1.12.1 on its release branch);
  * - `security` adds a sentence but never lowers the level: a security fix is urgent, not safer, and
  *   still passes through the same gates (the seed that auto-installed breaking security fixes was wrong).
  */
@@ -79,6 +83,14 @@ export function assessRisk(input: RiskInput): Risk {
   if (!input.hasSmokeTests) {
     raise('medium');
     reasons.push('No smoke tests configured: a broken upgrade would only be noticed by hand.');
+  }
+
+  const apart = input.diverged;
+  if (apart && apart.count > 0) {
+    raise('high');
+    const commits = apart.count === 1 ? '1 commit' : `${apart.count} commits`;
+    const local = apart.localOnly === 0 ? '' : apart.localOnly === apart.count ? (apart.count === 1 ? ', which exists only in this clone' : ', all of them only in this clone') : `, ${apart.localOnly} of them only in this clone`;
+    reasons.push(`Not a descendant of the current checkout: HEAD has ${commits} that ${apart.target} does not contain${local}; the upgrade takes them out of the working tree.`);
   }
 
   if (input.security === true) {

@@ -1,4 +1,4 @@
-import type { ProjectCheck } from '../../../shared/api/types.js';
+import type { Divergence, ProjectCheck } from '../../../shared/api/types.js';
 import { evaluateDependents } from '../../../shared/compat/index.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
@@ -11,6 +11,7 @@ import { discoverReleases, judgeReleases, rememberReleases, saveFacts } from './
 import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
+import { DivergenceReader } from './divergence.js';
 import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases } from './verdict.js';
 
 export interface Discovery {
@@ -59,7 +60,20 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   }
   // The strategy decides which releases are offered at all: "latest" is the newest eligible one.
   const judged = await judgeReleases(ctx, store, found.releases, current.parsed, { lts });
-  const verdicts = releaseVerdicts(ctx, all, current.version, ascending, readings, judged);
+  const plain = releaseVerdicts(ctx, all, current.version, ascending, readings, judged);
+  // Which releases lack commits of HEAD (engine/divergence.ts), as an input of the same verdict: the latest, and the
+  // ones the default target depends on. Counted once per HEAD and target, then remembered.
+  const apart = new Map<string, Divergence>();
+  const reader = new DivergenceReader(ctx, store, current, signal);
+  const newestEligible = judged.eligible[0];
+  if (newestEligible && plain.has(newestEligible.tag)) {
+    const d = await reader.of(newestEligible, newestEligible.sha || null);
+    if (d) apart.set(newestEligible.tag, d);
+  }
+  const notJudgedYet = new Set(judged.unjudged.map((u) => u.tag));
+  await reader.ofDefault([...ascending].reverse(), plain, (r) => r.sha || null, apart, (r) => !notJudgedYet.has(r.tag));
+  reader.save();
+  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, ascending, readings, judged, apart) : plain;
   const releases = judged.eligible;
   const latest = releases[0] ?? null;
   const newer = newerThan(current, releases);
@@ -87,7 +101,8 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   // Nothing newer: the running release against its dependents' version bounds (nothing is offered).
   const installed = latest && !updateAvailable ? evaluateDependents(ctx.record.name, { version: latest.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all)) : null;
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
-  const blockers = [...(verdict ? verdict.blockers : installed ? installed.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
+  // A latest release that is not a descendant of HEAD says so first (issue 8 §1).
+  const blockers = [...(verdict?.divergence ? [verdict.divergence.message] : []), ...(verdict ? verdict.blockers : installed ? installed.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
   const risk =
     verdict && bump
       ? assessRisk({
@@ -96,6 +111,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
           breaking: verdict.target.breaking.map((b) => b.text),
           incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
           hasSmokeTests: ctx.manifest.smoke !== null,
+          diverged: verdict.divergence && latest ? { count: verdict.divergence.count, localOnly: verdict.divergence.localOnly, target: latest.tag } : null,
         })
       : null;
   return {
@@ -109,6 +125,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     risk,
     compatible: verdict ? verdict.compatible : installed ? installed.compatible : null,
     blockers,
+    divergence: verdict?.divergence ?? null,
     offered,
     explicitChoice,
     candidates: [...ascending].reverse().map((r) => {

@@ -1,6 +1,7 @@
-import type { CurrentVersion } from '../../../shared/api/types.js';
+import type { CommitsAhead, CurrentVersion } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion, type TagPattern, type Version } from '../../../shared/version/index.js';
-import { headSha, nearestTag, readRefFiles, tagsPointingAt } from '../git/index.js';
+import { currentBranch, headSha, isUsableTagName, readRefFiles, resolveCommit, tagsPointingAt } from '../git/index.js';
+import { commitsApart, describeLong, remoteBranchesContaining } from '../git/ancestry.js';
 import type { ProjectRecord, StateStore } from '../state/index.js';
 import { readCurrentLink } from '../kinds/artifact-layout.js';
 import { readCommandVersion } from '../kinds/command.js';
@@ -13,27 +14,41 @@ export interface CurrentState extends CurrentVersion {
 /**
  * What version a checkout runs, and how we know: the release tag exactly at HEAD (the highest, when several
  * point at it), else the nearest release tag below HEAD (`git describe --tags`), else the version the manifest
- * declares. `source` says which, so a user can tell a guess from a fact.
+ * declares. `source` says which, so a user can tell a guess from a fact. `tag` is set only when HEAD *is* the tag:
+ * a checkout past it (node_exporter's master, v1.12.0 and 25 commits; one local commit on a tag) carries `ahead`
+ * instead — the describe form, how many commits, and whether they are on a remote or only in this clone (issue 8 §1).
  */
 export async function currentVersion(path: string, pattern: TagPattern, declared: string | null): Promise<CurrentState> {
-  const [sha, atHead] = await Promise.all([headSha(path), tagsPointingAt(path, 'HEAD')]);
+  const [sha, atHead, branch] = await Promise.all([headSha(path), tagsPointingAt(path, 'HEAD'), currentBranch(path)]);
   let best: { tag: string; version: Version } | null = null;
   for (const tag of atHead) {
     const version = pattern.match(tag);
     if (version && (!best || compareVersions(version, best.version) > 0)) best = { tag, version };
   }
-  if (best) return { version: best.version.normalized, tag: best.tag, sha, source: 'tag', parsed: best.version };
+  if (best) return { version: best.version.normalized, tag: best.tag, sha, source: 'tag', branch, parsed: best.version };
   if (sha) {
-    const near = await nearestTag(path, 'HEAD').catch(() => null);
-    const version = near ? pattern.match(near) : null;
-    if (near && version) return { version: version.normalized, tag: near, sha, source: 'describe', parsed: version };
+    const near = await describeLong(path, 'HEAD').catch(() => null);
+    const version = near && isUsableTagName(near.tag) ? pattern.match(near.tag) : null;
+    if (near && version) {
+      const ahead = await aheadOf(path, sha, near).catch(() => null);
+      return { version: version.normalized, tag: null, sha, source: 'describe', branch, ...(ahead ? { ahead } : {}), parsed: version };
+    }
   }
   if (declared) {
     const version = pattern.match(declared);
-    if (version) return { version: version.normalized, tag: null, sha, source: 'manifest', parsed: version };
+    if (version) return { version: version.normalized, tag: null, sha, source: 'manifest', branch, parsed: version };
   }
-  return { version: null, tag: null, sha, source: 'unknown', parsed: null };
+  return { version: null, tag: null, sha, source: 'unknown', branch, parsed: null };
 }
+
+/** The commits after the nearest tag, and where they are: on a remote-tracking branch, or only in this clone. */
+async function aheadOf(path: string, sha: string, near: { tag: string; count: number; text: string }): Promise<CommitsAhead | null> {
+  const base = await resolveCommit(path, `refs/tags/${near.tag}`);
+  if (!base) return null;
+  const [apart, remoteBranches] = await Promise.all([commitsApart(path, base, sha), remoteBranchesContaining(path, sha)]);
+  return { tag: near.tag, count: apart.count, describe: near.text, localOnly: apart.localOnly, remoteBranches };
+}
+
 
 interface CachedCurrent {
   key: string;
@@ -50,7 +65,8 @@ export async function cachedCurrentVersion(store: StateStore, record: ProjectRec
   const key = refs ? `${refs.fingerprint}\0${tagPattern}\0${declared ?? ''}` : null;
   const cached = record.settings.currentCache as CachedCurrent | undefined;
   if (key && cached?.key === key) {
-    return { ...cached.current, parsed: cached.current.version ? pattern.match(cached.current.tag ?? cached.current.version) ?? parseVersion(cached.current.version) : null };
+    const c = cached.current;
+    return { ...c, parsed: c.version ? (pattern.match(c.tag ?? c.ahead?.tag ?? c.version) ?? parseVersion(c.version)) : null };
   }
   const fresh = await currentVersion(record.path, pattern, declared);
   if (key) {

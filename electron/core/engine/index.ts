@@ -25,6 +25,7 @@ import { checkProject, failedCheck } from './check.js';
 import { mapLimit } from '../util/map-limit.js';
 import { projectCurrent } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
+import type { CheckoutMode } from './checkout-plan.js';
 import { applyOverride, readOverrides } from './overrides.js';
 import { addProject, inspectProject, loadContext, manifestInCheckout, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
 import { configEntry, editProjectConfig, readProjectConfig, type ConfigEdits, type ProjectConfigView } from './config.js';
@@ -56,6 +57,8 @@ export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
    * required to install a release gated `manual` (see gate-approval.ts).
    */
   explicit?: boolean;
+  /** What the checkout does to branches (`--checkout detach|branch`), over the manifest's `checkout`. */
+  checkout?: CheckoutMode;
 }
 
 /**
@@ -224,7 +227,7 @@ export class Engine {
       const all = this.contexts();
       const ctx = all.find((c) => c.record.name === name)!;
       assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
-      const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
       assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
       if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
       return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });

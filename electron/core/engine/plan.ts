@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { DiffStat, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
+import type { DiffStat, Divergence, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
 import { artifactSteps, commandSteps, estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
 import type { ArtifactJob } from '../executor/artifact-driver.js';
 import type { CommandJob } from '../executor/command-driver.js';
@@ -21,6 +21,8 @@ import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releas
 import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
 import { rememberTreeReading } from './verdict-read.js';
+import { planCheckout, type CheckoutMode } from './checkout-plan.js';
+import { DivergenceReader } from './divergence.js';
 import { defaultTarget, explicitChoiceOf, MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
 
 export interface PlanOptions {
@@ -28,6 +30,8 @@ export interface PlanOptions {
   stash?: boolean;
   /** Keep the new version when the stashed work will not apply on it (the work stays in the stash). */
   keepOnConflict?: boolean;
+  /** What the checkout does to branches, over the manifest's `checkout` (default detach). */
+  checkout?: CheckoutMode;
   signal?: AbortSignal;
 }
 
@@ -162,13 +166,33 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   // Invalid release metadata (issue 15 §5) is not "no breaking changes": the release is unread, so it is blocked.
   for (const r of ascending) readings.set(r.tag, metadataReading(infos.get(r.tag)!));
   for (const r of notLocal) readings.set(r.tag, { unread: `offline: tag ${r.tag} is not in the local repository` });
-  const verdicts = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
+  const plain = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
+  // Releases that lack commits of HEAD (engine/divergence.ts), an input of the verdict as in `check`: the newest, the
+  // one asked for, and those the default target depends on.
+  const apart = new Map<string, Divergence>();
+  if (kind === 'git' && current.sha) {
+    const reader = new DivergenceReader(ctx, store, current, opts.signal);
+    const shaOf = (r: Release) => infos.get(r.tag)?.sha || null;
+    for (const r of new Set([candidates[0]!, ...(opts.to ? [findRelease(candidates, opts.to)!] : [])])) {
+      const d = await reader.of(r, shaOf(r));
+      if (d) apart.set(r.tag, d);
+    }
+    await reader.ofDefault(candidates, plain, shaOf, apart);
+    reader.save();
+  }
+  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged, apart) : plain;
   // Without a target, the gates decide too (issue 8 §4): the newest release nothing blocks whose gate asks no explicit
   // choice; when every open one is gated manual, the newest of them, which `upgrade` refuses without naming it.
   const byDefault = defaultTarget(candidates, verdicts);
   const chosen = opts.to ? findRelease(candidates, opts.to)! : (byDefault.offered ?? byDefault.explicitOnly?.release ?? candidates[0]!);
   const verdict = verdicts.get(chosen.tag)!;
   const info = infos.get(chosen.tag)!;
+  // What happens to the branch (issue 8 §1): said in the plan, and with `checkout: branch` a branch follows the upgrade.
+  const checkout =
+    kind === 'git' && info.sha && current.sha
+      ? await planCheckout(path, ctx.record.name, { sha: current.sha, branch: current.branch ?? null }, { tag: chosen.tag, sha: info.sha }, verdict.divergence, opts.checkout ?? m.checkout ?? 'detach')
+      : null;
+  if (checkout?.blocker) verdict.blockers.push(checkout.blocker);
   const bump = classifyBump(current.version, chosen.version.normalized);
   const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
   const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
@@ -219,6 +243,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       stash: opts.stash ?? false,
       health: verification.health,
       watch: verification.watch,
+      ...(checkout ? { checkout: checkout.step } : {}),
     });
     if (isFolder) {
       extras = {
@@ -237,12 +262,15 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     breaking: verdict.target.breaking.map((b) => b.text),
     incompatibleDependents: verdict.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
     hasSmokeTests: m.smoke !== null,
+    diverged: verdict.divergence ? { count: verdict.divergence.count, localOnly: verdict.divergence.localOnly, target: chosen.tag } : null,
   });
+  // Said first: commits that leave the working tree, then what happens to the branch.
+  const warnings = [...(verdict.divergence ? [verdict.divergence.message] : []), ...(checkout && (checkout.plan.fromBranch || checkout.plan.branch) ? [checkout.plan.note] : [])];
   const plan: UpgradePlan = {
     project: ctx.record.name,
     path,
     ...(kind !== 'git' ? { kind } : {}),
-    from: { version: current.version, tag: current.tag, sha: current.sha },
+    from: { version: current.version, tag: current.tag, sha: current.sha, ...(kind === 'git' ? { branch: current.branch ?? null } : {}), ...(current.ahead ? { ahead: current.ahead } : {}) },
     to: { version: chosen.version.normalized, tag: chosen.tag, sha: info.sha || null },
     bump,
     gate: verdict.gate,
@@ -256,6 +284,9 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     estimatedSeconds: estimateSeconds(store.pastUpgradeDurations(ctx.record.name)),
     blocked: verdict.blockers.length > 0,
     blockers: verdict.blockers,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(kind === 'git' ? { divergence: verdict.divergence } : {}),
+    ...(checkout ? { checkout: checkout.plan } : {}),
     candidates: listed.map((r) => {
       const b = verdicts.get(r.tag)!.blockers;
       return { ...toReleaseRef(r), ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };

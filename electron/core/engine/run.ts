@@ -6,7 +6,7 @@ import { blockedError, UpshiftError } from '../errors.js';
 import { OperationContext } from '../executor/context.js';
 import type { OperationListener } from '../executor/events.js';
 import { gitWorktree } from '../executor/git-worktree.js';
-import type { Journal, SetAsideEntry } from '../executor/journal.js';
+import type { BranchMove, Journal, SetAsideEntry } from '../executor/journal.js';
 import { executeOperation, gitDriver, type OperationJob } from '../executor/upgrade.js';
 import { artifactDriver } from '../executor/artifact-driver.js';
 import { commandDriver } from '../executor/command-driver.js';
@@ -138,7 +138,9 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
     manifest: ctx.manifest,
     remote,
     from: { version: plan.from.version, tag: plan.from.tag },
-    to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha ?? '' },
+    // The branch the approved plan moves and checks out (`checkout: branch`), if any.
+    to: { version: plan.to.version, tag: plan.to.tag, sha: plan.to.sha ?? '', branch: plan.checkout?.branch ?? null },
+    ...(plan.checkout?.move ? { branchMoves: [{ branch: plan.checkout.move.branch, from: plan.checkout.move.from, to: plan.checkout.move.to }] } : {}),
     steps: plan.steps,
     stash: opts.stash ?? false,
     keepOnConflict: opts.keepOnConflict ?? false,
@@ -273,7 +275,19 @@ async function runCommandRollback(store: StateStore, ctx: ProjectContext, target
 async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Operation, j: Journal, opts: RunOptions): Promise<Operation> {
   if (!j.originalSha) throw new UpshiftError('NO_SNAPSHOT', `Operation ${target.id} recorded no snapshot to return to.`, { category: 'usage' });
   const tree = gitWorktree(ctx.record.path);
-  const branchAt = j.originalBranch ? await tree.resolveCommit(`refs/heads/${j.originalBranch}`) : null;
+  // Branches the upgrade moved (`checkout: branch`) go back where they were, each only if it is still where the upgrade
+  // put it: a branch moved since (a commit on it) is never rewritten, and the checkout is then detached.
+  const moves: BranchMove[] = [];
+  const leftAlone: string[] = [];
+  for (const mv of j.movedBranches ?? []) {
+    const now = await tree.resolveCommit(`refs/heads/${mv.branch}`);
+    if (now === mv.to && now !== mv.from) moves.push({ branch: mv.branch, from: mv.to, to: mv.from });
+    else if (now !== mv.from) leftAlone.push(mv.branch);
+  }
+  const afterMoves = async (b: string) => { const mv = moves.find((x) => x.branch === b); return mv ? mv.to : tree.resolveCommit(`refs/heads/${b}`); };
+  const branchAt = j.originalBranch ? await afterMoves(j.originalBranch) : null;
+  const movesSaid = moves.map((mv) => (mv.to ? `move branch ${mv.branch} back to ${mv.to.slice(0, 12)}` : `delete branch ${mv.branch} (${target.id} created it)`));
+  if (leftAlone.length > 0) movesSaid.push(`leave ${leftAlone.join(', ')} where ${leftAlone.length === 1 ? 'it is' : 'they are'} (moved since ${target.id})`);
   const restorePaths: SetAsideEntry[] = (j.setAside ?? []).filter((e) => e.done && storedCopyExists(e));
   // What the rollback replaces is set aside too, so that undoing it (after a failure, a crash, or from history)
   // puts those paths back as well: moved when a saved copy replaces them, else as the manifest says.
@@ -287,7 +301,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
     },
     {
       id: 'checkout',
-      title: `Check out ${j.originalBranch && branchAt === j.originalSha ? `branch ${j.originalBranch} at ` : ''}${j.originalSha.slice(0, 12)} (the state before ${target.id})`,
+      title: `Check out ${j.originalBranch && branchAt === j.originalSha ? `branch ${j.originalBranch} at ` : ''}${j.originalSha.slice(0, 12)} (the state before ${target.id})${movesSaid.length > 0 ? `; ${movesSaid.join('; ')}` : ''}`,
       command: j.originalBranch && branchAt === j.originalSha ? `git checkout ${shellQuote(j.originalBranch)}` : `git checkout --detach ${j.originalSha}`,
     },
   ];
@@ -301,6 +315,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
     remote: ctx.manifest.source.remote,
     from: { version: target.to.version, tag: target.to.tag },
     to: { version: target.from.version, tag: target.from.tag, sha: j.originalSha, branch: j.originalBranch && branchAt === j.originalSha ? j.originalBranch : null },
+    ...(moves.length > 0 ? { branchMoves: moves } : {}),
     steps,
     stash: opts.stash ?? false,
     restorePaths,

@@ -6,9 +6,9 @@
  * or that of a release crossed on the way to it, could not be read is never called compatible: it carries a
  * blocker saying what was not read and why (issue 15, point 2: `check` used to judge version bounds alone).
  */
-import type { BumpType, CompatibilityReport, ExplicitChoice, GateAction } from '../../../shared/api/types.js';
+import type { BumpType, CompatibilityReport, Divergence, ExplicitChoice, GateAction } from '../../../shared/api/types.js';
 import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
-import { bumpInWords, classifyBump, crossedBump, gateRule, type GatedBump, type NumericBump, type StrategyResult } from '../../../shared/policy/index.js';
+import { bumpInWords, classifyBump, crossedBump, gateRule, stricterGate, type GatedBump, type NumericBump, type StrategyResult } from '../../../shared/policy/index.js';
 import { compareVersions, type Release } from '../../../shared/version/index.js';
 import type { ReleaseInfo } from '../release/index.js';
 import type { BreakingChange } from '../release/types.js';
@@ -49,6 +49,11 @@ export interface ReleaseVerdict {
    * sentence says how to choose it ("2.0.0 is a major upgrade, gated manual: run `upshift upgrade core --to 2.0.0`").
    */
   explicitOnly: string | null;
+  /**
+   * HEAD has commits this release lacks (it is not a descendant of the checkout): the gate is then at least `manual`
+   * and the risk high. Null when it contains HEAD, or when that was not asked (see engine/divergence.ts).
+   */
+  divergence: Divergence | null;
 }
 
 /** The releases a verdict is given for: newer than current, the newest {@link MAX_RELEASES_READ}, oldest first. */
@@ -72,7 +77,8 @@ export function metadataReading(info: Pick<ReleaseInfo, 'contractsVersion' | 'br
 
 /**
  * The verdict of every release in `ascending` (oldest first, as from {@link verdictReleases}), by tag.
- * `strategy` is the strategy's judgement of these releases (excluded ones are blocked with its reason).
+ * `strategy` is the strategy's judgement of these releases (excluded ones are blocked with its reason). `apart` holds,
+ * by tag, the releases that are not descendants of HEAD (engine/divergence.ts): never `auto`, whatever the bump.
  */
 export function releaseVerdicts(
   ctx: ProjectContext,
@@ -81,6 +87,7 @@ export function releaseVerdicts(
   ascending: readonly Release[],
   readings: ReadonlyMap<string, ReadResult>,
   strategy: Pick<StrategyResult, 'excluded'>,
+  apart: ReadonlyMap<string, Divergence> = new Map(),
 ): Map<string, ReleaseVerdict> {
   const dependents = dependentsOf(ctx.record.name, all);
   const out = new Map<string, ReleaseVerdict>();
@@ -105,10 +112,19 @@ export function releaseVerdicts(
     const crosses = crossedBump(currentVersion, version);
     const gate = gateRule(bump, ctx.manifest.gates, crosses);
     if (gate.action === 'skip' && gate.key) blockers.push(skipBlocker(ctx, version, bump, crosses, gate.key));
-    const explicitOnly = gate.action === 'manual' ? `${version} is ${bumpInWords(bump, crosses)}, gated manual: run \`upshift upgrade ${ctx.record.name} --to ${version}\`` : null;
+    // A release that lacks commits of HEAD takes them out of the working tree: a person decides, whatever the bump.
+    const divergence = apart.get(r.tag) ?? null;
+    const action = divergence ? stricterGate(gate.action, 'manual') : gate.action;
+    const how = `run \`upshift upgrade ${ctx.record.name} --to ${version}\``;
+    const explicitOnly =
+      action !== 'manual'
+        ? null
+        : divergence && gate.action !== 'manual'
+          ? `${version} is not a descendant of the checkout (${divergence.message}), so it is gated manual: ${how}`
+          : `${version} is ${bumpInWords(bump, crosses)}, gated manual: ${how}`;
     // Version bounds that fail are final; a pass is only known once contracts and breaking changes are read.
     const compatible = !report.compatible ? false : verified ? true : null;
-    out.set(r.tag, { release: r, target, report, blockers, verified, compatible, bump, crosses, gate: gate.action, explicitOnly });
+    out.set(r.tag, { release: r, target, report, blockers, verified, compatible, bump, crosses, gate: action, explicitOnly, divergence });
   }
   return out;
 }

@@ -18,6 +18,7 @@ import {
   stashPush,
   createRescueRef,
 } from '../git/index.js';
+import { moveBranch } from '../git/branch.js';
 import type { Worktree } from './worktree.js';
 
 /** The executor's Worktree over the real git layer. */
@@ -74,5 +75,6 @@ export function gitWorktree(path: string): Worktree {
     forceBranch: (branch, sha) => restoreBranch(path, branch, sha, { discardChanges: true }),
     forceDetached: (sha) => checkoutDetached(path, sha, { discardChanges: true }),
     resolveCommit: (ref) => resolveCommit(path, ref),
+    moveBranch: (branch, from, to) => moveBranch(path, branch, from, to),
   };
 }

@@ -4,7 +4,7 @@ import type { ProjectManifest } from '../manifest/types.js';
 import type { ArtifactJob } from './artifact-driver.js';
 import type { CommandJob } from './command-driver.js';
 import { StepFailure, type OperationContext } from './context.js';
-import type { SetAsideEntry } from './journal.js';
+import type { BranchMove, SetAsideEntry } from './journal.js';
 
 /** What to move the project to. For `upgrade` the tag is fetched; for `rollback` the commit is already local. */
 export interface OperationJob {
@@ -13,6 +13,11 @@ export interface OperationJob {
   remote: string;
   from: { version: string | null; tag: string | null };
   to: { version: string | null; tag: string | null; sha: string; branch?: string | null };
+  /**
+   * Branch refs the checkout step moves before it checks out `to.branch` (`checkout: branch`: the current branch
+   * fast-forwarded, or `upshift/<project>` created or fast-forwarded; a rollback putting such a branch back).
+   */
+  branchMoves?: readonly BranchMove[];
   /** The plan's steps; the executor runs exactly these ids, in order. */
   steps: readonly PlanStep[];
   stash: boolean;

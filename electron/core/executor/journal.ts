@@ -33,6 +33,13 @@ export interface Journal {
   targetSha?: string;
   /** Branch to put back for a rollback operation, when the target branch still points at targetSha. */
   targetBranch?: string | null;
+  /**
+   * Branch refs the checkout moves (`checkout: branch`, or a rollback putting a branch back), each with where it
+   * pointed before (`from`, null: it did not exist) and where it is moved (`to`, null: deleted). Recorded together with
+   * `checkoutStarted`, before any of them moves, so a restore puts each back with a compare-and-swap: only a branch
+   * still at `to` is moved, never one someone else moved since.
+   */
+  movedBranches?: BranchMove[];
   /** Process group of the command running now, so recovery can stop an orphan before restoring. */
   runningPgid?: { pid: number; startTime: number | null } | null;
   /**
@@ -57,6 +64,13 @@ export interface Journal {
   artifact?: ArtifactJournal;
   /** kind command: the version installed before, as the `current` command reported it. */
   command?: { previousVersion: string | null; applyStarted?: boolean };
+}
+
+/** One branch ref moved by an operation: `refs/heads/<branch>` from `from` to `to` (null: absent). */
+export interface BranchMove {
+  branch: string;
+  from: string | null;
+  to: string | null;
 }
 
 export interface ArtifactJournal {

@@ -1,6 +1,6 @@
 import { stopProcessGroup } from '../process/index.js';
 import { shellQuote } from '../../../shared/plan/index.js';
-import type { Journal } from './journal.js';
+import type { BranchMove, Journal } from './journal.js';
 import { stashMessage } from './journal.js';
 import { restoreSetAside } from './set-aside.js';
 import type { Worktree } from './worktree.js';
@@ -38,6 +38,9 @@ export async function stopOrphanGroup(running: Journal['runningPgid']): Promise<
  *   it back (`headRestored`). If it never moved there is nothing to restore, and nothing is forced: a crash before
  *   the checkout never touches the tree. If it is not where the journal says, it is reported, not moved.
  * - Before a forced checkout, any tracked change in the tree is kept as `refs/upshift/rescued/<operation>`.
+ * - Branch refs the checkout moved (`movedBranches`: `checkout: branch`, or a rollback putting a branch back) return
+ *   to where they were with a compare-and-swap from where the operation put them, before HEAD does; a branch that is
+ *   anywhere else was moved by someone since (a commit on it) and is left there, reported, never rewritten.
  * - Stashed work is given back only once HEAD is verified back, and only over a tree whose every change the stash
  *   already holds byte for byte (see returnStash); anything else stays where it is and the message says where.
  */
@@ -68,8 +71,9 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
   if (moved) {
     headBack = await run('checkout', async () => {
       const at = await where();
+      const away = await branchesAway(tree, journal);
       // Back already, with nothing in the tree: a crash came right after the checkout was recorded, or after a restore.
-      if (isOriginal(at) && (await tree.changedFiles()).length === 0) return;
+      if (isOriginal(at) && away.length === 0 && (await tree.changedFiles()).length === 0) return;
       // What the tree holds now was written by this operation's own steps (the user's work was set aside before
       // the checkout started); it is kept all the same before being overwritten.
       const rescued = await tree.rescueChanges(hooks.operationId ?? 'operation');
@@ -77,8 +81,12 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
         record({ rescued: [...(journal.rescued ?? []), rescued] });
         notes.push(`changes found in the tree before rolling back are kept as ${rescued.ref} (\`git stash apply ${rescued.sha}\` brings them back)`);
       }
+      // Branch refs the checkout moved go back first (each only from where this operation put it), so that the
+      // original branch is where it was when HEAD returns to it.
+      const stuck = await putBranchesBack(tree, away);
       if (journal.originalBranch) await tree.forceBranch(journal.originalBranch, journal.originalSha);
       else await tree.forceDetached(journal.originalSha);
+      if (stuck.length > 0) throw new Error(stuck.join('; '));
     });
   }
 
@@ -97,6 +105,8 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
   headBack =
     (await run('verify', async () => {
       const at = await where();
+      const away = isOriginal(at) ? await branchesAway(tree, journal) : [];
+      if (away.length > 0) throw new Error(away.map((mv) => `branch ${mv.branch} is not back at ${mv.from ?? 'nothing (it did not exist)'}`).join('; '));
       if (isOriginal(at)) {
         if (!journal.headRestored) record({ headRestored: true });
         return;
@@ -120,9 +130,41 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
   return { ok: problems.length === 0, problems: [...problems, ...notes], manualRecovery: problems.length === 0 ? null : manualSteps(tree.path, journal, journal.stash ? stashSha : null, moved) };
 }
 
+/** The branches the operation moved that are not back where they were yet. */
+async function branchesAway(tree: Worktree, journal: Journal): Promise<BranchMove[]> {
+  const away: BranchMove[] = [];
+  for (const mv of journal.movedBranches ?? []) if ((await tree.resolveCommit(`refs/heads/${mv.branch}`)) !== mv.from) away.push(mv);
+  return away;
+}
+
+/**
+ * Moves each branch back (last moved first) with a compare-and-swap from where the operation put it. A branch that is
+ * anywhere else was moved by someone else since: it is left there, and the returned sentences say so.
+ */
+async function putBranchesBack(tree: Worktree, away: readonly BranchMove[]): Promise<string[]> {
+  const stuck: string[] = [];
+  for (const mv of [...away].reverse()) {
+    const now = await tree.resolveCommit(`refs/heads/${mv.branch}`);
+    if (now === mv.to) {
+      await tree.moveBranch(mv.branch, mv.to, mv.from);
+      continue;
+    }
+    const was = mv.from ? mv.from.slice(0, 12) : 'absent';
+    const put = mv.to ? mv.to.slice(0, 12) : 'deleted';
+    stuck.push(`branch ${mv.branch} is ${now ? `at ${now.slice(0, 12)}` : 'gone'}, neither where it was (${was}) nor where this operation put it (${put}): something else moved it, and Upshift left it there`);
+  }
+  return stuck;
+}
+
 /** The commands that finish a restore by hand, in order, for the message shown when the automatic one failed. */
 export function manualSteps(path: string, journal: Journal, stashSha: string | null, moved = true): string {
   const lines = [`cd ${shellQuote(path)}`];
+  if (moved) {
+    for (const mv of [...(journal.movedBranches ?? [])].reverse()) {
+      const ref = shellQuote(`refs/heads/${mv.branch}`);
+      lines.push(mv.from ? `git update-ref ${ref} ${mv.from}   # branch ${mv.branch} back where it was` : `git update-ref -d ${ref}   # branch ${mv.branch} did not exist before`);
+    }
+  }
   if (!moved) {
     lines.push(`git status   # HEAD was never moved by this operation: compare it with ${journal.originalBranch ?? 'detached'} at ${journal.originalSha}`);
   } else if (journal.originalBranch) {

@@ -73,10 +73,24 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
         }
       },
       checkout: async () => {
-        ctx.record({ checkoutStarted: true, targetSha: job.to.sha });
+        const moves = job.branchMoves ?? [];
+        // A branch to move must still be where the plan saw it; if someone committed on it meanwhile, nothing moves.
+        for (const mv of moves) {
+          const now = await tree.resolveCommit(`refs/heads/${mv.branch}`);
+          if (now !== mv.from) {
+            const was = mv.from ? `at ${mv.from.slice(0, 12)}` : 'absent';
+            throw new StepFailure('checkout', `Branch ${mv.branch} is ${now ? `at ${now.slice(0, 12)}` : 'gone'}, but the plan saw it ${was}; Upshift did not move it. Make the plan again.`, null, false, 'BRANCH_MOVED');
+          }
+        }
+        // Recorded before any ref moves: a rollback or a recovery puts each branch back from exactly these values.
+        ctx.record({ checkoutStarted: true, targetSha: job.to.sha, ...(moves.length > 0 ? { movedBranches: [...moves] } : {}) });
         const branch = job.to.branch ?? null;
+        // With branches to move: the tree moves once, detached at the target; then each ref (compare-and-swap); then
+        // HEAD onto its branch, which the tree already matches.
+        if (moves.length > 0) await tree.checkoutDetached(job.to.sha);
+        for (const mv of moves) await tree.moveBranch(mv.branch, mv.from, mv.to);
         if (branch) await tree.checkoutBranch(branch, job.to.sha);
-        else await tree.checkoutDetached(job.to.sha);
+        else if (moves.length === 0) await tree.checkoutDetached(job.to.sha);
         const head = await tree.headSha();
         if (head !== job.to.sha) throw new StepFailure('checkout', `After checkout HEAD is ${head}, expected ${job.to.sha}.`);
       },

@@ -42,4 +42,9 @@ export interface Worktree {
   forceDetached(sha: string): Promise<void>;
   /** The commit a local ref points at, or null. */
   resolveCommit(ref: string): Promise<string | null>;
+  /**
+   * Moves `refs/heads/<branch>` from `from` to `to` (null: absent) with a compare-and-swap, stepping HEAD off it first
+   * when it is checked out (the tree is not touched). Refuses, moving nothing, when the branch is anywhere else.
+   */
+  moveBranch(branch: string, from: string | null, to: string | null): Promise<void>;
 }

@@ -9,8 +9,9 @@ export interface RefFilesSnapshot {
   /** The branch HEAD is on, or null when detached. */
   branch: string | null;
   /**
-   * Changes whenever HEAD or any tag ref changes (a loose tag file or packed-refs). Equal fingerprints mean the
-   * tags at HEAD are the same as when a value was computed, so a cached current version still holds.
+   * Changes whenever HEAD, any tag ref or any remote-tracking branch changes (a loose ref file or packed-refs).
+   * Equal fingerprints mean the tags at HEAD, and the remote branches holding the commits after them, are the same
+   * as when a value was computed, so a cached current version still holds.
    */
   fingerprint: string;
 }
@@ -113,6 +114,10 @@ export function readRefFiles(workTree: string): RefFilesSnapshot | null {
   if (!h) return null;
   const hash = createHash('sha1');
   hash.update(`${h.head}\0${h.sha}\0${h.packedStat?.size ?? -1}\0${h.packedStat?.mtimeMs ?? -1}\n`);
-  if (!hashLooseTags(join(h.gitDir, 'refs', 'tags'), '', hash, { left: MAX_LOOSE_TAGS })) return null;
+  const budget = { left: MAX_LOOSE_TAGS };
+  if (!hashLooseTags(join(h.gitDir, 'refs', 'tags'), '', hash, budget)) return null;
+  // Remote-tracking branches too: whether commits past the tag are on a remote (CurrentVersion.ahead) depends on them.
+  hash.update('\0remotes\n');
+  if (!hashLooseTags(join(h.gitDir, 'refs', 'remotes'), '', hash, budget)) return null;
   return { headSha: h.sha, branch: h.branch, fingerprint: hash.digest('hex') };
 }

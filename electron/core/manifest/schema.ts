@@ -393,6 +393,12 @@ export const upshiftManifestSchema = z
       .max(1000)
       .default(DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR)
       .describe('After this many automatic rollbacks within an hour, further upgrades are refused until the hour has passed or --force is given (default 3).'),
+    checkout: z
+      .enum(['detach', 'branch'])
+      .describe(
+        'kind git: what an upgrade does to branches. "detach" (default): HEAD is detached at the release, the branch it was on stays where it was. "branch": the current branch follows when it fast-forwards to the release, else a branch upshift/<project> is created or fast-forwarded and checked out; a branch with commits the release lacks is never rewritten (the upgrade is refused). `upgrade --checkout` overrides it.',
+      )
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.strategy === 'pinned' && m.version === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "pinned" needs `version:` (the version to pin to)' });
@@ -408,6 +414,7 @@ export const upshiftManifestSchema = z
     if (m.kind !== 'git' && m.source.type === 'git' && m.source.url === undefined) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: `kind "${m.kind}" is not a git checkout: with source type "git" it needs \`source.url\` (the repository whose tags are releases)` });
     }
+    if (m.kind !== 'git' && m.checkout !== undefined) ctx.addIssue({ code: 'custom', path: ['checkout'], message: '`checkout` applies only to kind: git (there is no checkout)' });
     if (m.kind !== 'git') {
       for (const key of ['install', 'snapshot'] as const) {
         if (key === 'snapshot' ? m.snapshot.paths.length > 0 : m[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` applies only to kind: git` });

@@ -53,6 +53,8 @@ export interface ProjectManifest {
   watch?: { seconds: number; intervalSeconds: number } | null;
   /** Upgrades are refused after this many automatic rollbacks within an hour (default 3). */
   maxAutoRollbacksPerHour?: number;
+  /** kind git: `branch` moves a branch with the upgrade (see engine/checkout-plan.ts); absent: `detach`. */
+  checkout?: 'detach' | 'branch';
   /** The configuration Upshift keeps for this project outside the checkout, when one was read (absolute path). */
   config?: string | null;
   /** Where each setting came from (manifest file, external config, default); set by loadManifest. */

@@ -187,6 +187,7 @@ export function normalizeUpshiftLayers(layers: readonly ParsedYaml[], root: stri
     ...(m.health !== undefined ? { health: m.health.map((h) => ({ ...h })) } : {}),
     ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
+    ...(m.checkout === 'branch' ? { checkout: m.checkout } : {}),
   };
   return { manifest, data: m };
 }
