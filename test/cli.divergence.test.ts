@@ -121,10 +121,11 @@ describe('a checkout with commits after its tag', () => {
     expect(plan.warnings?.[0]).toBe(said);
     expect([plan.gate, plan.risk.level]).toEqual(['manual', 'high']);
 
-    // Pushed: the same commit is on origin/main now, and check says so (the remote refs are part of the cache key).
-    git(w, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    // Pushed (to a branch of its own: main moved on with 1.1.0): on origin/mine now, and check says so (the
+    // remote-tracking refs are part of the cache key).
+    git(w, 'push', '-q', 'origin', 'HEAD:refs/heads/mine');
     const pushed = checkOf(cli);
-    expect(pushed.current.ahead).toMatchObject({ count: 1, localOnly: 0, remoteBranches: ['origin/main'] });
+    expect(pushed.current.ahead).toMatchObject({ count: 1, localOnly: 0, remoteBranches: ['origin/mine'] });
     expect(pushed.divergence?.message).toBe('1 commit on `main` is not in v1.1.0; after the upgrade it stays on `main` but leaves the working tree');
     expect(fx.sha('v1.1.0')).toBeTruthy();
   });
@@ -200,7 +201,7 @@ describe('checkout: branch', () => {
     const { cli } = world({ later: ['1.1.0'] });
     const r = cli.run('upgrade', 'core', '--checkout', 'sideways', '--yes', '--json');
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('--checkout was given "sideways", which is neither detach nor branch');
+    expect(r.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'BAD_FLAG_VALUE', message: expect.stringContaining('--checkout was given "sideways", which is neither detach nor branch') });
   });
 
   it('a rollback from history leaves a branch someone committed on since where it is', () => {

@@ -47,7 +47,7 @@ export async function planCheckout(
   const from = head.branch;
   const hooks = '(hooks disabled, no submodule recursion)';
   const detachCmd = `git -c core.hooksPath=/dev/null checkout --detach --no-recurse-submodules ${target.sha}`;
-  const stays = (b: string) => `branch \`${b}\` stays at ${short(head.sha)}${divergence ? ` with its ${commitsWord(divergence.count)} not in ${target.tag}` : ''}`;
+  const stays = (b: string) => `branch \`${b}\`, which stays at ${short(head.sha)}${divergence ? ` with its ${commitsWord(divergence.count)} not in ${target.tag}` : ''}`;
   if (mode === 'detach') {
     const note = from
       ? `HEAD leaves ${stays(from)}: the checkout is detached at ${target.tag}. \`upshift rollback\` returns to \`${from}\`; with \`checkout: branch\` in the manifest (or \`upgrade --checkout branch\`) a branch follows the upgrade instead.`
