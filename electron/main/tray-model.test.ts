@@ -205,3 +205,24 @@ describe('offeredUpdates', () => {
     expect(offeredUpdates(projects, NOW).map((u) => u.project)).toEqual(['alpha', 'zeta']);
   });
 });
+
+describe('a project without a release source (local only, no remote)', () => {
+  const local = () => view('vertical', { latest: null, noSource: true });
+
+  it('is a normal state: no error icon, no failed check in the tooltip or the menu, no update offered', () => {
+    const model = trayModel(state({ projects: [view('core'), local()] }), NOW);
+    expect(model.icon).toBe('idle');
+    expect(model.tooltip).not.toMatch(/fail|error/i);
+    expect(byId(model.menu, 'failed')).toBeUndefined();
+    expect(offeredUpdates([local()], NOW)).toEqual([]);
+  });
+
+  it('says which projects have no release source, in words', () => {
+    const model = trayModel(state({ projects: [view('core'), local()] }), NOW);
+    expect(byId(model.menu, 'no-source')).toEqual({ kind: 'info', id: 'no-source', label: 'No release source (local only): vertical' });
+  });
+
+  it('leaves the icon to the other projects: updates elsewhere still show', () => {
+    expect(trayModel(state({ projects: [view('core', { latest: '1.3.0' }), local()] }), NOW).icon).toBe('updates');
+  });
+});

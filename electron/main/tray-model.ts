@@ -84,6 +84,8 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   const busyProjects = state.projects.filter((p) => p.operationInProgress !== null).map((p) => p.name);
   const working = Math.max(state.operationsRunning, busyProjects.length);
   const failedChecks = state.projects.filter((p) => p.check?.error).map((p) => p.name);
+  // Local-only projects (no remote) have no release source: a normal state, shown as such, never as an error.
+  const noSource = state.projects.filter((p) => p.check?.noSource && !p.check.error).map((p) => p.name);
   const hasError = state.lastError !== null || failedChecks.length > 0;
   const paused = state.poller.paused;
 
@@ -108,6 +110,7 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (busyProjects.length > 0) info('working', `Upgrading ${busyProjects.join(', ')}…`);
   else if (working > 0) info('working', `${plural(working, 'operation')} running`);
   if (failedChecks.length > 0) info('failed', `Check failed: ${failedChecks.join(', ')}`);
+  if (noSource.length > 0) info('no-source', truncate(`No release source (local only): ${noSource.join(', ')}`, 80));
   if (state.lastError) info('error', truncate(state.lastError.message, 80));
   if (paused) info('paused', 'Background checks are paused');
 

@@ -41,12 +41,12 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
             {check?.bump && <span className="muted small"> ({BUMP_LABELS[check.bump]})</span>}
           </>
         )}
-        {!hasUpdate && check && !check.error && <span className="muted small"> · up to date</span>}
+        {!hasUpdate && check && !check.error && <span className="muted small">{check.noSource ? ' · no release source (local only)' : ' · up to date'}</span>}
         <Decision p={p} now={now} />
       </td>
       <td>{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
       <td>
-        {check ? <CompatBadge compatible={check.compatible} /> : <span className="muted">—</span>}
+        {check && !check.noSource ? <CompatBadge compatible={check.compatible} /> : <span className="muted">—</span>}
         {check && check.blockers.length > 0 && <span className="muted small block-reason">{check.blockers[0]}</span>}
         {check?.latestCompatible && latest && check.latestCompatible.version !== latest.version && (
           <span className="muted small block-reason">Latest compatible: {check.latestCompatible.version}</span>

@@ -69,6 +69,18 @@ describe('Updates view', () => {
     expect(html).toContain('href="#/operation/op_1"');
     expect(html).toMatch(/<button[^>]*>Resume checks<\/button>/);
   });
+
+  it('shows a project without a release source (no remote) as local only, never as a failed check', () => {
+    const local = projectView('vertical', {
+      check: { ...projectView('vertical').check!, updateAvailable: false, latest: null, latestCompatible: null, compatible: null, noSource: { reason: 'no release source: the checkout has no git remote' } },
+    });
+    const html = render(<UpdatesView />, { ...ready, app: appState([local]) });
+    expect(html).toContain('no release source (local only)');
+    expect(html).not.toContain('Check failed');
+    expect(html).not.toContain(' · up to date');
+    expect(html).not.toContain('Not checked');
+    expect(html).not.toContain('>Upgrade</button>');
+  });
 });
 
 describe('Plan view', () => {

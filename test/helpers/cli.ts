@@ -29,6 +29,12 @@ export class CliHarness {
     return result(r.status, r.stdout, r.stderr);
   }
 
+  /** `run` with `cwd` as the current directory (commands infer the project from it). */
+  runIn(cwd: string, ...args: string[]): CliResult {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: this.env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return result(r.status, r.stdout, r.stderr);
+  }
+
   /** Starts `upshift` without waiting; resolve `done` for its result. */
   start(...args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
     const child = spawn(process.execPath, [CLI, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });

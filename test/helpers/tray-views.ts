@@ -22,6 +22,8 @@ export interface ViewOptions {
   snoozedUntil?: string | null;
   busy?: boolean;
   unchecked?: boolean;
+  /** A local-only project: no remote, so no release source (ProjectCheck.noSource); nothing newer is known. */
+  noSource?: boolean;
 }
 
 export function view(name: string, o: ViewOptions = {}): ProjectView {
@@ -43,6 +45,7 @@ export function view(name: string, o: ViewOptions = {}): ProjectView {
     blockers: [],
     ...(o.offered !== undefined ? { offered: o.offered ? release(o.offered) : null } : {}),
     error: o.error ? { code: 'GIT_FAILED', message: o.error, retryable: true } : null,
+    ...(o.noSource ? { noSource: { reason: 'no release source: the checkout has no git remote, and its manifest names no other source' } } : {}),
     checkedAt: '2026-11-21T09:55:00Z',
   };
   return {
