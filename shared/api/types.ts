@@ -390,3 +390,118 @@ export interface ApiError {
   retryable: boolean;
   details?: Record<string, unknown>;
 }
+
+// ---- Joint (batch) plans and multi-hop paths (issue 9 §4, §5) -------------------------------------------------------
+// Computed by shared/plan (batch.ts, path.ts) from plain data; the engine and the dashboard read them. Execution (one
+// batch operation, hop-by-hop checkpoints) is not wired yet: see docs/batches-and-paths.md.
+
+/** What a failure of one batch member forces, under each execution mode. */
+export interface BatchFailureEffect {
+  /** All-or-nothing (the default): every member upgraded so far and this one go back to where they started. */
+  allOrNothing: string[];
+  /**
+   * `--keep-going`: the members rolled back with this one (upgraded earlier, but incompatible with it at its
+   * starting version), and the later members skipped (their chosen version needs something that is now not there).
+   */
+  keepGoing: { rollBack: string[]; skip: string[] };
+}
+
+/** One project's part in a joint plan. */
+export interface BatchMember {
+  project: string;
+  /** The current version (normalized). */
+  from: string;
+  /** The chosen version; equal to `from` when the member stays. */
+  to: string;
+  changes: boolean;
+  /** Why this version ("finance 0.2.0 does not accept core 2.0.0 …; 0.3.0 accepts it"). */
+  reason: string;
+  /** 0-based position among the members that change; null when it stays. */
+  step: number | null;
+  /** Why at this position ("before core: finance 0.3.0 accepts core 1.4.0 and 2.0.0, 0.2.0 does not accept 2.0.0"). */
+  orderReason: string | null;
+  /** The verdict of `to` against each project it depends on, at that project's chosen version. */
+  requirements: DependentVerdict[];
+  onFailure: BatchFailureEffect | null;
+}
+
+/** A target of the root (or of a member) that was not chosen, and which project refused it. */
+export interface RejectedTarget {
+  project: string;
+  version: string;
+  /** The member that accepts no version compatible with it. */
+  refusedBy: string;
+  reasons: string[];
+}
+
+/** Why a project cannot take part in a joint target: every version of it that was tried, with its refusal. */
+export interface BatchConflict {
+  project: string;
+  /** The dependency version it was asked to accept ("core 2.0.0"). */
+  against: string;
+  reasons: string[];
+}
+
+/** `upshift upgrade <core> --with-dependents` / `upgrade --all`: one plan over a set of projects. */
+export interface BatchPlan {
+  mode: 'with-dependents' | 'all';
+  /** The core the batch is about (with-dependents), else null. */
+  root: string | null;
+  /** Every member, dependencies before dependents (ties by name); members in a cycle are absent. */
+  dependencyOrder: string[];
+  /** The members that change, in the order they run (see BatchMember.orderReason). */
+  order: string[];
+  members: BatchMember[];
+  /** Each dependency cycle as a path: "a → b → c → a" (a requires b, b requires c, c requires a). */
+  cycles: string[];
+  /**
+   * Intermediate states no order keeps compatible (one member's new version needs the other's new version and its
+   * old version refuses it): between those two steps the set is incompatible; all-or-nothing puts both back.
+   */
+  windows: string[];
+  /** True when the plan cannot run; `blockers` say why. A plan where nothing changes is not blocked. */
+  blocked: boolean;
+  blockers: string[];
+  /** With no joint target beyond the current versions (or the asked one refused): why, per project. */
+  conflicts: BatchConflict[];
+  rejectedTargets: RejectedTarget[];
+  warnings: string[];
+}
+
+/** Why a multi-hop path stops at a version. */
+export interface StopReason {
+  /** `metadata`: the release declares `required_stop: true`; `manifest`: `upgradePath`/`requiredStops`; `contracts`: last release before a contracts major change; `requested`: the path asked for it; `target`: the end. */
+  source: 'metadata' | 'manifest' | 'contracts' | 'requested' | 'target';
+  reason: string;
+}
+
+/** One hop of a multi-hop path: an ordinary single upgrade from `from` to `to`. */
+export interface Hop {
+  from: string;
+  to: string;
+  /** Why the path stops at `to` (the last hop: `target`, plus any stop reason the target has too). */
+  stop: StopReason[];
+  /** The releases whose notes belong to this hop: newer than `from`, up to and including `to`, oldest first. */
+  releases: string[];
+  /** Breaking changes of those releases (what dependents are asked to accept at this hop). */
+  breaking: string[];
+  /** Dependents' verdict on this hop's target, when dependents were given. */
+  compatibility: CompatibilityReport | null;
+}
+
+/** A path from the current version to a target through every required stop (GitLab-style upgrade paths). */
+export interface HopPlan {
+  project: string;
+  from: string;
+  to: string;
+  hops: Hop[];
+  /** Every required stop between `from` and `to`, with its reasons (the hops end at each unless skipped). */
+  requiredStops: Array<{ version: string; reasons: StopReason[] }>;
+  /** Required stops the asked path leaves out, allowed because it was forced. */
+  skipped: Array<{ version: string; reasons: StopReason[] }>;
+  /** Set when the path is refused; `hops` is then empty. */
+  refused: { code: HopRefusal; message: string } | null;
+  warnings: string[];
+}
+
+export type HopRefusal = 'TARGET_BELOW_CURRENT' | 'UNKNOWN_VERSION' | 'UNKNOWN_STOP' | 'SKIPS_REQUIRED_STOP' | 'BAD_PATH';
