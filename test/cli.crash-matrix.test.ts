@@ -93,6 +93,25 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    // Rolling back a checkout: branch upgrade moves main back (compare-and-swap) from v1.1.0 to v1.0.0.
+    name: 'rollback from history of an upgrade with checkout: branch',
+    args: rollbackArgs,
+    exitCode: 0,
+    prepare() {
+      const { world, original } = base();
+      const onMain = movedTo(original, world.fx.sha('v1.1.0'), 'main', depsFor('1.1.0'));
+      const up = world.cli.run(...upgradeArgs('1.1.0'), '--checkout', 'branch');
+      if (up.code !== 0) throw new Error(`the upgrade before the rollback failed: ${up.stderr}`);
+      expect(treeState(world.fx.work)).toEqual(onMain);
+      return {
+        world,
+        old: onMain,
+        next: original,
+        then: (at) => (at === 'old' ? { args: rollbackArgs, state: original } : { args: [...upgradeArgs('1.1.0'), '--checkout', 'branch'], state: onMain }),
+      };
+    },
+  },
+  {
     name: 'rollback from history',
     args: rollbackArgs,
     exitCode: 0,
