@@ -133,6 +133,7 @@ describe('typos, --version and help', () => {
 describe('an origin that is configured but cannot be reached', () => {
   it('is named as unreachable (not as a missing remote), once, with exit 7 for plan and upgrade; check reports it and goes on', () => {
     const { fx, cli } = watched();
+    expect(cli.run('check').code).toBe(0); // releases seen once, so check falls back on them below
     const gone = path.join(fx.root, 'moved-away.git');
     git(fx.work, 'remote', 'set-url', 'origin', gone);
     const head = git(fx.work, 'rev-parse', 'HEAD');
@@ -156,7 +157,15 @@ describe('an origin that is configured but cannot be reached', () => {
 
     const check = cli.run('check', '--json');
     expect(check.code).toBe(0);
-    expect(check.json<CheckResult>().projects[0]!.error).toMatchObject({ code: 'GIT_REMOTE_UNREACHABLE' });
+    const checked = check.json<CheckResult>().projects[0]!;
+    expect(checked.error).toMatchObject({ code: 'GIT_REMOTE_UNREACHABLE' });
+    expect(checked.latest?.version).toBe('1.1.0');
+
+    // Human output: the failure, the release seen last, and how old it is, each said once.
+    const human = cli.run('check');
+    expect(human.code).toBe(0);
+    expect(human.stdout.match(/could not be reached/g)).toHaveLength(1);
+    expect(human.stdout).toMatch(/^app: check failed: .*could not be reached.*\n {2}latest seen: 1\.1\.0\n {2}note: remote unreachable; using releases seen \d+ s ago\n$/);
   });
 
   it('a remote name that is not configured, beside others, is named with the remotes there are', () => {

@@ -43,7 +43,11 @@ export function formatList(r: ListResult): string {
 }
 
 function checkLine(s: Style, p: ProjectCheck): string {
-  if (p.error && p.latest) return [`${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`, `  latest seen: ${p.latest.version}`, ...p.blockers.map((n) => `  ${s.dim('note')}: ${n}`)].join('\n');
+  if (p.error && p.latest) {
+    // The note on the releases seen last quotes the failure the line above already says: said once.
+    const said = ` (${p.error.message.split('\n')[0]})`;
+    return [`${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`, `  latest seen: ${p.latest.version}`, ...p.blockers.map((n) => `  ${s.dim('note')}: ${n.replace(said, '')}`)].join('\n');
+  }
   if (p.error) return `${s.bold(p.name)}: ${s.red('check failed')}: ${p.error.message}`;
   const cur = `${v(p.current.version)}${p.current.ahead ? s.dim(` (${aheadText(p.current.ahead)})`) : p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
   // A local-only project (no remote): a normal state, said plainly, not a failed check.
