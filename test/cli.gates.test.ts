@@ -57,7 +57,7 @@ describe('gates in the CLI', () => {
     const e = errorOf(refused);
     expect(e.code).toBe('GATE_MANUAL');
     expect(e.message).toBe(
-      'No release of p newer than 1.0.0 is installed without an explicit choice: 2.0.0 is a major upgrade, gated manual. Run `upshift upgrade p --to 2.0.0` to choose it (in the dashboard: choose it in the plan and confirm). Nothing was changed.',
+      'No release of p newer than 1.0.0 is installed without an explicit choice: 2.0.0 is a major upgrade, gated manual: run `upshift upgrade p --to 2.0.0` (in the dashboard: choose it in the plan and confirm). Nothing was changed.',
     );
     expect(e.details).toMatchObject({ version: '2.0.0', gate: 'manual', command: 'upshift upgrade p --to 2.0.0' });
     expect(at()).toBe('v1.0.0');

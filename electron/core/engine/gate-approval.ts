@@ -25,11 +25,13 @@ export function assertGateApproval(plan: UpgradePlan, approval: GateApproval): v
   if (plan.blocked || gateRequirement(plan.gate) !== 'explicit-choice') return;
   if (approval.explicit === true && approval.to !== undefined) return;
   const version = plan.to.version ?? '?';
-  const what = `${version} is ${bumpInWords(plan.bump, plan.to.version ? crossedBump(plan.from.version, plan.to.version) : null)}, gated manual`;
   const cli = `upshift upgrade ${plan.project} --to ${version}`;
+  // The verdict's own sentence when the plan carries it: it says why the gate is manual (the bump, or a divergence).
+  const own = plan.explicitChoice?.version === plan.to.version ? plan.explicitChoice.message : null;
+  const what = own ?? `${version} is ${bumpInWords(plan.bump, plan.to.version ? crossedBump(plan.from.version, plan.to.version) : null)}, gated manual: run \`${cli}\``;
   const message =
     approval.to === undefined
-      ? `No release of ${plan.project} newer than ${plan.from.version ?? 'the current one'} is installed without an explicit choice: ${what}. Run \`${cli}\` to choose it (in the dashboard: choose it in the plan and confirm). Nothing was changed.`
-      : `${what}: it is installed only when chosen explicitly — confirm the manual gate in the dashboard, or run \`${cli}\`. Nothing was changed.`;
+      ? `No release of ${plan.project} newer than ${plan.from.version ?? 'the current one'} is installed without an explicit choice: ${what} (in the dashboard: choose it in the plan and confirm). Nothing was changed.`
+      : `${what}, or confirm the manual gate in the dashboard: it is installed only when chosen explicitly. Nothing was changed.`;
   throw blockedError('GATE_MANUAL', message, { version, bump: plan.bump, gate: plan.gate, command: cli });
 }

@@ -18,7 +18,8 @@ describe('service: artifact and command projects', () => {
     fs.writeFileSync(path.join(dir, 'upshift.yml'), `kind: artifact\nsource:\n  type: folder\n  path: ${folder}\nartifact:\n  asset: tool-{version}.{os}-{arch}.tar.gz\n  strip: 1\n`);
     const h = await openService();
     await h.service.addProject({ path: dir, name: 'tool' });
-    const first = await h.service.startUpgrade({ project: 'tool', to: '1.0.0' });
+    // Nothing installed yet: an unknown distance counts as a major, gated manual, so the dashboard confirms it.
+    const first = await h.service.startUpgrade({ project: 'tool', to: '1.0.0', confirmManual: true });
     await h.service.idle();
     expect((await h.service.getOperation({ id: first.operationId })).operation.status).toBe('succeeded');
 
