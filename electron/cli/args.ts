@@ -15,6 +15,8 @@ export interface StringOption {
   short?: string;
   description: string;
   value: FlagValueKind;
+  /** The flag may be given several times (`--verticals a --verticals b`): every value is kept and checked. */
+  multiple?: boolean;
 }
 
 export interface CommandSpec {
@@ -162,6 +164,39 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [0, 1],
   },
   {
+    name: 'ci',
+    usage: 'upshift ci --core <path|project> --version <v> [--at <tag|commit|worktree>] [--verticals <dir|file|glob>...] [--json] [--junit <file>]',
+    summary:
+      "The release gate: judge a candidate release of a core (a tag, a commit or the working tree) against every vertical's manifest (vertical_manifest.yaml or upshift.yml; default: the watched projects built on the core). Exit 1 when any vertical is not compatible (blocked), 2 for bad input.",
+    options: {
+      core: { type: 'string', value: 'path', description: "The core: its checkout's path, or a watched project's name" },
+      version: { type: 'string', value: 'version', description: 'The candidate version (or its release tag)' },
+      at: { type: 'string', value: 'revision', description: 'Where the candidate is: a tag, a commit, or `worktree` for the working tree as it is (default: the release tag of --version)' },
+      verticals: { type: 'string', value: 'path', multiple: true, description: 'A vertical directory, a manifest file, a directory of verticals, or a quoted glob; repeatable. Further arguments count too' },
+      junit: { type: 'string', value: 'path', description: 'Also write the result as JUnit XML to this file (one testcase per vertical)' },
+      json,
+    },
+    positionals: [0, Infinity],
+  },
+  {
+    name: 'matrix',
+    usage: 'upshift matrix --core <path|project> [--last K] [--version <v> [--at <tag|commit|worktree>]] [--verticals <dir|file|glob>...] [--run-smoke [--jobs N]] [--html <file>] [--json]',
+    summary:
+      "Compatibility of N verticals × M core versions: the last K release tags and the candidate, as a table, JSON or a self-contained HTML page; with --run-smoke, each cell's smoke test in throwaway git worktrees. Exit 1 when the candidate's column has a failure.",
+    options: {
+      core: { type: 'string', value: 'path', description: "The core: its checkout's path, or a watched project's name" },
+      last: { type: 'string', value: 'count', description: 'How many of the newest release tags (default 5)' },
+      version: { type: 'string', value: 'version', description: 'A candidate version to add as the last column (or its release tag)' },
+      at: { type: 'string', value: 'revision', description: 'Where the candidate is: a tag, a commit, or `worktree` (default: the release tag of --version)' },
+      verticals: { type: 'string', value: 'path', multiple: true, description: 'As for `upshift ci`; repeatable. Further arguments count too' },
+      'run-smoke': { type: 'boolean', description: "Run each cell's smoke command with the core at that version, both in throwaway git worktrees" },
+      jobs: { type: 'string', value: 'jobs', description: 'With --run-smoke: at most N cells at once (default 2)' },
+      html: { type: 'string', value: 'path', description: 'Also write the matrix as a self-contained HTML page to this file' },
+      json,
+    },
+    positionals: [0, Infinity],
+  },
+  {
     name: 'serve',
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',
@@ -178,6 +213,8 @@ export interface ParsedCommand {
   spec: CommandSpec;
   positionals: string[];
   values: Record<string, string | boolean | undefined>;
+  /** Every value of each `multiple` flag, in the order given (its first one is also in `values`). */
+  lists?: Record<string, string[]>;
   help: boolean;
 }
 
@@ -217,21 +254,22 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | HelpReque
     throw usageError('BAD_ARGUMENTS', `${e.message.replace(/\. To specify.*$/s, '')}.${hint} Usage: ${spec.usage}`, unknown !== undefined ? { flag: unknown } : undefined);
   }
   if (parsed.values.help === true) return { spec, positionals: parsed.positionals, values: { help: true }, help: true };
-  const values = flagValues(spec, parsed.values as Record<string, string[] | boolean | undefined>);
+  const lists: Record<string, string[]> = {};
+  const values = flagValues(spec, parsed.values as Record<string, string[] | boolean | undefined>, lists);
   const [min, max] = spec.positionals;
   // A project left out may be the current directory's: cli/infer.ts decides once the watched projects are known.
   const least = spec.infersProject === 'first' ? min - 1 : min;
   if (parsed.positionals.length < least || parsed.positionals.length > max) {
     throw usageError('BAD_ARGUMENTS', `Wrong number of arguments for "${name}". Usage: ${spec.usage}`);
   }
-  return { spec, positionals: parsed.positionals, values, help: false };
+  return { spec, positionals: parsed.positionals, values, lists, help: false };
 }
 
 /**
  * One value per flag, each checked against its option's kind: an empty or malformed value, or a flag given twice
  * with different values, is a usage error naming the flag and what it expects. The same value twice is accepted.
  */
-function flagValues(spec: CommandSpec, raw: Record<string, string[] | boolean | undefined>): Record<string, string | boolean | undefined> {
+function flagValues(spec: CommandSpec, raw: Record<string, string[] | boolean | undefined>, lists: Record<string, string[]> = {}): Record<string, string | boolean | undefined> {
   const values: Record<string, string | boolean | undefined> = {};
   for (const [key, given] of Object.entries(raw)) {
     const option = spec.options[key];
@@ -240,6 +278,15 @@ function flagValues(spec: CommandSpec, raw: Record<string, string[] | boolean | 
       continue;
     }
     const distinct = [...new Set(given)];
+    if (option.multiple) {
+      for (const value of distinct) {
+        const problem = flagValueProblem(key, option.value, value);
+        if (problem !== null) throw usageError('BAD_FLAG_VALUE', `${problem} Usage: ${spec.usage}. Nothing was changed.`, { flag: `--${key}`, value, expected: FLAG_VALUE_KINDS[option.value].expected });
+      }
+      values[key] = distinct[0];
+      lists[key] = distinct;
+      continue;
+    }
     if (distinct.length > 1) {
       throw usageError(
         'FLAG_CONFLICT',

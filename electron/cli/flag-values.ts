@@ -6,7 +6,7 @@ import { isSafeTagName, parseVersion } from '../../shared/version/index.js';
  * for every command, before anything runs: an empty or malformed value is a usage error naming the flag, never
  * read as "no flag" (`upgrade core --to= --yes` once upgraded to the newest release).
  */
-export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting' | 'checkout-mode';
+export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting' | 'checkout-mode' | 'revision' | 'jobs';
 
 interface FlagValueRule {
   /** What is expected, as the end of "--to expects …". */
@@ -37,6 +37,15 @@ export const FLAG_VALUE_KINDS: Record<FlagValueKind, FlagValueRule> = {
   count: {
     expected: 'a whole number ≥ 0',
     problem: (v) => (/^\d{1,9}$/.test(v) ? null : 'which is not a whole number ≥ 0'),
+  },
+  // `--at` of ci/matrix: where a candidate's tree is; git resolves it (electron/core/gate/candidate.ts names what it lacks).
+  revision: {
+    expected: 'a tag, a commit id (or HEAD), or `worktree` for the working tree',
+    problem: (v) => (v === 'worktree' || /^[0-9a-f]{4,64}$/i.test(v) || isSafeTagName(v) ? null : 'which is not a tag, a commit or `worktree`'),
+  },
+  jobs: {
+    expected: 'a whole number from 1 to 64',
+    problem: (v) => (/^\d{1,2}$/.test(v) && Number(v) >= 1 && Number(v) <= 64 ? null : 'which is not a whole number from 1 to 64'),
   },
   port: {
     expected: 'a whole number from 0 to 65535 (0 picks a free port)',

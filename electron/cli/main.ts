@@ -21,6 +21,7 @@ import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
 import { keepBackup, stateCommand } from './state.js';
+import { gateCommand, GATE_COMMANDS } from './commands/gate.js';
 import { resolveHome, stateFailure } from '../core/state/index.js';
 import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme, makeStyle, type Style } from './format.js';
 
@@ -306,6 +307,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
       return ExitCode.ok;
     }
     if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));
+    if (GATE_COMMANDS.includes(cmd.spec?.name ?? '')) return await gateCommand(cmd as ParsedCommand, io);
     if (cmd.spec?.name === 'state') {
       const values = cmd.values;
       return stateCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(values.json === true ? JSON.stringify(doc) : human()), style: io.style, env: process.env });
