@@ -145,6 +145,14 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [0, 1],
   },
   {
+    name: 'notify',
+    usage: 'upshift notify [list | test [channel] | add <url> | remove <channel>] [--json]',
+    summary:
+      'Notification channels (Slack, Discord, ntfy, Gotify, e-mail, webhooks, a log file): list them with their health, send a test message now, add or remove one kept in Upshift\'s settings. URLs are shown with their secrets hidden. See docs/notifications.md.',
+    options: { json },
+    positionals: [0, 2],
+  },
+  {
     name: 'import',
     usage: 'upshift import <file|dir> (--project <name> | --into <folder>) [--json]',
     summary: 'Verify a release pack (tarball or directory: release_metadata.json, SHA256SUMS, bundle or assets) and add it to an offline release folder. Exit 4 when already there.',

@@ -17,6 +17,7 @@ import { upshiftVersion } from './version.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
 import { configCommand } from './config.js';
+import { notifyCommand, notifyOutcome } from './commands/notify.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
@@ -179,6 +180,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
+        await notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
         return signalExit ?? exitFor(op);
       }
       case 'rollback': {
@@ -202,6 +204,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
+        await notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
         return signalExit ?? exitFor(op);
       }
       case 'history': {
@@ -235,6 +238,8 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return await importCommand(cmd, engine, { print, style: io.style });
       case 'config':
         return await configCommand(cmd, engine, { print, style: io.style });
+      case 'notify':
+        return await notifyCommand(cmd, engine, { print, style: io.style });
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }

@@ -3,10 +3,14 @@
  * Opening it recovers operations a crashed process left unfinished, as every CLI command does; those are reported.
  */
 import { UpshiftService } from '../core/service/index.js';
+import { headlessDesktop, headlessNotifier } from '../core/notify/desktop.js';
 import type { ServeService } from './serve.js';
 
 export async function openServeService(env: NodeJS.ProcessEnv, notice: (line: string) => void): Promise<ServeService> {
-  const service = await UpshiftService.open({ env });
+  // Without Electron, desktop notifications go through node-notifier; where none can be shown, nothing breaks
+  // (UPSHIFT_DESKTOP_NOTIFY=0 turns them off).
+  const desktop = env.UPSHIFT_DESKTOP_NOTIFY === '0' ? null : headlessDesktop();
+  const service = await UpshiftService.open({ env, ...(desktop ? { notifier: headlessNotifier(desktop), notifyDeps: { desktop } } : {}) });
   for (const r of service.engine.recovery.recovered) {
     notice(`Recovered interrupted operation ${r.interrupted}: ${r.recovery.status === 'succeeded' ? 'done' : 'FAILED'} (${r.recovery.id}).`);
   }

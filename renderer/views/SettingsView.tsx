@@ -12,6 +12,7 @@ import { setThemeChoice, useTheme, type ThemeChoice } from '../lib/theme.js';
 import { useActions, useApp } from '../store/context.js';
 import { AddProjectForm } from './AddProjectForm.js';
 import { GitHubTokenSettings } from './GitHubTokenSettings.js';
+import { NotifyChannelsSettings } from './NotifyChannelsSettings.js';
 import { ProjectSettings } from './ProjectSettings.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -187,6 +188,7 @@ export function SettingsView() {
           <NotificationSettings settings={app.settings} />
         </div>
       )}
+      {app && <NotifyChannelsSettings />}
       <GitHubTokenSettings />
       <AppearanceSettings />
     </div>

@@ -16,6 +16,7 @@ import type {
   UpgradePlan,
 } from './types.js';
 import { METHOD_LIST, type MethodName } from './methods.js';
+import type { ChannelHealth, NotifyTestResult } from './notify.js';
 
 export type { MethodName };
 
@@ -160,6 +161,10 @@ export const inputs = {
     set: z.record(configKey, z.string().max(10_000)).optional(),
     unset: z.array(configKey).max(100).optional(),
   }),
+  /** The notification channels with their health; URLs only in their redacted form. */
+  notifyChannels: z.object({}),
+  /** Sends a test message now to one channel (its name, id or kind) or to all of them. */
+  testNotify: z.object({ channel: z.string().min(1).max(200).optional() }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -186,6 +191,8 @@ export interface MethodOutputs {
   clearGithubToken: GithubTokenStatus;
   getProjectConfig: ProjectConfig;
   setProjectConfig: ProjectConfig;
+  notifyChannels: { channels: ChannelHealth[]; problems: string[]; outboxDepth: number };
+  testNotify: { results: NotifyTestResult[] };
 }
 
 /** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */

@@ -25,6 +25,8 @@ export const METHOD_LIST = [
   'clearGithubToken',
   'getProjectConfig',
   'setProjectConfig',
+  'notifyChannels',
+  'testNotify',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

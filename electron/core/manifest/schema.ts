@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConstraint, parseVersion } from '../../../shared/version/index.js';
+import { NOTIFY_EVENT_TYPES, type NotifyEventType } from '../../../shared/api/notify.js';
+import { parseChannelUrl } from '../notify/url.js';
 
 /** Default smoke-test timeout, in seconds (also the seed contract's default). */
 export const DEFAULT_SMOKE_TIMEOUT_SECONDS = 300;
@@ -343,6 +345,37 @@ const gatesSchema = z
   })
   .describe('What an upgrade of each bump type needs: auto (no confirmation), review (show the plan, confirm), manual (only when asked for explicitly), skip (never offered).');
 
+/** A notification URL (electron/core/notify/url.ts); a problem names the URL with its secrets redacted. */
+const notifyUrl = z.string().superRefine((text, ctx) => {
+  try {
+    parseChannelUrl(text);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+const notifySchema = z
+  .array(
+    z.union([
+      notifyUrl,
+      z.strictObject({
+        url: notifyUrl.describe('The channel URL (slack://…, discord://…, ntfy://host/topic, gotify://host/token, smtp://user:pass@host:587?from=…&to=…, json://host/path, file:///path.jsonl).'),
+        name: z.string().min(1).max(64).describe('What to call the channel in output (default: its URL with secrets hidden).').optional(),
+        events: z
+          .array(z.enum(NOTIFY_EVENT_TYPES.filter((t) => t !== 'test') as [NotifyEventType, ...NotifyEventType[]]))
+          .describe('Only these events (default: all).')
+          .optional(),
+        digest: z
+          .string()
+          .regex(/^(daily|off|([01]?\d|2[0-3]):[0-5]\d)$/, 'must be daily, off or a time of day such as 18:30')
+          .describe('Gather the events into one message a day: "daily" (09:00) or a local time of day "HH:MM".')
+          .optional(),
+        rate: z.int().min(1).max(600).describe('At most this many messages a minute (default 30).').optional(),
+      }),
+    ]),
+  )
+  .describe("Notification channels for this project's events (upgraded, rolled back, update available…), beside the global ones. See docs/notifications.md.");
+
 /**
  * The schema of `upshift.yml`. Every key is optional; unknown keys are errors. Parsing fills defaults for
  * `source`, `channel`, `snapshot` and `gates`; `smoke`, `hooks` and `requires` stay absent when absent.
@@ -385,6 +418,7 @@ export const upshiftManifestSchema = z
       .optional(),
     minimumReleaseAge: z.number().min(0).max(3650).describe('Days a release must have been out (by its tag date) before it is offered.').optional(),
     offline: z.boolean().describe('Never use the network for this project: check uses the releases seen last; plan and upgrade use local tags only.').optional(),
+    notify: notifySchema.optional(),
     health: healthSchema.optional(),
     watch: watchSchema.optional(),
     maxAutoRollbacksPerHour: z

@@ -51,6 +51,8 @@ export interface ProjectManifest {
   health?: HealthCheckSpec[];
   /** Keep running the health checks for `seconds` after the upgrade; a failure inside rolls back. */
   watch?: { seconds: number; intervalSeconds: number } | null;
+  /** Notification channels for this project's events (`notify:`; see electron/core/notify/channels.ts). */
+  notify?: Array<string | { url: string; name?: string | undefined; events?: string[] | undefined; digest?: string | undefined; rate?: number | undefined }>;
   /** Upgrades are refused after this many automatic rollbacks within an hour (default 3). */
   maxAutoRollbacksPerHour?: number;
   /** kind git: `branch` moves a branch with the upgrade (see engine/checkout-plan.ts); absent: `detach`. */

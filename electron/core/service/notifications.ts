@@ -4,6 +4,7 @@ import type { ApiError, Channel, ProjectCheck } from '../../../shared/api/types.
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Clock } from './clock.js';
+import type { NotifyInput } from '../notify/hub.js';
 
 /** What the user is told: a new release, or that checking a project started failing. */
 export interface Notification {
@@ -34,6 +35,11 @@ export interface NotificationCenterOptions {
   enabled: () => boolean;
   /** The project's channel with the app's override applied (asked only about prereleases). */
   channelOf: (project: string) => Channel;
+  /**
+   * The notification channels (electron/core/notify): told about the same updates (after the same claim, so once
+   * per version) and about each distinct check failure, whether or not desktop notifications are on.
+   */
+  outbound?: ((event: NotifyInput) => void) | undefined;
 }
 
 /** Why a release is (not) worth telling the user about now; `remindAfter` is set for a reminder after a snooze. */
@@ -100,6 +106,8 @@ export class NotificationCenter {
       check.risk ? `${check.risk.level} risk` : null,
       check.compatible === false ? `blocked: ${firstLine(check.blockers[0] ?? 'a dependent refuses it')}` : null,
     ].filter((x): x is string => x !== null);
+    const title = verdict.remindAfter ? `Reminder: ${check.name} ${latest.version} is available` : `${check.name} ${latest.version} is available`;
+    this.opts.outbound?.({ id: `update:${check.name}:${verdict.version}:${at}`, type: 'update_available', project: check.name, version: verdict.version, from: check.current.version, to: verdict.version, title, body: details.join(' · ') });
     this.deliver({
       id: newId(),
       kind: 'update',
@@ -133,6 +141,7 @@ export class NotificationCenter {
     if (this.failing.get(project) === fingerprint) return;
     this.failing.set(project, fingerprint);
     this.opts.emit({ type: 'check-failed', project, error });
+    this.opts.outbound?.({ type: 'check_failing', project, title: `Checking ${project} failed`, body: firstLine(error.message), error: `${error.code}: ${error.message}` });
     if (!this.opts.enabled()) return;
     this.deliver({ id: newId(), kind: 'check-failed', project, version: null, title: `Checking ${project} failed`, body: firstLine(error.message) });
   }

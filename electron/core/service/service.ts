@@ -23,6 +23,9 @@ import { systemClock, type Clock } from './clock.js';
 import { badInput, serviceError, ServiceError } from './errors.js';
 import { GithubTokenSettings } from './github-token.js';
 import { NotificationCenter, type Notifier } from './notifications.js';
+import { NotifyHub } from '../notify/hub.js';
+import { SETTINGS_KEY, type ChannelEntry } from '../notify/channels.js';
+import type { ChannelDeps } from '../notify/types.js';
 import { OperationRunner, tailFile } from './operations.js';
 import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
@@ -52,6 +55,8 @@ export interface ServiceOptions {
    * asks the environment and `gh auth token` first. Without one, setGithubToken answers KEYCHAIN_UNAVAILABLE.
    */
   secretStore?: SecretStore;
+  /** What notification channels need from outside (a headless desktop; in tests, hosts pointed at 127.0.0.1). */
+  notifyDeps?: ChannelDeps;
 }
 
 type Impl = { [M in MethodName]: (input: MethodOutputsInput<M>) => Promise<MethodOutputs[M]> | MethodOutputs[M] };
@@ -72,6 +77,8 @@ export class UpshiftService implements UpshiftApi {
   private readonly checksAbort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
   private readonly githubToken: GithubTokenSettings;
+  /** Notification channels: the outbox and its delivery loop (electron/core/notify). */
+  readonly channels: NotifyHub;
   /** The state's verified backup, renewed after operations and polls (see backup-keeper.ts). */
   readonly backups: BackupKeeper;
   private reminderTimer: unknown = null;
@@ -86,6 +93,18 @@ export class UpshiftService implements UpshiftApi {
     this.backups = new BackupKeeper(engine.store, this.clock);
     this.githubToken = new GithubTokenSettings(opts.env ?? process.env, opts.secretStore ?? null);
     const settings = this.settings();
+    this.channels = new NotifyHub({
+      db: engine.store.database,
+      clock: this.clock,
+      ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.notifyDeps ? { deps: opts.notifyDeps } : {}),
+      sources: {
+        settings: () => engine.store.getSettings()[SETTINGS_KEY],
+        env: opts.env ?? process.env,
+        manifest: (p) => (engine.context(p).manifest.notify ?? []) as ChannelEntry[],
+        projects: () => engine.store.listProjects().map((r) => r.name),
+      },
+    });
     this.notifications = new NotificationCenter({
       store: engine.store,
       clock: this.clock,
@@ -93,12 +112,17 @@ export class UpshiftService implements UpshiftApi {
       notifier: opts.notifier,
       enabled: () => this.settings().notifications.enabled,
       channelOf: (p) => this.channelOf(p),
+      outbound: (e) => void this.channels.emit(e),
     });
     this.runner = new OperationRunner({
       engine,
       emit: (e) => this.emit(e),
       projectTouched: (p) => this.emitProject(p),
-      finished: (op) => this.recheck([op.project]),
+      finished: (op) => {
+        // Enqueued only (one INSERT): delivery runs in the background loop.
+        this.channels.operationFinished(op);
+        this.recheck([op.project]);
+      },
       recover: () => this.recover(),
     });
     this.poller = new Poller<CheckResult>({
@@ -155,6 +179,7 @@ export class UpshiftService implements UpshiftApi {
     });
     const service = new UpshiftService(engine, opts);
     service.watcher?.start();
+    service.channels.start();
     if (opts.poll !== false) service.poller.start();
     service.armReminder();
     return service;
@@ -186,6 +211,7 @@ export class UpshiftService implements UpshiftApi {
     this.checksAbort.abort();
     await this.runner.stopAll();
     await this.idle();
+    await this.channels.stop();
     this.listeners.clear();
     this.engine.close();
   }
@@ -270,6 +296,12 @@ export class UpshiftService implements UpshiftApi {
   setProjectConfig(input: MethodInput<'setProjectConfig'>): Promise<MethodOutputs['setProjectConfig']> {
     return this.invoke('setProjectConfig', input);
   }
+  notifyChannels(input: MethodInput<'notifyChannels'>): Promise<MethodOutputs['notifyChannels']> {
+    return this.invoke('notifyChannels', input);
+  }
+  testNotify(input: MethodInput<'testNotify'>): Promise<MethodOutputs['testNotify']> {
+    return this.invoke('testNotify', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -347,6 +379,8 @@ export class UpshiftService implements UpshiftApi {
       this.recheck([i.project]);
       return config;
     },
+    notifyChannels: () => ({ channels: this.channels.health(), problems: this.channels.channels('all').problems, outboxDepth: this.channels.outbox.depth() }),
+    testNotify: async (i) => ({ results: await this.channels.test(i.channel) }),
   };
 
   // ---- state ----

@@ -252,6 +252,45 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE steps_v6 RENAME TO steps;
     `,
   },
+  {
+    version: 7,
+    name: 'notification outbox: messages to channels, claimed before sending, retried, given up after 24 h; channel health',
+    sql: `
+      -- One row per (event, channel), inserted in one statement when the event happens: delivery runs later, in the
+      -- background (electron/core/notify/delivery.ts). key is the idempotency key sent with the message. target is the
+      -- channel's URL and may hold its secrets: never printed (the redacted form is computed when shown). Times in ms.
+      CREATE TABLE notify_outbox (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        key         TEXT NOT NULL UNIQUE,
+        channel     TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        project     TEXT,
+        event       TEXT NOT NULL,
+        digest      INTEGER NOT NULL DEFAULT 0,
+        status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'gave_up')),
+        created_at  INTEGER NOT NULL,
+        due_at      INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        claimed_by  TEXT,
+        claim_until INTEGER,
+        last_error  TEXT,
+        done_at     INTEGER
+      );
+      CREATE INDEX notify_outbox_due ON notify_outbox (status, due_at);
+      CREATE INDEX notify_outbox_channel ON notify_outbox (channel, status);
+
+      -- Per channel: no send before next_send_at (rate limit, Retry-After), shared by every process; and its health.
+      CREATE TABLE notify_channels (
+        channel         TEXT PRIMARY KEY NOT NULL,
+        next_send_at    INTEGER NOT NULL DEFAULT 0,
+        last_success_at INTEGER,
+        last_failure_at INTEGER,
+        last_error      TEXT,
+        gave_up         INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
