@@ -38,7 +38,8 @@ export async function buildElectron({ quiet = false, outDir = OUT_DIR } = {}) {
     ...common,
     entryPoints: [`${root}electron/main/main.ts`],
     outfile: `${outDir}/main.cjs`,
-    external: ['electron', 'better-sqlite3'],
+    // nodemailer and node-notifier are loaded only when a mail or a headless notification is sent (notify/).
+    external: ['electron', 'better-sqlite3', 'nodemailer', 'node-notifier'],
   });
   const preload = await build({
     ...common,

@@ -16,7 +16,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'electron'],
+  // nodemailer and node-notifier stay external too: loaded only when a mail or a desktop notification is sent, so
+  // they cost other commands nothing (node-notifier also finds its vendor binaries beside its own files).
+  external: ['better-sqlite3', 'electron', 'nodemailer', 'node-notifier'],
   sourcemap: 'linked',
   define: { __UPSHIFT_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
