@@ -261,6 +261,17 @@ describe('tag patterns', () => {
     expect(cli.run('config', 'redis', 'source.tagPattern').stdout).toMatch(/^v\{version\} {2}\(default\)/);
   });
 
+  it('add with a manifest whose pattern no local tag matches warns with the pattern that would (local tags only)', () => {
+    const fx = createRemoteWithReleases({ initialFiles: { 'upshift.yml': 'install: "true"\n' }, releases: [{ tag: 'jq-1.6' }, { tag: 'jq-1.7' }], checkout: 'jq-1.7' });
+    const cli = new CliHarness();
+    const added = cli.run('add', fx.work, '--name', 'jq');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('warning: no tag matches the tag pattern "v{version}", but 2 tags look like versions named like jq-1.7: set tagPattern: "jq-{version}"');
+    expect(added.stdout).not.toContain('Tags look like');
+    // The manifest decides: nothing was written to Upshift's configuration for it.
+    expect(cli.run('config', 'jq', 'source.tagPattern').stdout).toMatch(/^v\{version\} {2}\(default\)/);
+  });
+
   it('reads the local tags when the remote cannot be reached, and says so', () => {
     const fx = createRemoteWithReleases({ releases: [{ tag: 'jq-1.6' }, { tag: 'jq-1.7' }], checkout: 'jq-1.7' });
     git(fx.work, 'remote', 'set-url', 'origin', path.join(fx.root, 'nowhere.git'));

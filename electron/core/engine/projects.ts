@@ -11,7 +11,7 @@ import { loadManifest, SEED_MANIFEST_FILE, UPSHIFT_MANIFEST_FILES, type ProjectM
 import { projectConfigPath, writeConfigText } from '../manifest/config-file.js';
 import { proposeConfig, type ConfigEdits } from './config.js';
 import { offlineFromEnv } from './offline.js';
-import { detectProjectTagScheme, type DetectedTagScheme } from './tag-scheme.js';
+import { detectProjectTagScheme, localTagPatternAdvice, type DetectedTagScheme } from './tag-scheme.js';
 import type { ProjectRecord, StateStore } from '../state/index.js';
 
 /** A watched project with its manifest loaded and its tag pattern compiled, for one command's duration. */
@@ -103,6 +103,11 @@ export async function inspectProject(store: StateStore, rawPath: string, opts: {
     }
   }
   const name = opts.name ?? manifest.name ?? basename(path);
+  if (tagScheme === null && (manifest.kind ?? 'git') === 'git' && manifest.source.type === 'git') {
+    // A pattern named by the manifest or --tag-pattern that no local tag matches, while they look like versions.
+    const advice = await localTagPatternAdvice(path, manifest.source.tagPattern, name);
+    if (advice) manifest.warnings.push(advice);
+  }
   if (!NAME.test(name)) {
     throw usageError('BAD_NAME', `"${name}" is not a usable project name: use letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit. Pass --name. Nothing was changed.`);
   }

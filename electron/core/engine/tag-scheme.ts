@@ -2,7 +2,7 @@
  * On `add` without a manifest: the tag pattern the repository's tags follow, read from the remote (`git ls-remote`,
  * as checks will) or, offline, without a remote, or when it cannot be reached, from the checkout's own tags.
  */
-import { detectTagScheme, type TagScheme } from '../../../shared/version/index.js';
+import { compileTagPattern, detectTagScheme, suggestTagPattern, tagPatternAdvice, type TagScheme } from '../../../shared/version/index.js';
 import { listRemoteTags, runGit } from '../git/index.js';
 
 export interface DetectedTagScheme extends TagScheme {
@@ -24,11 +24,33 @@ export async function detectProjectTagScheme(path: string, remote: string, opts:
       // No such remote, or it cannot be reached now: the local tags say the same in most checkouts.
     }
   }
+  const scheme = detectTagScheme(await localTags(path));
+  return scheme ? { ...scheme, from: 'local' } : null;
+}
+
+async function localTags(path: string): Promise<string[]> {
   try {
     const { stdout } = await runGit(['for-each-ref', '--format=%(refname:lstrip=2)', 'refs/tags'], { cwd: path });
-    const scheme = detectTagScheme(stdout.split('\n').filter(Boolean));
-    return scheme ? { ...scheme, from: 'local' } : null;
+    return stdout.split('\n').filter(Boolean);
   } catch {
-    return null;
+    return [];
   }
+}
+
+/**
+ * On `add` of a checkout whose manifest (or --tag-pattern) names a pattern: when none of its local tags matches it but
+ * they look like versions named another way, the advice check and plan would give — from local tags only, so adding
+ * a project with a manifest never waits on the network for it. Null when the pattern matches or nothing is better.
+ */
+export async function localTagPatternAdvice(path: string, pattern: string, project: string): Promise<string | null> {
+  const tags = await localTags(path);
+  let tp;
+  try {
+    tp = compileTagPattern(pattern);
+  } catch {
+    return null; // the manifest's own validation names a malformed pattern
+  }
+  if (tags.some((t) => tp.match(t) !== null)) return null;
+  const scheme = suggestTagPattern(tags, pattern);
+  return scheme ? tagPatternAdvice(pattern, scheme, project) : null;
 }
