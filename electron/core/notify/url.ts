@@ -185,11 +185,11 @@ export function parseChannelUrl(raw: string, options: ChannelOptions = {}): Chan
         redacted = `discord://${id}/***`;
         break;
       }
-      return parseWebhook(url, scheme === 'https', routing, secrets, password, segments, options, redactQuery, userPart);
+      return parseWebhook(url, text, scheme === 'https', routing, secrets, password, segments, options, redactQuery, userPart);
     }
     case 'json':
     case 'jsons':
-      return parseWebhook(url, scheme === 'jsons', routing, secrets, password, segments, options, redactQuery, userPart);
+      return parseWebhook(url, text, scheme === 'jsons', routing, secrets, password, segments, options, redactQuery, userPart);
     case 'ntfy':
     case 'ntfys': {
       // ntfy://[user:pass@]host[:port]/topic (http), ntfys:// (https); ntfy://topic alone: the public ntfy.sh.
@@ -254,6 +254,7 @@ export function parseChannelUrl(raw: string, options: ChannelOptions = {}): Chan
 
 function parseWebhook(
   url: URL,
+  text: string,
   https: boolean,
   routing: URLSearchParams,
   secrets: string[],
@@ -283,7 +284,7 @@ function parseWebhook(
   if (url.username) headers.Authorization = `Basic ${Buffer.from(`${decode(url.username)}:${password ?? ''}`).toString('base64')}`;
   const query = q.toString();
   const endpoint = `${https ? 'https' : 'http'}://${url.host}${url.pathname}${query ? `?${query}` : ''}`;
-  return finish('webhook', { kind: 'webhook', endpoint, hmacSecret, headers }, url.href, redacted, secrets, routing, options);
+  return finish('webhook', { kind: 'webhook', endpoint, hmacSecret, headers }, text, redacted, secrets, routing, options);
 }
 
 function finish(kind: NotifyChannelKind, target: ChannelTarget, text: string, redacted: string, secrets: string[], routing: URLSearchParams, options: ChannelOptions): ChannelSpec {
