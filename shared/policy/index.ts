@@ -3,3 +3,9 @@ export { bumpBetween, classifyBump, crossedBump, isUpgrade, type NumericBump } f
 export { bumpInWords, defaultGates, gateFor, gateRequirement, gateRule, stricterGate, type GatedBump, type GateRequirement, type GateRule, type Gates } from './gates.js';
 export { assessRisk, type RiskInput } from './risk.js';
 export { applyStrategy, effectiveStrategy, isoDay, pinBelowCurrent, pinVariable, STRATEGIES, type StrategyExclusion, type StrategyName, type StrategyOptions, type StrategyResult } from './strategy.js';
+export { approve, findApproval, reconcileApprovals, reject, type Approval, type ApprovalEvent, type ApprovalFinding, type ApprovalQueue, type ApprovalRelease, type ApprovalResult, type ApprovalState, type ApprovalTarget, type ApprovalTiming } from './approvals.js';
+export { DEFAULT_AUTOMATION, DEFAULT_SECURITY_POLICY, effectivePolicy, type AutomationConfig, type AutomationPolicy, type AutomationSettings, type CatchUp, type Pause, type ProjectAutomationPolicy, type SecurityPolicy } from './automation.js';
+export { schedule } from './schedule.js';
+export type * from './schedule-types.js';
+export { describePeriod, isOpen, nextOpening, parseClock, parseLocalDate, windowIntervals, WEEKDAYS, type Blackout, type MaintenanceWindow, type Opening, type Weekday, type WeeklyPeriod, type WindowOptions } from './windows.js';
+export { formatWhen, isValidTimeZone, resolveLocal, wallTime } from './zoned.js';
