@@ -16,6 +16,7 @@ const SAMPLES: Record<FlagValueKind, { valid: [string, string, ...string[]]; inv
   'project-name': { valid: ['core', 'finance-2', 'a.b_c'], invalid: [' ', '-x', '.hidden', 'a b', 'a/b', 'x'.repeat(65)] },
   path: { valid: ['/tmp/releases', 'relative/dir', 'C:\\rel'], invalid: [' ', 'a\nb', 'a\u0000b', '\t'] },
   setting: { valid: ['npm test', 'v{version}', '600', 'make check && ./run'], invalid: [' ', '\t', 'a\u0000b'] },
+  'checkout-mode': { valid: ['detach', 'branch'], invalid: [' ', 'Branch', 'detached', 'upshift/core', 'branch '] },
 };
 
 function stringOptions(spec: CommandSpec): Array<[string, StringOption]> {
