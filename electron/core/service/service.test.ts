@@ -37,6 +37,8 @@ describe('input validation', () => {
     clearGithubToken: [7, '(input)'],
     getProjectConfig: [{}, 'project'],
     setProjectConfig: [{ project: 'core', unset: 'smoke' }, 'unset'],
+    notifyChannels: ['not an object', '(input)'],
+    testNotify: [{ channel: '' }, 'channel'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {
