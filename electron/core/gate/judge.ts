@@ -33,9 +33,11 @@ export interface VerticalVerdict {
  */
 export function requirementOnCore(vertical: VerticalManifest, core: GateCore): { requirement: Requirement | null; note: string | null } {
   const requires = vertical.manifest.requires;
-  for (const key of [core.name, ...core.aliases, vertical.manifest.core, SEED_CORE_PLACEHOLDER]) {
-    if (key && requires[key]) return { requirement: requires[key], note: null };
+  for (const key of [core.name, ...core.aliases, SEED_CORE_PLACEHOLDER]) {
+    if (requires[key]) return { requirement: requires[key], note: null };
   }
+  const own = vertical.manifest.core;
+  if (own && requires[own]) return { requirement: requires[own], note: `requires.${own} is read as its requirement on ${core.name} (the project it names as its core)` };
   const keys = Object.keys(requires);
   if (keys.length === 1) {
     return { requirement: requires[keys[0]!]!, note: `requires.${keys[0]} is read as its requirement on ${core.name} (the only project it requires)` };

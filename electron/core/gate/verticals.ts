@@ -171,7 +171,12 @@ export function loadVerticalManifests(files: readonly string[], coreName: string
 
 /** The usage error for manifests that could not be loaded: every file with its problems (exit 2). */
 export function manifestsInvalidError(failures: readonly VerticalLoadFailure[]): Error {
-  const lines = failures.map((f) => (f.error instanceof ManifestError ? f.error.message : `${f.manifestPath}: ${f.error.message}`));
+  // Each problem with the manifest's full path: verticals from several directories often share a file name.
+  const lines = failures.flatMap((f) =>
+    f.error instanceof ManifestError
+      ? f.error.issues.map((i) => `${f.manifestPath}:${i.line}:${i.column}: ${i.field ? `${i.field}: ` : ''}${i.problem}`)
+      : [`${f.manifestPath}: ${f.error.message}`],
+  );
   return usageError(
     'GATE_MANIFEST_INVALID',
     `${failures.length === 1 ? 'A vertical manifest' : `${failures.length} vertical manifests`} could not be read, so the gate cannot judge ${failures.length === 1 ? 'it' : 'them'}:\n${lines.join('\n')}\nFix the file${failures.length === 1 ? '' : 's'} and run the gate again. Nothing was judged as compatible.`,
