@@ -62,5 +62,6 @@ describe('the automation schema', () => {
   it("a project's section has no machine-wide keys", () => {
     expect(issues(projectAutomationSchema.safeParse({ maxConcurrent: 2 })).join()).toContain('Unrecognized key');
     expect(projectAutomationSchema.parse({ pause: { until: null, reason: 'migrating' } })).toEqual({ pause: { until: null, reason: 'migrating' } });
+    expect(projectAutomationSchema.parse({ pause: { until: '2026-12-09T18:00:00+01:00', reason: 'release week' } }).pause?.until).toBe('2026-12-09T18:00:00+01:00');
   });
 });

@@ -84,6 +84,14 @@ describe('the next action and when', () => {
     expect([d.status, d.trigger, d.at, d.summary]).toEqual(['due', 'any-time', NOW.toISOString(), 'core 1.4.1 upgrades now — at any time (no windows configured)']);
   });
 
+  it('no windows but blackout dates: any time outside them', () => {
+    const config: AutomationConfig = { windows: [], blackouts: [{ from: '2026-11-30', to: '2026-12-01', reason: 'release week' }] };
+    const d = decision({ config });
+    expect([d.status, d.at, d.trigger, d.window]).toEqual(['scheduled', '2026-12-01T23:00:00.000Z', 'any-time', null]);
+    expect(d.reasons).toEqual([{ code: 'outside-window', kind: 'waiting', text: 'a blackout date: upgrades resume Wed 00:00 Europe/Rome', until: '2026-12-01T23:00:00.000Z' }]);
+    expect(d.summary).toBe('core 1.4.1 will upgrade Wed 00:00 Europe/Rome — at any time (no windows configured)');
+  });
+
   it('the window is read in the policy time zone when it names one, else in the system one', () => {
     expect(decision({ config: { timeZone: 'America/New_York' } }).at).toBe('2026-12-01T07:00:00.000Z');
     expect(decision({ timeZone: 'Asia/Kolkata' }).at).toBe('2026-11-30T20:30:00.000Z');
@@ -239,7 +247,7 @@ describe('soak (minimumReleaseAge) and the security fast path', () => {
       { code: 'soaking', kind: 'waiting', text: 'soaking until Wed 11:00 Europe/Rome (minimumReleaseAge 3 days)', until: '2026-12-02T10:00:00.000Z' },
       { code: 'outside-window', kind: 'waiting', text: "outside the windows: 'nightly' opens Thu 02:00 Europe/Rome", until: '2026-12-03T01:00:00.000Z' },
     ]);
-    expect(d.summary).toBe("core 1.4.1 will upgrade Thu 02:00 Europe/Rome — window 'nightly'");
+    expect(d.summary).toBe("core 1.4.1 will upgrade Thu 02:00 Europe/Rome — window 'nightly'; soaking until Wed 11:00 Europe/Rome (minimumReleaseAge 3 days)");
   });
 
   it('a soak ending inside a window starts there and then', () => {
@@ -257,11 +265,11 @@ describe('soak (minimumReleaseAge) and the security fast path', () => {
   it.each<[string, AutomationConfig, Partial<CandidateRelease>, string, string | null, string]>([
     ['security bypasses the soak and the window', soak, { security: { ids: ['CVE-2026-1234'] } }, 'due', 'security', 'core 1.4.1 upgrades now — security fix (CVE-2026-1234), at once'],
     ['critical security', soak, { security: { critical: true, ids: ['CVE-2026-1234', 'GHSA-xxxx-yyyy-zzzz'] } }, 'due', 'security', 'core 1.4.1 upgrades now — critical security fix (CVE-2026-1234, GHSA-xxxx-yyyy-zzzz), at once'],
-    ['security without the soak bypass: at once when the soak ends', { ...soak, security: { bypassSoak: false } }, { security: {} }, 'scheduled', 'security', 'core 1.4.1 will upgrade Wed 11:00 Europe/Rome — security fix, at once'],
+    ['security without the soak bypass: at once when the soak ends', { ...soak, security: { bypassSoak: false } }, { security: {} }, 'scheduled', 'security', 'core 1.4.1 will upgrade Wed 11:00 Europe/Rome — security fix, at once; soaking until Wed 11:00 Europe/Rome (minimumReleaseAge 3 days)'],
     ['security in the next window', { ...soak, security: { timing: 'next-window' } }, { security: {} }, 'scheduled', 'window', "core 1.4.1 will upgrade Tue 02:00 Europe/Rome — window 'nightly'"],
     ['only critical at once: a plain fix waits for the window', { ...soak, security: { timing: 'critical-at-once' } }, { security: {} }, 'scheduled', 'window', "core 1.4.1 will upgrade Tue 02:00 Europe/Rome — window 'nightly'"],
     ['only critical at once: a critical one goes', { ...soak, security: { timing: 'critical-at-once' } }, { security: { critical: true } }, 'due', 'security', 'core 1.4.1 upgrades now — critical security fix, at once'],
-    ['no fast path: soaks like any release', { ...soak, security: { fastPath: false } }, { security: {} }, 'scheduled', 'window', "core 1.4.1 will upgrade Thu 02:00 Europe/Rome — window 'nightly'"],
+    ['no fast path: soaks like any release', { ...soak, security: { fastPath: false } }, { security: {} }, 'scheduled', 'window', "core 1.4.1 will upgrade Thu 02:00 Europe/Rome — window 'nightly'; soaking until Wed 11:00 Europe/Rome (minimumReleaseAge 3 days)"],
   ])('%s', (_name, config, over, status, trigger, summary) => {
     const d = decision({ config, projects: young(over) });
     expect([d.status, d.trigger, d.summary]).toEqual([status, trigger, summary]);
@@ -414,6 +422,7 @@ describe('pause', () => {
     const d = s.projects[0]!.next!;
     expect([d.status, d.at]).toEqual(['scheduled', '2026-12-03T01:00:00.000Z']);
     expect(d.reasons[0]).toEqual({ code: 'paused', kind: 'waiting', text: 'automation is paused until Wed 11:00 Europe/Rome (release freeze)', until: '2026-12-02T10:00:00.000Z' });
+    expect(d.summary).toBe("core 1.4.1 will upgrade Thu 02:00 Europe/Rome — window 'nightly'; automation is paused until Wed 11:00 Europe/Rome (release freeze)");
     expect(s.paused).toEqual({ until: '2026-12-02T10:00:00.000Z', reason: 'release freeze' });
   });
 

@@ -15,10 +15,13 @@ import { DEFAULT_AUTOMATION, effectivePolicy, type AutomationPolicy, type Pause 
 import { bumpInWords, type GatedBump } from './gates.js';
 import type { CandidateRelease, ProjectAutomationState, ProjectSchedule, Reason, ReleaseDecision, Schedule, ScheduleInput, Trigger } from './schedule-types.js';
 import { describeRefusal, describeWindow, when } from './schedule-text.js';
-import { nextOpening, type Opening } from './windows.js';
+import { nextOpening, type MaintenanceWindow, type Opening } from './windows.js';
 import { DAY_MS, formatClock } from './zoned.js';
 
 export type * from './schedule-types.js';
+
+/** No windows but blackout dates: any time outside them. */
+const ANY_TIME: readonly MaintenanceWindow[] = Object.freeze([{ name: 'any time', start: '00:00', end: '24:00' }]);
 
 const GATED: ReadonlySet<string> = new Set<GatedBump>(['patch', 'minor', 'major', 'prerelease']);
 
@@ -29,6 +32,20 @@ interface Context {
   /** A global pause that ended before now: a window under it was not missed. */
   globalPauseEnded: number | null;
   horizonDays: number;
+  /** nextOpening by windows, blackouts, zone and instant: projects share the global windows, releases the instant. */
+  openings: WeakMap<object, WeakMap<object, Map<string, Opening | null>>>;
+}
+
+type OpeningOptions = { timeZone: string; blackouts: AutomationPolicy['blackouts']; horizonDays: number };
+
+function opening(ctx: Context, windows: AutomationPolicy['windows'], at: number, options: OpeningOptions): Opening | null {
+  let byBlackouts = ctx.openings.get(windows);
+  if (!byBlackouts) ctx.openings.set(windows, (byBlackouts = new WeakMap()));
+  let byKey = byBlackouts.get(options.blackouts);
+  if (!byKey) byBlackouts.set(options.blackouts, (byKey = new Map()));
+  const key = `${options.timeZone}|${at}`;
+  if (!byKey.has(key)) byKey.set(key, nextOpening(windows, new Date(at), options));
+  return byKey.get(key)!;
 }
 
 interface ActivePause {
@@ -47,6 +64,7 @@ export function schedule(input: ScheduleInput): Schedule {
     globalPause: activePause(pause, now, 'global'),
     globalPauseEnded: pause?.until && Date.parse(pause.until) <= now ? Date.parse(pause.until) : null,
     horizonDays: input.horizonDays ?? 31,
+    openings: new WeakMap(),
   };
   const projects = input.projects.map((p) => decideProject(p, ctx));
   const due = applyConcurrency(projects, input);
@@ -179,12 +197,13 @@ function decideRelease(state: ProjectAutomationState, c: CandidateRelease, polic
   let timing: { at: number; trigger: Trigger; opening: Opening | null };
   if (approved?.timing === 'now') timing = { at: notBefore, trigger: 'approval', opening: null };
   else if (securityAtOnce) timing = { at: notBefore, trigger: 'security', opening: null };
-  else if (policy.windows.length === 0) timing = { at: notBefore, trigger: 'any-time', opening: null };
+  else if (policy.windows.length === 0 && policy.blackouts.length === 0) timing = { at: notBefore, trigger: 'any-time', opening: null };
   else {
     const options = { timeZone: tz, blackouts: policy.blackouts, horizonDays: ctx.horizonDays };
-    const opening = nextOpening(policy.windows, new Date(notBefore), options);
-    const openNow = opening !== null && opening.start.getTime() <= ctx.now;
-    const missed = openNow ? null : missedOpening(c, policy, approved, soakEnd, ctx, options);
+    const windows = policy.windows.length > 0 ? policy.windows : ANY_TIME;
+    const next = opening(ctx, windows, notBefore, options);
+    const openNow = next !== null && next.start.getTime() <= ctx.now;
+    const missed = openNow ? null : missedOpening(c, windows, policy, approved, soakEnd, ctx, options);
     const catchUpAtOnce = (fastPath ? policy.security.catchUp : policy.catchUp) === 'at-once' && notBefore === ctx.now;
     if (missed) {
       const start = when(missed.start.getTime(), missed.timeZone, ctx.now).slice(0, -(missed.timeZone.length + 1));
@@ -193,25 +212,28 @@ function decideRelease(state: ProjectAutomationState, c: CandidateRelease, polic
       notes.push({ code: 'missed-window', kind: 'info', text: `missed the window ${span} while the machine was asleep or off: ${then}` });
     }
     if (missed && catchUpAtOnce) timing = { at: ctx.now, trigger: 'catch-up', opening: null };
-    else if (!opening) {
+    else if (!next) {
       const after = notBefore > ctx.now ? ` after ${when(notBefore, tz, ctx.now)}` : '';
       return waiting([...delays, ...notes, { code: 'no-window', kind: 'waiting', text: `no window opens within ${days(ctx.horizonDays)}${after}` }]);
     } else {
-      timing = { at: Math.max(opening.start.getTime(), notBefore), trigger: 'window', opening };
-      if (opening.start.getTime() > ctx.now && opening.start.getTime() >= notBefore) {
-        const text = `outside the windows: ${describeWindow(opening)} opens ${when(opening.start.getTime(), opening.timeZone, ctx.now)}`;
-        delays.push({ code: 'outside-window', kind: 'waiting', text, until: opening.start.toISOString() });
+      const anyTime = windows === ANY_TIME;
+      timing = { at: Math.max(next.start.getTime(), notBefore), trigger: anyTime ? 'any-time' : 'window', opening: anyTime ? null : next };
+      if (next.start.getTime() > ctx.now && next.start.getTime() >= notBefore) {
+        const resumes = when(next.start.getTime(), next.timeZone, ctx.now);
+        const text = anyTime ? `a blackout date: upgrades resume ${resumes}` : `outside the windows: ${describeWindow(next)} opens ${resumes}`;
+        delays.push({ code: 'outside-window', kind: 'waiting', text, until: next.start.toISOString() });
       }
     }
   }
-  const { at, trigger, opening } = timing;
+  const { at, trigger } = timing;
+  const open = timing.opening;
   const decided: ReleaseDecision = {
     ...base,
     at: new Date(at).toISOString(),
     trigger,
-    window: opening ? { name: opening.window.name, start: opening.start.toISOString(), end: opening.end.toISOString(), timeZone: opening.timeZone } : null,
+    window: open ? { name: open.window.name, start: open.start.toISOString(), end: open.end.toISOString(), timeZone: open.timeZone } : null,
   };
-  const because = why(trigger, c, opening, approved);
+  const because = why(trigger, c, open, approved);
 
   // 5. Starting now also needs mains power and an unmetered connection, where the policy says so and the OS tells.
   if (at <= ctx.now) {
@@ -222,7 +244,8 @@ function decideRelease(state: ProjectAutomationState, c: CandidateRelease, polic
     if (held.length > 0) return waiting([...held, ...notes]);
     return finish(decided, 'due', notes, `${label} upgrades now — ${because}`);
   }
-  return finish(decided, 'scheduled', [...delays, ...notes], `${label} will upgrade ${when(at, opening ? opening.timeZone : tz, ctx.now)} — ${because}`);
+  const held = delays.filter((d) => d.code !== 'outside-window').map((d) => `; ${d.text}`).join('');
+  return finish(decided, 'scheduled', [...delays, ...notes], `${label} will upgrade ${when(at, open ? open.timeZone : tz, ctx.now)} — ${because}${held}`);
 }
 
 function finish(base: ReleaseDecision, status: ReleaseDecision['status'], reasons: Reason[], summary: string): ReleaseDecision {
@@ -270,11 +293,12 @@ function pauseReason(p: ActivePause, project: string, tz: string, now: number): 
  */
 function missedOpening(
   c: CandidateRelease,
+  windows: AutomationPolicy['windows'],
   policy: AutomationPolicy,
   approved: Approval | null,
   soakEnd: number | null,
   ctx: Context,
-  options: { timeZone: string; blackouts: AutomationPolicy['blackouts']; horizonDays: number },
+  options: OpeningOptions,
 ): Opening | null {
   const last = ctx.input.lastEvaluatedAt?.getTime() ?? null;
   const found = c.foundAt ?? c.publishedAt ?? null;
@@ -284,11 +308,11 @@ function missedOpening(
   const dueSince = Math.max(...marks);
   let from = Math.max(dueSince, last);
   for (let i = 0; i < 2 && from < ctx.now; i++) {
-    const opening = nextOpening(policy.windows, new Date(from), options);
-    if (!opening || opening.end.getTime() > ctx.now) return null;
+    const o = opening(ctx, windows, from, options);
+    if (!o || o.end.getTime() > ctx.now) return null;
     // Open when the scheduler last looked: it was awake for that one; look at the next.
-    if (Math.max(opening.start.getTime(), dueSince) > last) return opening;
-    from = opening.end.getTime();
+    if (Math.max(o.start.getTime(), dueSince) > last) return o;
+    from = o.end.getTime();
   }
   return null;
 }

@@ -185,13 +185,31 @@ export function nextOpening(windows: readonly MaintenanceWindow[], instant: Date
   const horizon = t + Math.min(Math.max(options.horizonDays ?? 31, 0), 400) * DAY_MS;
   let best: { interval: Interval; window: MaintenanceWindow } | null = null;
   for (const window of windows) {
-    const interval = openIntervals(window, t, horizon, options)[0];
-    if (!interval) continue;
-    const clipped = { start: interval.start, end: Math.min(interval.end, horizon) };
-    if (best === null || better(clipped, best.interval, t)) best = { interval: clipped, window };
+    const interval = firstInterval(window, t, horizon, options);
+    if (interval && (best === null || better(interval, best.interval, t))) best = { interval, window };
   }
   if (best === null) return null;
   return { start: new Date(best.interval.start), end: new Date(best.interval.end), window: best.window, timeZone: windowTimeZone(best.window, options) };
+}
+
+/** A week at a time, so a window that opens tonight costs a week of conversions, not the whole horizon. */
+const CHUNK_MS = 7 * DAY_MS;
+
+/** The first interval of `window` overlapping [from, horizon), joined with the occurrences it touches, clipped at the horizon. */
+function firstInterval(window: MaintenanceWindow, from: number, horizon: number, options: WindowOptions): Interval | null {
+  for (let lo = from; lo < horizon; lo += CHUNK_MS) {
+    const hi = Math.min(lo + CHUNK_MS, horizon);
+    const first = openIntervals(window, lo, hi, options)[0];
+    if (!first) continue;
+    let end = first.end;
+    while (end < horizon) {
+      const more = openIntervals(window, end, Math.min(end + CHUNK_MS, horizon), options)[0];
+      if (!more || more.start > end || more.end <= end) break;
+      end = more.end;
+    }
+    return { start: first.start, end: Math.min(end, horizon) };
+  }
+  return null;
 }
 
 function better(a: Interval, b: Interval, t: number): boolean {

@@ -101,6 +101,10 @@ export function weekdayOf(d: LocalDate): number {
   return (((dayNumber(d) + 4) % 7) + 7) % 7;
 }
 
+/** resolveLocal is pure and asked for the same nights again and again (every release, every project): remembered. */
+const resolved = new Map<string, number>();
+const RESOLVED_MAX = 20_000;
+
 /**
  * The instant at which the clock in `timeZone` shows `minutes` past midnight on `date` (`minutes` may be 1440: the
  * next midnight). A repeated wall time gives its first occurrence; a skipped one the first valid instant after it
@@ -108,6 +112,16 @@ export function weekdayOf(d: LocalDate): number {
  */
 export function resolveLocal(date: LocalDate, minutes: number, timeZone: string): number {
   const wall = Date.UTC(date.year, date.month - 1, date.day, 0, minutes);
+  const key = `${timeZone}|${wall}`;
+  const known = resolved.get(key);
+  if (known !== undefined) return known;
+  if (resolved.size >= RESOLVED_MAX) resolved.clear();
+  const instant = resolveWall(wall, timeZone);
+  resolved.set(key, instant);
+  return instant;
+}
+
+function resolveWall(wall: number, timeZone: string): number {
   const offsets = [...new Set([offsetAt(wall - DAY_MS, timeZone), offsetAt(wall, timeZone), offsetAt(wall + DAY_MS, timeZone)])];
   const valid = offsets
     .map((o) => wall - o)
