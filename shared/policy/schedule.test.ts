@@ -519,6 +519,12 @@ describe('wakeAt', () => {
     expect(run({ projects: [project({ candidates: [] })] }).wakeAt).toBeNull();
   });
 
+  it('an instant it cannot read holds back rather than lets through', () => {
+    expect(decision({ config: { pause: { until: 'next tuesday' } } }).reasons[0]!.text).toBe('automation is paused until resumed');
+    expect(decision({ projects: [project({ rollbackLoop: { until: 'soon' } })] }).reasons[0]!.code).toBe('rollback-loop');
+    expect(decision({ config: { minimumReleaseAge: 1 }, projects: [project({ candidates: [rel('1.4.1', { publishedAt: 'yesterday' })] })] }).reasons[0]!.code).toBe('soaking');
+  });
+
   it('is pure: the same input gives the same decisions', () => {
     const input: ScheduleInput = { now: NOW, timeZone: 'Europe/Rome', settings: base, projects: [project()] };
     expect(schedule(input)).toEqual(schedule(input));

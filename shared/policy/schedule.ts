@@ -86,7 +86,9 @@ function activePause(pause: Pause | null | undefined, now: number, scope: Active
   if (!pause) return null;
   if (pause.until === null) return { until: null, pause, scope };
   const until = Date.parse(pause.until);
-  return Number.isNaN(until) || until <= now ? null : { until, pause, scope };
+  // An instant that cannot be read pauses until resumed: the safe side.
+  if (Number.isNaN(until)) return { until: null, pause, scope };
+  return until <= now ? null : { until, pause, scope };
 }
 
 function iso(t: number | null): string | null {
@@ -180,7 +182,7 @@ function decideRelease(state: ProjectAutomationState, c: CandidateRelease, polic
   let soakEnd: number | null = null;
   if (soakDays > 0 && !bypassSoak) {
     const since = c.publishedAt ?? c.foundAt ?? null;
-    if (since === null) {
+    if (since === null || Number.isNaN(Date.parse(since))) {
       return waiting([{ code: 'soaking', kind: 'waiting', text: `its release date is unknown, so its soak (minimumReleaseAge ${days(soakDays)}) cannot end yet` }]);
     }
     soakEnd = Date.parse(since) + soakDays * DAY_MS;
@@ -259,7 +261,8 @@ function refusalsFor(state: ProjectAutomationState, c: CandidateRelease, policy:
   if (state.dirty) refuse('dirty', d.dirty);
   if (state.diverged) refuse('diverged', d.diverged);
   if (state.rollbackLoop) {
-    const until = state.rollbackLoop.until ? Date.parse(state.rollbackLoop.until) : null;
+    const parsed = state.rollbackLoop.until ? Date.parse(state.rollbackLoop.until) : null;
+    const until = parsed === null || Number.isNaN(parsed) ? null : parsed;
     if (until === null || until > now) refuse('rollback-loop', d.rollbackLoop, until === null ? undefined : new Date(until).toISOString());
   }
   if (!c.offered) refuse('not-offered', d.notOffered);
