@@ -115,7 +115,7 @@ describe('other flags', () => {
     const e = refusal(['upgrade', 'core', '--to=', '--yes']);
     expect(e.message).toBe(
       '--to was given an empty value; it expects a version such as 1.4.2 (or the release tag, such as v1.4.2). Leave the flag out for its default. ' +
-        'Usage: upshift upgrade <project> [--to <version>] [--yes] [--stash] [--force] [--json]. Nothing was changed.',
+        `Usage: ${COMMANDS.find((c) => c.name === 'upgrade')!.usage}. Nothing was changed.`,
     );
   });
 
