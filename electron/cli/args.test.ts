@@ -17,6 +17,8 @@ const SAMPLES: Record<FlagValueKind, { valid: [string, string, ...string[]]; inv
   path: { valid: ['/tmp/releases', 'relative/dir', 'C:\\rel'], invalid: [' ', 'a\nb', 'a\u0000b', '\t'] },
   setting: { valid: ['npm test', 'v{version}', '600', 'make check && ./run'], invalid: [' ', '\t', 'a\u0000b'] },
   'checkout-mode': { valid: ['detach', 'branch'], invalid: [' ', 'Branch', 'detached', 'upshift/core', 'branch '] },
+  revision: { valid: ['worktree', 'v1.4.0', 'HEAD', '1a2b3c4d'], invalid: [' ', '-x', 'a b', 'HEAD~1;rm', 'x'.repeat(300)] },
+  jobs: { valid: ['1', '2', '64'], invalid: [' ', '0', '65', '-1', '1.5', 'two'] },
 };
 
 function stringOptions(spec: CommandSpec): Array<[string, StringOption]> {
@@ -47,7 +49,7 @@ const cases = COMMANDS.flatMap((spec) => stringOptions(spec).map(([flag, option]
 describe('flag values, for every string option of every command', () => {
   it('covers every command that has string options, and each option names a known kind', () => {
     expect(cases.length).toBeGreaterThanOrEqual(10);
-    expect(new Set(cases.map((c) => c.spec.name))).toEqual(new Set(['add', 'plan', 'upgrade', 'rollback', 'history', 'import', 'serve']));
+    expect(new Set(cases.map((c) => c.spec.name))).toEqual(new Set(['add', 'plan', 'upgrade', 'rollback', 'history', 'import', 'serve', 'ci', 'matrix']));
     for (const c of cases) expect(Object.keys(FLAG_VALUE_KINDS), c.label).toContain(c.option.value);
   });
 
@@ -82,7 +84,7 @@ describe('flag values, for every string option of every command', () => {
     }
   });
 
-  it.each(cases)('$label: given twice with different values is refused; the same value twice is accepted', ({ spec, flag, option }) => {
+  it.each(cases.filter((c) => !c.option.multiple))('$label: given twice with different values is refused; the same value twice is accepted', ({ spec, flag, option }) => {
     const [a, b] = SAMPLES[option.value].valid;
     const e = refusal([spec.name, ...positionals(spec), `--${flag}`, a, `--${flag}=${b}`]);
     expect(e.code).toBe('FLAG_CONFLICT');
@@ -92,6 +94,15 @@ describe('flag values, for every string option of every command', () => {
     expect(parse([spec.name, ...positionals(spec), `--${flag}=${a}`, `--${flag}`, a]).values[flag]).toBe(a);
     // An empty value is not "the same as" a real one: it is refused as empty.
     expect(refusal([spec.name, ...positionals(spec), `--${flag}`, a, `--${flag}=`]).code).toBe('FLAG_CONFLICT');
+  });
+
+  it.each(cases.filter((c) => c.option.multiple))('$label (repeatable): every value is kept in order, each checked, a repeat kept once', ({ spec, flag, option }) => {
+    const [a, b] = SAMPLES[option.value].valid;
+    const r = parse([spec.name, ...positionals(spec), `--${flag}`, a, `--${flag}=${b}`, `--${flag}`, a]);
+    expect(r.lists?.[flag]).toEqual([a, b]);
+    expect(r.values[flag]).toBe(a);
+    const e = refusal([spec.name, ...positionals(spec), `--${flag}`, a, `--${flag}=${SAMPLES[option.value].invalid[0]}`]);
+    expect(e.code).toBe('BAD_FLAG_VALUE');
   });
 
   it.each(cases)('$label: a missing value, or one that looks like another flag, is refused by the parser', ({ spec, flag }) => {
