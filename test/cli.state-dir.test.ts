@@ -126,7 +126,7 @@ describe('a corrupt state database', () => {
     const restore = cli.run('state', 'restore');
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toMatch(/Moved the damaged database aside \(kept, not deleted\): .*state\.db\.corrupt-\d{8}T\d{6}Z/);
-    expect(restore.stdout).toMatch(/Restored the verified backup taken \S+: 1 project: core; 1 operation in the history, the last op_\S+ \(upgrade core, succeeded/);
+    expect(restore.stdout).toMatch(/Restored the verified backup taken (just now|\d+ minutes? ago): 1 project: core; 1 operation in the history, the last op_\S+ \(upgrade core, succeeded/);
     expect(restore.stdout).toContain('Lost: the damaged database could not be read');
     const aside = restore.stdout.match(/(\/\S+state\.db\.corrupt-\d{8}T\d{6}Z)/)![1]!;
     expect(readFileSync(aside).equals(bytes)).toBe(true);

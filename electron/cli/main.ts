@@ -13,6 +13,7 @@ import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, CONFIG_FLAG_KEYS, globalHelp, parseCommand, type ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { inferProject } from './infer.js';
+import { formatWhen, systemTime } from './time.js';
 import { upshiftVersion } from './version.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
@@ -217,7 +218,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       }
       case 'unlock': {
         const r = engine.unlock(first!);
-        print(r, () => (r.removed ? `Removed the lock on ${r.project} held by pid ${r.removed.pid} on ${r.removed.host} since ${r.removed.acquiredAt}.` : `${r.project} was not locked.`));
+        print(r, () => (r.removed ? `Removed the lock on ${r.project} held by pid ${r.removed.pid} on ${r.removed.host} since ${formatWhen(r.removed.acquiredAt, systemTime())}.` : `${r.project} was not locked.`));
         return ExitCode.ok;
       }
       case 'status': {

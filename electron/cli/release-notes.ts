@@ -1,5 +1,6 @@
 import type { ReleaseNote } from '../../shared/api/types.js';
 import { excerptNotes, moreLinesText } from '../core/release/excerpt.js';
+import { formatDay, systemTime } from './time.js';
 
 /** Lines of each release's notes in the human plan; the JSON plan has them all. */
 export const PLAN_NOTE_LINES = 15;
@@ -27,7 +28,7 @@ interface NoteStyle {
  */
 export function releaseNoteLines(s: NoteStyle, n: ReleaseNote, maxLines = PLAN_NOTE_LINES): string[] {
   const from = n.origin ?? FROM[n.source];
-  const out = [`  ${s.bold(n.version)}${n.date ? s.dim(` (${n.date})`) : ''}${from ? s.dim(`  from ${from}`) : ''}`];
+  const out = [`  ${s.bold(n.version)}${n.date ? s.dim(` (${formatDay(n.date, systemTime())})`) : ''}${from ? s.dim(`  from ${from}`) : ''}`];
   let body = n.body;
   let alreadyOmitted = 0;
   const mark = n.truncated ? body.lastIndexOf('\n\n… ') : -1;

@@ -4,6 +4,7 @@
  * about — and never runs crash recovery.
  */
 import { usageError } from '../core/errors.js';
+import { formatWhen, systemTime, type TimeContext } from './time.js';
 import {
   fileFacts,
   inspectState,
@@ -33,7 +34,7 @@ function names(list: readonly string[]): string {
   return list.length === 0 ? '' : `: ${list.join(', ')}`;
 }
 
-export function formatStateHealth(s: Style, h: StateHealth): string {
+export function formatStateHealth(s: Style, h: StateHealth, time: TimeContext = systemTime()): string {
   const lines = [`State directory ${h.home}`];
   const db = h.database;
   const facts = fileFacts(db.file);
@@ -46,18 +47,18 @@ export function formatStateHealth(s: Style, h: StateHealth): string {
   else if (b.ok && b.info) {
     const last = b.info.lastOperation;
     lines.push(
-      `  backup    ${b.file} — ${s.green('verified')}, taken ${b.info.takenAt}: ${plural(b.info.projects.length, 'project')}${names(b.info.projects)}; ${plural(b.info.operations, 'operation')}${last ? `, the last ${last.id} (${last.kind} ${last.project}, ${last.status}, ${last.at})` : ''}`,
+      `  backup    ${b.file} — ${s.green('verified')}, taken ${formatWhen(b.info.takenAt, time)}: ${plural(b.info.projects.length, 'project')}${names(b.info.projects)}; ${plural(b.info.operations, 'operation')}${last ? `, the last ${last.id} (${last.kind} ${last.project}, ${last.status}, ${formatWhen(last.at, time)})` : ''}`,
     );
   } else lines.push(`  backup    ${b.file} — ${s.red('unusable')}: ${b.problem ?? 'unknown'}`);
   const m = h.mirror;
   if (!m.exists) lines.push(`  mirror    ${m.file} — none yet (written whenever projects or settings change)`);
-  else if (m.ok) lines.push(`  mirror    ${m.file} — written ${m.writtenAt}: ${plural(m.projects?.length ?? 0, 'project')}${names(m.projects ?? [])}`);
+  else if (m.ok) lines.push(`  mirror    ${m.file} — written ${formatWhen(m.writtenAt, time)}: ${plural(m.projects?.length ?? 0, 'project')}${names(m.projects ?? [])}`);
   else lines.push(`  mirror    ${m.file} — ${s.red('unusable')}: ${m.problem ?? 'unknown'}`);
   for (const c of h.corruptCopies) lines.push(`  moved aside earlier: ${c}`);
   if (db.status === 'damaged') {
     lines.push(
       b.ok
-        ? `Run \`upshift state restore\` to move the damaged database aside and restore the backup taken ${b.info?.takenAt ?? '?'}.`
+        ? `Run \`upshift state restore\` to move the damaged database aside and restore the backup taken ${formatWhen(b.info?.takenAt ?? null, time)}.`
         : m.ok
           ? `Run \`upshift state restore\` to move the damaged database aside and rebuild the projects from ${m.file} (the history is not in it).`
           : `There is no backup and no mirror to restore from: move ${db.file} aside and add your projects again.`,
@@ -66,29 +67,29 @@ export function formatStateHealth(s: Style, h: StateHealth): string {
   return lines.join('\n');
 }
 
-export function formatRestore(s: Style, r: RestoreReport): string {
+export function formatRestore(s: Style, r: RestoreReport, time: TimeContext = systemTime()): string {
   const lines: string[] = [];
   if (r.movedAside.length > 0) lines.push(`Moved the damaged database aside (kept, not deleted): ${r.movedAside.join(', ')}`);
   else lines.push(`There was no ${r.home}/state.db to move aside.`);
   if (r.source === 'backup' && r.backup) {
     const last = r.backup.lastOperation;
     lines.push(
-      `${s.green('Restored the verified backup')} taken ${r.backup.takenAt}: ${plural(r.projects.length, 'project')}${names(r.projects)}; ${plural(r.operations, 'operation')} in the history${last ? `, the last ${last.id} (${last.kind} ${last.project}, ${last.status}, ${last.at})` : ''}.`,
+      `${s.green('Restored the verified backup')} taken ${formatWhen(r.backup.takenAt, time)}: ${plural(r.projects.length, 'project')}${names(r.projects)}; ${plural(r.operations, 'operation')} in the history${last ? `, the last ${last.id} (${last.kind} ${last.project}, ${last.status}, ${formatWhen(last.at, time)})` : ''}.`,
     );
     if (r.mirror?.used) {
       lines.push(
-        `The projects mirror ${r.mirror.file} (written ${r.mirror.writtenAt}) is newer than the backup: projects and settings were brought up to date from it${r.projectsAdded.length ? `; added back ${r.projectsAdded.join(', ')}` : ''}${r.projectsRemoved.length ? `; removed again ${r.projectsRemoved.join(', ')}` : ''}.`,
+        `The projects mirror ${r.mirror.file} (written ${formatWhen(r.mirror.writtenAt, time)}) is newer than the backup: projects and settings were brought up to date from it${r.projectsAdded.length ? `; added back ${r.projectsAdded.join(', ')}` : ''}${r.projectsRemoved.length ? `; removed again ${r.projectsRemoved.join(', ')}` : ''}.`,
       );
     }
   } else {
     lines.push(`${s.yellow('No usable backup')} (${r.backupProblem ?? 'none'}).`);
     lines.push(
-      `${s.green('Rebuilt the projects')} from ${r.mirror?.file ?? 'projects.json'} (written ${r.mirror?.writtenAt ?? '?'}): ${plural(r.projects.length, 'project')}${names(r.projects)}, with their settings. The history, last checks and update decisions were not in it: they start empty.`,
+      `${s.green('Rebuilt the projects')} from ${r.mirror?.file ?? 'projects.json'} (written ${formatWhen(r.mirror?.writtenAt ?? null, time)}): ${plural(r.projects.length, 'project')}${names(r.projects)}, with their settings. The history, last checks and update decisions were not in it: they start empty.`,
     );
   }
   if (r.lost.readable && r.lost.operations.length > 0) {
     lines.push(`Lost: ${r.lost.note}:`);
-    for (const o of r.lost.operations) lines.push(`  ${o.id}  ${o.kind} ${o.project}  ${o.status}  started ${o.startedAt}`);
+    for (const o of r.lost.operations) lines.push(`  ${o.id}  ${o.kind} ${o.project}  ${o.status}  started ${formatWhen(o.startedAt, time)}`);
   } else lines.push(`Lost: ${r.lost.note}.`);
   for (const o of r.lost.unfinished) {
     lines.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAbsolute, formatWhen } from './time.js';
+import { formatAbsolute, formatDay, formatWhen } from './time.js';
 
 const now = Date.parse('2026-11-21T12:00:00Z');
 const at = (minutesBefore: number) => new Date(now - minutesBefore * 60_000).toISOString();
@@ -33,5 +33,13 @@ describe('formatWhen', () => {
     expect(formatWhen(null, { now })).toBe('never');
     expect(formatWhen(undefined, { now })).toBe('never');
     expect(formatWhen('soon', { now })).toBe('soon');
+  });
+});
+
+describe('formatDay', () => {
+  it('keeps a day alone as written and says a moment in the zone', () => {
+    expect(formatDay('2023-08-17', { now, timeZone: 'Pacific/Honolulu' })).toBe('2023-08-17');
+    expect(formatDay('2026-11-21T09:00:00+00:00', { now })).toBe('3 hours ago');
+    expect(formatDay('2026-11-01T23:30:00+00:00', { now, timeZone: 'Europe/Berlin' })).toBe('2026-11-02 00:30 GMT+1');
   });
 });

@@ -62,6 +62,14 @@ export function formatWhen(iso: string | null | undefined, ctx: TimeContext): st
   return relative.format(diff < 0 ? -n : n, unit);
 }
 
+/**
+ * A release date: a day alone (`2023-08-17`, from a changelog) as written — it names no moment to move into a zone —
+ * and a moment (a tag's `2026-12-06T06:32:53+00:00`) as {@link formatWhen} says it.
+ */
+export function formatDay(value: string, ctx: TimeContext): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? value : formatWhen(value, ctx);
+}
+
 /** The clock of the running process, in its zone (TZ is read by Intl itself): what the CLI formats with. */
 export function systemTime(): TimeContext {
   return { now: Date.now() };
