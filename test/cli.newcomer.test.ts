@@ -108,6 +108,12 @@ describe('typos, --version and help', () => {
     expect(errorOf(project)).toMatchObject({ code: 'PROJECT_NOT_FOUND' });
     expect(errorOf(project).message).toContain('No watched project is named "ap". Did you mean "app"? Watched: app.');
 
+    // A flag of other commands: which ones take it.
+    const elsewhere = cli.run('check', '--too', '1.1.0');
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("Unknown option '--too'. Did you mean --to? --to is a flag of plan, upgrade, rollback, not of check.");
+    expect(cli.run('list', '--stash').stderr).toContain('--stash is a flag of upgrade, rollback, not of list.');
+
     const far = cli.run('deploy');
     expect(far.code).toBe(2);
     expect(far.stderr).not.toContain('Did you mean');

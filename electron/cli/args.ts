@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/errors.js';
-import { didYouMean } from '../../shared/text/nearest.js';
+import { didYouMean, nearest } from '../../shared/text/nearest.js';
 import { FLAG_VALUE_KINDS, flagValueProblem, shownValue, type FlagValueKind } from './flag-values.js';
 
 export interface BooleanOption {
@@ -229,6 +229,20 @@ export interface ParsedCommand {
 /** What `upshift --help`, `upshift help [command]` and `upshift --version` ask for (nothing to run). */
 export type HelpRequest = { help: true; spec: null; version?: true };
 
+/**
+ * ` Did you mean --to?` for a flag of this command; for a flag (or a near one) only other commands take, which ones:
+ * `check --to 1.2.0` → ` --to is a flag of plan, upgrade, rollback, not of check.`
+ */
+function flagHint(spec: CommandSpec, flag: string): string {
+  const own = didYouMean(flag, [...Object.keys(spec.options), 'help'].map((k) => `--${k}`), (f) => f);
+  if (own !== '' || !flag.startsWith('--')) return own;
+  const all = [...new Set(COMMANDS.flatMap((c) => Object.keys(c.options)))].map((k) => `--${k}`);
+  const near = nearest(flag, all);
+  if (near === null) return '';
+  const owners = COMMANDS.filter((c) => Object.hasOwn(c.options, near.slice(2))).map((c) => c.name);
+  return `${near === flag ? '' : ` Did you mean ${near}?`} ${near} is a flag of ${owners.join(', ')}, not of ${spec.name}.`;
+}
+
 function unknownCommand(name: string): Error {
   const hint = didYouMean(name, COMMANDS.map((c) => c.name), (c) => `\`upshift ${c}\``);
   return usageError('UNKNOWN_COMMAND', `Unknown command "${name}".${hint} Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`upshift --help\`.`, { command: name });
@@ -258,7 +272,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand | HelpReque
   } catch (err) {
     const e = err as Error & { code?: string };
     const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(e.message)?.[1] : undefined;
-    const hint = unknown !== undefined ? didYouMean(unknown, [...Object.keys(spec.options), 'help'].map((k) => `--${k}`), (f) => f) : '';
+    const hint = unknown !== undefined ? flagHint(spec, unknown) : '';
     throw usageError('BAD_ARGUMENTS', `${e.message.replace(/\. To specify.*$/s, '')}.${hint} Usage: ${spec.usage}`, unknown !== undefined ? { flag: unknown } : undefined);
   }
   if (parsed.values.help === true) return { spec, positionals: parsed.positionals, values: { help: true }, help: true };
