@@ -341,7 +341,7 @@ export function globalHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
     '',
-    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed, 7 release source unreachable.',
+    'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed, 6 upgraded but stashed work kept aside, 7 release source unreachable.',
     'Run from inside a watched checkout, commands that take a project name use that project when none is given.',
     'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift help <command>` for details; `upshift --version`.',
   ].join('\n');
