@@ -136,7 +136,7 @@ describe('store: plan and upgrade', () => {
   it('starts an upgrade and follows it', async () => {
     const t = fakeTransport({ startUpgrade: () => ({ operationId: 'op_new' }), getOperation: () => ({ operation: operation({ id: 'op_new' }), logs: {} }) });
     const store = createAppStore(t);
-    const id = await store.getState().actions.startUpgrade('core', '1.3.0', true);
+    const id = await store.getState().actions.startUpgrade('core', '1.3.0', { stash: true });
     expect(id).toBe('op_new');
     expect(t.calls[0]).toEqual({ method: 'startUpgrade', input: { project: 'core', to: '1.3.0', stash: true } });
     await flush();
@@ -147,8 +147,8 @@ describe('store: plan and upgrade', () => {
   it('sends confirmManual only with the version it confirms', async () => {
     const t = fakeTransport({ startUpgrade: () => ({ operationId: 'op_new' }), getOperation: () => ({ operation: operation({ id: 'op_new' }), logs: {} }) });
     const store = createAppStore(t);
-    await store.getState().actions.startUpgrade('core', '2.0.0', false, false, true);
-    await store.getState().actions.startUpgrade('core', null, false, false, true);
+    await store.getState().actions.startUpgrade('core', '2.0.0', { confirmManual: true });
+    await store.getState().actions.startUpgrade('core', null, { confirmManual: true });
     expect(t.calls.filter((c) => c.method === 'startUpgrade').map((c) => c.input)).toEqual([{ project: 'core', to: '2.0.0', confirmManual: true }, { project: 'core' }]);
   });
 
@@ -159,7 +159,7 @@ describe('store: plan and upgrade', () => {
       },
     });
     const store = createAppStore(t);
-    expect(await store.getState().actions.startUpgrade('core', null, false)).toBeNull();
+    expect(await store.getState().actions.startUpgrade('core', null)).toBeNull();
     expect(t.calls[0]!.input).toEqual({ project: 'core' });
     expect(store.getState().toasts[0]).toMatchObject({ kind: 'error', body: 'core is locked by pid 7' });
   });
@@ -174,10 +174,10 @@ describe('store: plan and upgrade', () => {
       getOperation: () => ({ operation: operation({ id: 'op_forced' }), logs: {} }),
     });
     const store = createAppStore(t);
-    expect(await store.getState().actions.startUpgrade('core', '1.1.0', false)).toBeNull();
+    expect(await store.getState().actions.startUpgrade('core', '1.1.0')).toBeNull();
     expect(store.getState().upgradeRefused).toMatchObject({ project: 'core', error: { code: 'ROLLBACK_LOOP', message: loop.message } });
     expect(store.getState().toasts).toEqual([]);
-    expect(await store.getState().actions.startUpgrade('core', '1.1.0', false, true)).toBe('op_forced');
+    expect(await store.getState().actions.startUpgrade('core', '1.1.0', { force: true })).toBe('op_forced');
     expect(t.calls.filter((c) => c.method === 'startUpgrade').map((c) => c.input)).toEqual([{ project: 'core', to: '1.1.0' }, { project: 'core', to: '1.1.0', force: true }]);
     expect(store.getState().upgradeRefused).toBeNull();
     expect(store.getState().activeByProject.core).toBe('op_forced');
@@ -187,7 +187,7 @@ describe('store: plan and upgrade', () => {
     const t = fakeTransport({ getState: () => appState(), startUpgrade: () => ({ operationId: 'op_1' }), getOperation: () => ({ operation: operation({ id: 'op_1' }), logs: {} }) });
     const store = createAppStore(t);
     await store.getState().actions.init();
-    await store.getState().actions.startUpgrade('core', '1.3.0', false);
+    await store.getState().actions.startUpgrade('core', '1.3.0');
     await flush();
     t.emit({ type: 'operation-finished', operation: operation({ id: 'op_1', status: 'rolled_back', error: 'smoke failed' }) });
     expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Upgrade of core: rolled back', body: 'smoke failed' });

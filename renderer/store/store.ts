@@ -13,6 +13,13 @@ import { applyOperation, emptyLive, pushToast, reduceEvent, removeProjectView, s
 import type { DataState, HistoryFilters, Toast } from './types.js';
 import type { UpshiftEvent } from '../../shared/api/contract.js';
 
+export interface StartUpgradeOptions {
+  stash?: boolean;
+  keepOnConflict?: boolean;
+  force?: boolean;
+  confirmManual?: boolean;
+}
+
 export interface Actions {
   init(): Promise<void>;
   refresh(): Promise<void>;
@@ -25,7 +32,12 @@ export interface Actions {
    * "Upgrade anyway") instead of a toast; `force` overrides that protection. `confirmManual`: the user confirmed `to`,
    * gated manual, as their explicit choice (the service refuses a manual-gated target without it).
    */
-  startUpgrade(project: string, to: string | null, stash: boolean, force?: boolean, confirmManual?: boolean): Promise<string | null>;
+  /**
+   * Starts an upgrade. `stash` sets uncommitted work aside; `keepOnConflict` keeps the new version when that work then
+   * does not apply on it; `force` overrides rollback-loop protection; `confirmManual` is the explicit choice a manual
+   * gate needs (sent only with a version).
+   */
+  startUpgrade(project: string, to: string | null, opts?: StartUpgradeOptions): Promise<string | null>;
   cancelOperation(id: string): Promise<void>;
   followOperation(id: string): Promise<void>;
   skipVersion(project: string, version: string): Promise<boolean>;
@@ -258,13 +270,14 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         }
       },
 
-      async startUpgrade(project, to, stash, force = false, confirmManual = false) {
+      async startUpgrade(project, to, opts = {}) {
         try {
-          const input: { project: string; to?: string; confirmManual?: boolean; stash?: boolean; force?: boolean } = { project };
+          const input: { project: string; to?: string; confirmManual?: boolean; stash?: boolean; keepOnConflict?: boolean; force?: boolean } = { project };
           if (to) input.to = to;
-          if (to && confirmManual) input.confirmManual = true;
-          if (stash) input.stash = true;
-          if (force) input.force = true;
+          if (to && opts.confirmManual) input.confirmManual = true;
+          if (opts.stash) input.stash = true;
+          if (opts.stash && opts.keepOnConflict) input.keepOnConflict = true;
+          if (opts.force) input.force = true;
           const { operationId } = await api.startUpgrade(input);
           set((s) => ({
             upgradeRefused: null,
@@ -275,7 +288,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           return operationId;
         } catch (e) {
           const error = toApiError(e);
-          if (error.code === 'ROLLBACK_LOOP' && !force) set({ upgradeRefused: { project, error } });
+          if (error.code === 'ROLLBACK_LOOP' && !opts.force) set({ upgradeRefused: { project, error } });
           else fail(`Could not start the upgrade of ${project}`, error);
           return null;
         }

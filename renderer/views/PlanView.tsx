@@ -13,6 +13,7 @@ import { BUMP_LABELS, formatEstimate, shortSha } from '../lib/format.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
 import { CommitsSection, DependentsSection, DiffstatSection, KindSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
+import { PlanNotices } from './PlanNotices.js';
 import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -45,7 +46,11 @@ function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
 function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
   const { startUpgrade, skipVersion, snooze } = useActions();
   const refused = useApp((s) => (s.upgradeRefused?.project === plan.project ? s.upgradeRefused.error : null));
+  // Work that would not apply on the target is set aside by default only when it applies cleanly.
   const [stash, setStash] = useState(false);
+  const [keepOnConflict, setKeepOnConflict] = useState(false);
+  const keepId = useId();
+  const conflicting = plan.uncommittedWork ? !plan.uncommittedWork.appliesCleanly : false;
   const [starting, setStarting] = useState(false);
   const reasonId = useId();
   const stashId = useId();
@@ -83,7 +88,7 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         </div>
       )}
       {refused && !blocked && (
-        <RollbackLoopNotice project={plan.project} version={version} error={refused} onForce={async () => (await startUpgrade(plan.project, version, stash, true, confirmManual)) !== null} />
+        <RollbackLoopNotice project={plan.project} version={version} error={refused} onForce={async () => (await startUpgrade(plan.project, version, { stash, keepOnConflict, force: true, confirmManual })) !== null} />
       )}
       <div className="actions">
         <button
@@ -93,7 +98,7 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
           aria-describedby={blocked ? reasonId : manual ? manualId : undefined}
           onClick={async () => {
             setStarting(true);
-            await startUpgrade(plan.project, version, stash, false, confirmManual);
+            await startUpgrade(plan.project, version, { stash, keepOnConflict, confirmManual });
             setStarting(false);
           }}
         >
@@ -119,6 +124,14 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
           <input id={stashId} type="checkbox" checked={stash} onChange={(e) => setStash(e.target.checked)} />
           <label htmlFor={stashId}>Set uncommitted changes aside (stash) and give them back afterwards</label>
         </span>
+        {stash && conflicting && (
+          <span className="field-check">
+            <input id={keepId} type="checkbox" checked={keepOnConflict} onChange={(e) => setKeepOnConflict(e.target.checked)} />
+            <label htmlFor={keepId}>
+              They conflict with {version}: keep {version} anyway and leave my changes in a stash to merge by hand (otherwise the upgrade is refused)
+            </label>
+          </span>
+        )}
       </div>
       <p className="muted small">
         Gate for a {BUMP_LABELS[plan.bump]} update: <strong>{plan.gate}</strong>. Any failure rolls everything back automatically.
@@ -150,6 +163,7 @@ function PlanBody({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         </p>
         <TargetSelect plan={plan} busy={busy} />
       </div>
+      <PlanNotices plan={plan} />
       <Decision key={plan.to.version} plan={plan} busy={busy} />
       <div className="plan-grid">
         <RiskSection plan={plan} />

@@ -86,6 +86,26 @@ describe('Updates view', () => {
 describe('Plan view', () => {
   const planState = (p = plan()) => ({ plan: { project: 'core', to: '1.3.0', status: 'ready' as const, plan: p, error: null } });
 
+  it('says before approval where HEAD is, what happens to the branch and whether uncommitted work comes back', () => {
+    const base = plan();
+    const html = render(<PlanView project="core" to="1.3.0" />, {
+      ...ready,
+      app: appState(),
+      ...planState({
+        ...base,
+        from: { ...base.from, tag: null, ahead: { tag: 'v1.2.0', count: 25, describe: 'v1.2.0-25-ga7dcc3a', localOnly: 2, remoteBranches: ['origin/main'] } },
+        warnings: ['After the upgrade, branch main stays at a7dcc3a; HEAD is detached at v1.3.0.'],
+        uncommittedWork: { appliesCleanly: false, conflicts: ['package.json'], untrackedCollisions: ['docs/new.md'] },
+      }),
+    });
+    expect(html).toContain('aria-label="Before you approve"');
+    expect(html).toContain('HEAD is <code>v1.2.0-25-ga7dcc3a</code>: 25 commits after <code>v1.2.0</code>, 2 of them only in this clone (on origin/main).');
+    expect(html).toContain('branch main stays at a7dcc3a');
+    expect(html).toMatch(/would not apply cleanly on 1\.3\.0:\s*package\.json conflict with it; untracked docs\/new\.md would be overwritten/);
+    // Nothing to say: no section at all.
+    expect(render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() })).not.toContain('Before you approve');
+  });
+
   it('shows what an artifact or command upgrade changes instead of commits', () => {
     const artifact = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState({ ...plan(), kind: 'artifact' }) });
     expect(artifact).toContain('>Install<');
