@@ -47,7 +47,7 @@ export class CliHarness {
   }
 }
 
-function result(code: number | null, stdout: string, stderr: string): CliResult {
+export function result(code: number | null, stdout: string, stderr: string): CliResult {
   return {
     code,
     stdout,

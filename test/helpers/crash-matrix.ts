@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import type { HistoryResult, Operation } from '../../shared/api/types.js';
-import { CLI, CliHarness, type CliResult } from './cli.js';
+import { CLI, CliHarness, result, type CliResult } from './cli.js';
 import { createRemoteWithReleases, git, makeTempDir, type RemoteFixture } from './repos.js';
 
 export interface CrashWorld {
@@ -127,19 +127,7 @@ export function runCli(cli: CliHarness, args: string[], env: Record<string, stri
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout,
-        stderr,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`stdout is not one JSON document (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
-          }
-        },
-      });
+      resolve({ ...result(code, stdout, stderr), signal });
     });
   });
 }
