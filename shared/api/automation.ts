@@ -1,8 +1,8 @@
 /**
  * The zod schema of the automation policy (issue 9 §1): the `automation` section of the global settings and of a
  * project's manifest. Parsing gives the types of shared/policy/automation.ts; defaults are applied when the layers
- * are merged (effectivePolicy), so a parsed section holds only what was written. Not wired into the manifest loader or
- * the settings yet: the scheduler's integration is separate work (docs/automation.md).
+ * are merged (effectivePolicy), so a parsed section holds only what was written. Read from the manifest's `automation:`
+ * (electron/core/manifest/schema.ts) and from the global settings' `automation` key (`upshift policy`).
  */
 import { z } from 'zod';
 import type { AutomationConfig, ProjectAutomationPolicy } from '../policy/automation.js';
@@ -47,7 +47,11 @@ const blackout = z
   .union([
     localDate.transform((from) => ({ from })),
     z
-      .object({ from: localDate, to: localDate.optional(), reason: z.string().max(200).optional() })
+      .object({
+        from: localDate.describe('The first local date (YYYY-MM-DD) of the blackout.'),
+        to: localDate.describe('The last local date (YYYY-MM-DD), inclusive; absent: only `from`.').optional(),
+        reason: z.string().max(200).describe('Why no window opens then, shown in the schedule.').optional(),
+      })
       .strict()
       .refine((b) => b.to === undefined || b.to >= b.from, { message: '"to" must not be before "from"', path: ['to'] }),
   ])
@@ -55,8 +59,8 @@ const blackout = z
 
 const period = {
   days: days.optional(),
-  start: startClock,
-  end: endClock,
+  start: startClock.describe('Local time the window opens, HH:MM.'),
+  end: endClock.describe('Local time the window closes, HH:MM (24:00 allowed); at or before start: the next day.'),
 };
 
 const weeklyPeriod = z.object(period).strict();
@@ -64,14 +68,15 @@ const weeklyPeriod = z.object(period).strict();
 const windowSchema = z
   .object({
     ...period,
-    name: z.string().min(1).max(64),
-    timeZone: timeZoneSchema.optional(),
-    except: z.array(weeklyPeriod).max(20).optional(),
-    blackouts: z.array(blackout).max(500).optional(),
+    name: z.string().min(1).max(64).describe("The window's name, shown in the schedule and the history."),
+    timeZone: timeZoneSchema.describe("The window's IANA time zone; absent: the policy's, else the system's.").optional(),
+    except: z.array(weeklyPeriod).max(20).describe('Weekly periods cut out of the window (days, start, end).').optional(),
+    blackouts: z.array(blackout).max(500).describe("Local dates in the window's time zone when it does not open.").optional(),
   })
-  .strict();
+  .strict()
+  .describe('A maintenance window: when unattended upgrades may start.');
 
-const windows = z.array(windowSchema).max(50).superRefine((list, ctx) => {
+const windows = z.array(windowSchema).max(50).describe('When unattended upgrades may start; none: at any time.').superRefine((list, ctx) => {
   const seen = new Set<string>();
   list.forEach((w, i) => {
     if (seen.has(w.name)) ctx.addIssue({ code: 'custom', message: `two windows are named "${w.name}"`, path: [i, 'name'] });
@@ -84,36 +89,38 @@ const catchUp = z.enum(['next-window', 'at-once']);
 
 const security = z
   .object({
-    fastPath: z.boolean(),
-    bypassSoak: z.boolean(),
-    timing: z.enum(['at-once', 'critical-at-once', 'next-window']),
-    catchUp,
-    approveReview: z.boolean(),
-    bumps: z.array(bump),
+    fastPath: z.boolean().describe('Security releases get the fast path at all (default true).'),
+    bypassSoak: z.boolean().describe('minimumReleaseAge does not hold a security release back (default true).'),
+    timing: z.enum(['at-once', 'critical-at-once', 'next-window']).describe('When a security release upgrades: at-once (default), critical-at-once, next-window.'),
+    catchUp: catchUp.describe('A missed window for a security release: at-once (default) or next-window.'),
+    approveReview: z.boolean().describe('A security release behind a review gate upgrades without an approval (default false); never crosses manual or skip.'),
+    bumps: z.array(bump).describe('The bumps a security release may upgrade unattended; absent: the same as bumps.'),
   })
   .partial()
-  .strict();
+  .strict()
+  .describe('The fast path of security releases.');
 
 export const pauseSchema = z
   .object({
-    until: z.iso.datetime({ offset: true }).nullable(),
-    reason: z.string().max(200).optional(),
-    by: z.string().max(200).optional(),
+    until: z.iso.datetime({ offset: true }).nullable().describe('Paused until this instant (ISO 8601 with offset); null: until resumed.'),
+    reason: z.string().max(200).describe('Why, shown in the schedule.').optional(),
+    by: z.string().max(200).describe('Who paused it.').optional(),
   })
-  .strict();
+  .strict()
+  .describe('Nothing upgrades unattended until then.');
 
 const policyFields = {
-  enabled: z.boolean(),
-  bumps: z.array(bump),
+  enabled: z.boolean().describe('Unattended upgrades at all (default false).'),
+  bumps: z.array(bump).describe('The bumps (patch, minor, major, prerelease) that may upgrade unattended; the gates still decide.'),
   minimumReleaseAge: z.number().min(0).max(365).describe('Days (fractions allowed) a release must have been out.'),
   security,
-  catchUp,
+  catchUp: catchUp.describe('A missed window (machine asleep or off): next-window (default) or at-once.'),
   windows,
-  blackouts: z.array(blackout).max(500),
-  timeZone: timeZoneSchema.nullable(),
-  battery: z.enum(['wait', 'allow']),
-  metered: z.enum(['wait', 'allow']),
-  pause: pauseSchema.nullable(),
+  blackouts: z.array(blackout).max(500).describe('Local dates or ranges when no window opens.'),
+  timeZone: timeZoneSchema.nullable().describe('The IANA time zone of windows that name none; null: the system\'s.'),
+  battery: z.enum(['wait', 'allow']).describe('On battery power, where the OS tells: wait (default) or allow.'),
+  metered: z.enum(['wait', 'allow']).describe('On a metered connection, where the OS tells: wait (default) or allow.'),
+  pause: pauseSchema.nullable().describe('Nothing upgrades unattended until then; null: not paused.'),
 };
 
 /** A project's `automation` section (manifest, or the global settings' `projects.<name>`): every key optional. */

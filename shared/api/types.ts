@@ -118,7 +118,7 @@ export interface ProjectCheck {
    * Every release newer than the current one (up to 30), newest first, with the verdict `plan` gives it; absent in
    * checks recorded before it existed.
    */
-  candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
+  candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null; verdict?: CandidateVerdict }>;
   /** The latest release is not a descendant of HEAD (its message is also the first of `blockers`); absent or null otherwise. */
   divergence?: Divergence | null;
   /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
@@ -133,6 +133,25 @@ export interface ProjectCheck {
 
 export interface CheckResult {
   projects: ProjectCheck[];
+}
+
+/** The parts of a release's verdict the scheduler decides on (shared/policy schedule's CandidateRelease). */
+export interface CandidateVerdict {
+  bump: BumpType;
+  crosses: 'patch' | 'minor' | 'major' | null;
+  gate: GateAction;
+  gateKey: string | null;
+  compatible: boolean | null;
+  refusedBy: Array<{ project: string; reason: string }>;
+  /** Why it is not verified, when `compatible` is null. */
+  unverifiedReason: string | null;
+  /** Breaking changes crossed on the way to it, and whether every dependent accepts them. */
+  breaking: string[];
+  breakingAllowed: boolean;
+  /** Why the strategy does not offer it (or its age or LTS flag is not judged yet); null: offered. */
+  notOffered: string | null;
+  /** It lacks commits of HEAD (engine/divergence.ts). */
+  diverged: boolean;
 }
 
 /** A release that only an explicit choice installs: its gate is `manual` (issue 8 §4). */
@@ -321,6 +340,23 @@ export interface Operation {
   logDir: string | null;
   /** Present when the automatic rollback itself failed: what to run by hand. */
   manualRecovery: string | null;
+  /** Set when the scheduler started it (an unattended upgrade, issue 9 §2); null or absent: a person did. */
+  startedBy?: StartedBy | null;
+}
+
+/** Who or what started an unattended operation: the policy, why now, in which window, whose approval. */
+export interface StartedBy {
+  by: 'policy';
+  /** Why it was due: window, any-time, security, approval, catch-up (shared/policy schedule). */
+  trigger: string;
+  /** The maintenance window it started in, when it did. */
+  window: string | null;
+  /** Who approved the release, for a review gate. */
+  approvedBy: string | null;
+  /** The scheduler that started it: `daemon`, `app`, `serve` with host and pid. */
+  scheduler: string;
+  /** The schedule's summary line at the time. */
+  summary: string;
 }
 
 export interface OperationResult {

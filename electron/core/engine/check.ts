@@ -1,4 +1,4 @@
-import type { Divergence, ProjectCheck } from '../../../shared/api/types.js';
+import type { CandidateVerdict, Divergence, ProjectCheck } from '../../../shared/api/types.js';
 import { evaluateDependents } from '../../../shared/compat/index.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
@@ -12,7 +12,7 @@ import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
 import { DivergenceReader } from './divergence.js';
-import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases } from './verdict.js';
+import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases, type ReleaseVerdict } from './verdict.js';
 
 export interface Discovery {
   current: CurrentState;
@@ -129,11 +129,34 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     offered,
     explicitChoice,
     candidates: [...ascending].reverse().map((r) => {
-      const b = verdicts.get(r.tag)!.blockers;
-      return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+      const v = verdicts.get(r.tag)!;
+      const b = v.blockers;
+      const excluded = judged.excluded.find((e) => e.tag === r.tag)?.reason ?? judged.unjudged.find((u) => u.tag === r.tag)?.reason ?? null;
+      return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null, verdict: candidateVerdict(v, excluded) };
     }),
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
+  };
+}
+
+/** What the scheduler decides on (shared/policy schedule's CandidateRelease), from the one verdict per release. */
+function candidateVerdict(v: ReleaseVerdict, notOffered: string | null): CandidateVerdict {
+  const refusedBy = v.report.dependents.filter((d) => !d.compatible).map((d) => ({ project: d.project, reason: d.reason }));
+  const breaking = v.target.breaking.map((b) => b.text);
+  const gateKey = v.bump === 'patch' || v.bump === 'minor' || v.bump === 'major' || v.bump === 'prerelease' ? v.bump : null;
+  return {
+    bump: v.bump,
+    crosses: v.crosses,
+    gate: v.gate,
+    gateKey,
+    compatible: v.compatible,
+    refusedBy,
+    unverifiedReason: v.verified ? null : (v.blockers.find((b) => b.includes('not read')) ?? 'its metadata was not read'),
+    breaking,
+    // Breaking changes are allowed when dependents were asked and every one accepts them (their allowlists).
+    breakingAllowed: breaking.length === 0 || (v.report.dependents.length > 0 && v.compatible === true),
+    notOffered,
+    diverged: v.divergence !== null,
   };
 }
 

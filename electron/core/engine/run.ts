@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Operation, PlanStep } from '../../../shared/api/types.js';
+import type { Operation, PlanStep, StartedBy } from '../../../shared/api/types.js';
 import { displayUserCommand, shellQuote } from '../../../shared/plan/index.js';
 import { blockedError, UpshiftError } from '../errors.js';
 import { OperationContext } from '../executor/context.js';
@@ -41,6 +41,8 @@ export interface RunOptions {
    * caller that runs the operation in the background hand its id out at once.
    */
   onStarted?: (operation: Operation) => void;
+  /** The scheduler started it (an unattended upgrade): recorded with the operation. */
+  startedBy?: StartedBy | null;
 }
 
 /**
@@ -87,6 +89,7 @@ async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob,
     to: { version: job.to.version, tag: job.to.tag, sha: job.to.sha || null },
     steps: job.steps,
     journal: journal as unknown as Record<string, unknown>,
+    ...(opts.startedBy ? { startedBy: opts.startedBy } : {}),
   });
   crashPoint('operation:recorded');
   try {
@@ -130,6 +133,7 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
       from: plan.from,
       to: plan.to,
       error: `Blocked: ${plan.blockers.join('; ')}`,
+      ...(opts.startedBy ? { startedBy: opts.startedBy } : {}),
     });
     throw blockedError('BLOCKED', `Upgrade of ${ctx.record.name} to ${plan.to.version} is blocked: ${plan.blockers.join('; ')}. Nothing was changed.`, { operation: op.id, blockers: plan.blockers });
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseConstraint, parseVersion } from '../../../shared/version/index.js';
 import { NOTIFY_EVENT_TYPES, type NotifyEventType } from '../../../shared/api/notify.js';
+import { projectAutomationSchema } from '../../../shared/api/automation.js';
 import { parseChannelUrl } from '../notify/url.js';
 
 /** Default smoke-test timeout, in seconds (also the seed contract's default). */
@@ -419,6 +420,9 @@ export const upshiftManifestSchema = z
     minimumReleaseAge: z.number().min(0).max(3650).describe('Days a release must have been out (by its tag date) before it is offered.').optional(),
     offline: z.boolean().describe('Never use the network for this project: check uses the releases seen last; plan and upgrade use local tags only.').optional(),
     notify: notifySchema.optional(),
+    automation: projectAutomationSchema
+      .describe('Unattended upgrades for this project (docs/automation.md): over the global `upshift policy` settings, key by key; `security` merges key by key, lists are replaced whole.')
+      .optional(),
     health: healthSchema.optional(),
     watch: watchSchema.optional(),
     maxAutoRollbacksPerHour: z

@@ -1,5 +1,6 @@
 import type { Channel, GateAction, SettingOrigin } from '../../../shared/api/types.js';
 import type { Requirement } from '../../../shared/compat/requirement.js';
+import type { ProjectAutomationPolicy } from '../../../shared/policy/automation.js';
 
 /** A project's manifest after loading and normalising either format; every field has its default. */
 export interface ProjectManifest {
@@ -53,6 +54,8 @@ export interface ProjectManifest {
   watch?: { seconds: number; intervalSeconds: number } | null;
   /** Notification channels for this project's events (`notify:`; see electron/core/notify/channels.ts). */
   notify?: Array<string | { url: string; name?: string | undefined; events?: string[] | undefined; digest?: string | undefined; rate?: number | undefined }>;
+  /** Unattended upgrades for this project (`automation:`, docs/automation.md), over the global settings. */
+  automation?: ProjectAutomationPolicy;
   /** Upgrades are refused after this many automatic rollbacks within an hour (default 3). */
   maxAutoRollbacksPerHour?: number;
   /** kind git: `branch` moves a branch with the upgrade (see engine/checkout-plan.ts); absent: `detach`. */

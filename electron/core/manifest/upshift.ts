@@ -185,6 +185,7 @@ export function normalizeUpshiftLayers(layers: readonly ParsedYaml[], root: stri
       : {}),
     ...(m.offline !== undefined ? { offline: m.offline } : {}),
     ...(m.notify !== undefined ? { notify: m.notify.map((e) => (typeof e === 'string' ? e : { ...e })) } : {}),
+    ...(m.automation !== undefined ? { automation: m.automation } : {}),
     ...(m.health !== undefined ? { health: m.health.map((h) => ({ ...h })) } : {}),
     ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),

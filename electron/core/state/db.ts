@@ -291,6 +291,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'automation: who started an operation (started_by), the approval queue, the scheduler lease',
+    sql: `
+      -- JSON {by: 'policy', trigger, window, approvedBy, scheduler}: set when the scheduler started the operation
+      -- (electron/core/scheduler); NULL when a person did.
+      ALTER TABLE operations ADD COLUMN started_by TEXT;
+
+      -- One row per approval record of shared/policy/approvals.ts (record is its JSON); seq keeps the queue's order.
+      CREATE TABLE approvals (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        project    TEXT NOT NULL,
+        version    TEXT NOT NULL,
+        commit_sha TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        record     TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX approvals_project ON approvals (project, state);
+
+      -- One leader per state directory (electron/core/scheduler/lease.ts): the holder's pid and start time as the
+      -- project locks record them, and a lease it renews; a dead holder, or an expired lease of another host, is
+      -- taken over.
+      CREATE TABLE leases (
+        name           TEXT PRIMARY KEY NOT NULL,
+        token          TEXT NOT NULL,
+        pid            INTEGER NOT NULL,
+        pid_start_time INTEGER,
+        boot_id        TEXT,
+        host           TEXT NOT NULL,
+        user           TEXT NOT NULL,
+        role           TEXT NOT NULL,
+        acquired_at    INTEGER NOT NULL,
+        renewed_at     INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        state          TEXT
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,4 +1,4 @@
-import type { Operation, OperationKind, OperationStatus, OperationStep, StepStatus } from '../../../shared/api/types.js';
+import type { Operation, OperationKind, OperationStatus, OperationStep, StartedBy, StepStatus } from '../../../shared/api/types.js';
 
 /**
  * The SQL row shapes of operations and steps and their mapping to the public JSON types, shared by the write
@@ -28,6 +28,7 @@ export interface OperationRow {
   boot_id: string | null;
   log_dir: string | null;
   journal: string;
+  started_by: string | null;
 }
 
 export interface StepRow {
@@ -45,7 +46,7 @@ export interface StepRow {
 }
 
 export const OP_COLUMNS =
-  'id, project, kind, status, from_version, from_tag, from_sha, to_version, to_tag, to_sha, target_id, started_at, finished_at, error, manual_recovery, host, user, pid, pid_start_time, boot_id, log_dir, journal';
+  'id, project, kind, status, from_version, from_tag, from_sha, to_version, to_tag, to_sha, target_id, started_at, finished_at, error, manual_recovery, host, user, pid, pid_start_time, boot_id, log_dir, journal, started_by';
 export const STEP_COLUMNS = 'seq, step_id, title, command, status, started_at, finished_at, duration_ms, error, output_excerpt, log_path';
 
 export function durationBetween(start: string | null, end: string | null): number | null {
@@ -88,5 +89,17 @@ export function rowToOperation(row: OperationRow, steps: OperationStep[]): Opera
     pid: row.pid,
     logDir: row.log_dir,
     manualRecovery: row.manual_recovery,
+    startedBy: parseStartedBy(row.started_by),
   };
+}
+
+/** The `started_by` column (migration 8): JSON written by the scheduler; anything unreadable counts as a person. */
+function parseStartedBy(text: string | null | undefined): StartedBy | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as StartedBy;
+    return v && typeof v === 'object' && v.by === 'policy' ? v : null;
+  } catch {
+    return null;
+  }
 }

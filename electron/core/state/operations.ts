@@ -8,6 +8,7 @@ import type {
   PlanEndpoint,
   PlanStep,
   StepStatus,
+  StartedBy,
 } from '../../../shared/api/types.js';
 import { UpshiftError } from '../errors.js';
 import { HistoryRepo } from './history.js';
@@ -72,6 +73,8 @@ export interface NewOperation {
   pid?: number;
   pidStartTime?: number | null;
   bootId?: string | null;
+  /** Set when the scheduler starts the operation (an unattended upgrade); absent: a person did. */
+  startedBy?: StartedBy | null;
 }
 
 export interface OperationPatch {
@@ -182,11 +185,12 @@ export class OperationsRepo {
       pid_start_time: input.pidStartTime !== undefined ? input.pidStartTime : pid === process.pid ? processStartTime(pid) : null,
       boot_id: input.bootId !== undefined ? input.bootId : currentBootId(),
       journal: JSON.stringify(input.journal ?? {}),
+      started_by: input.startedBy ? JSON.stringify(input.startedBy) : null,
     };
     const insert = this.ctx.db.transaction((id: string) => {
       this.ctx.stmts
         .get(
-          `INSERT INTO operations (${OP_COLUMNS}) VALUES (@id, @project, @kind, @status, @from_version, @from_tag, @from_sha, @to_version, @to_tag, @to_sha, @target_id, @started_at, @finished_at, @error, @manual_recovery, @host, @user, @pid, @pid_start_time, @boot_id, @log_dir, @journal)`,
+          `INSERT INTO operations (${OP_COLUMNS}) VALUES (@id, @project, @kind, @status, @from_version, @from_tag, @from_sha, @to_version, @to_tag, @to_sha, @target_id, @started_at, @finished_at, @error, @manual_recovery, @host, @user, @pid, @pid_start_time, @boot_id, @log_dir, @journal, @started_by)`,
         )
         .run({ ...base, id, log_dir: input.logDir !== undefined ? input.logDir : operationLogDir(this.ctx.home, id) });
       if (input.steps && input.steps.length > 0) this.insertStepsInTx(id, input.steps);
