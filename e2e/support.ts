@@ -25,10 +25,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `upshift serve --port 0` in a fresh home and resolves with the URL it prints. */
-export async function serve(extraEnv: Record<string, string> = {}, home = makeTempDir('upshift-e2e-home-')): Promise<Served> {
+/** Starts `upshift serve --port <port>` (0: a free one) in a fresh home and resolves with the URL it prints. */
+export async function serve(extraEnv: Record<string, string> = {}, home = makeTempDir('upshift-e2e-home-'), port = 0): Promise<Served> {
   const env = { ...testGitEnv(), UPSHIFT_HOME: home, NO_COLOR: '1', ...extraEnv };
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Nav } from './components/Nav.js';
 import { Toasts } from './components/Toasts.js';
 import { markNavigated, parseRoute, type Route } from './lib/route.js';
-import { useApp } from './store/context.js';
+import { useActions, useApp } from './store/context.js';
 import { HistoryView } from './views/HistoryView.js';
 import { OperationView } from './views/OperationView.js';
 import { PlanView } from './views/PlanView.js';
@@ -51,6 +51,7 @@ export function App() {
   const connection = useApp((s) => s.connection);
   const authLost = useApp((s) => s.authLost);
   const mode = useApp((s) => s.transport.mode);
+  const { refresh } = useActions();
   const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
 
   useEffect(() => {
@@ -90,15 +91,21 @@ export function App() {
       <main id="main" tabIndex={-1} className="main">
         {authLost && (
           <div className="banner banner-error" role="alert">
-            <p>
-              <strong>Disconnected.</strong> The Upshift server stopped or was restarted with a new access token. Run <code>upshift serve</code> again and
-              open the address it prints.
-            </p>
+            <div className="banner-text">
+              <p>
+                <strong>Upshift&apos;s dashboard server was restarted</strong>: open the new address it printed (<code>http://…/#token=…</code>) in this
+                browser. Every tab then works again; here, press Retry.
+              </p>
+            </div>
+            <button type="button" className="button" onClick={() => void refresh()}>
+              Retry
+            </button>
           </div>
         )}
         {!authLost && mode === 'browser' && connection === 'reconnecting' && status === 'ready' && (
           <div className="banner banner-warning" role="status">
-            Lost the connection to Upshift — reconnecting… Anything that happens meanwhile will show up once it is back.
+            Lost the connection to Upshift — reconnecting… Anything that happens meanwhile will show up once it is back. If you restarted{' '}
+            <code>upshift serve</code>, open the new address it printed.
           </div>
         )}
         <View route={route} />

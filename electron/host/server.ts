@@ -1,16 +1,17 @@
 /**
  * Browser mode's HTTP server: the built renderer, the contract as JSON over POST, and events over SSE, on
  * loopback by default. Every request passes, in order: Host check (DNS rebinding) → Origin check (CSRF) →
- * for /api/* the Fetch-Metadata check and the bearer token → the route. Every response carries strict security
+ * for /api/* the Fetch-Metadata check and the bearer token or session cookie (session.ts) → the route. Every response carries strict security
  * headers. The protocol is in electron/host/README.md.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { METHOD_NAMES } from '../../shared/api/contract.js';
-import { assertUsableToken, generateToken, isAuthorized } from './auth.js';
+import { assertUsableToken, generateToken } from './auth.js';
 import { authority, isCrossSite, isWildcardHost, OriginGuard, ownHostnames } from './guard.js';
-import { apiError, applySecurityHeaders, SECURITY_HEADERS, sendError } from './http.js';
+import { apiError, applySecurityHeaders, SECURITY_HEADERS, sendError, sendJson } from './http.js';
 import { handleApiCall } from './routes.js';
+import { exchangeSession, refuseApiRequest, SessionStore } from './session.js';
 import { EventHub } from './sse.js';
 import { StaticFiles } from './static.js';
 import type { HostServer, HostServerOptions } from './types.js';
@@ -29,10 +30,11 @@ export async function createHostServer(opts: HostServerOptions): Promise<HostSer
   const files = new StaticFiles(opts.staticDir);
   let guard: OriginGuard | null = null;
   let hub: EventHub | null = null;
+  let sessions: SessionStore | null = null;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     applySecurityHeaders(res);
-    if (guard === null || hub === null) {
+    if (guard === null || hub === null || sessions === null) {
       sendError(res, 503, apiError('STARTING', 'The server is still starting.', true));
       return;
     }
@@ -58,11 +60,17 @@ export async function createHostServer(opts: HostServerOptions): Promise<HostSer
       sendError(res, 403, apiError('FORBIDDEN_SITE', 'Refused: the browser reports this request as coming from another site (CSRF protection).'));
       return;
     }
+    if (rawPath === '/api/session') {
+      // The printed token for a session cookie that every tab of this browser shares (session.ts).
+      const exchanged = exchangeSession(req, token, sessions);
+      if ('cookie' in exchanged) sendJson(res, 200, { result: { session: 'created' } }, { 'Set-Cookie': exchanged.cookie });
+      else sendError(res, exchanged.status, exchanged.error, exchanged.headers);
+      return;
+    }
     const isEvents = rawPath === '/api/events';
-    if (!isAuthorized(req, query, token, isEvents)) {
-      sendError(res, 401, apiError('UNAUTHORIZED', 'A valid dashboard token is required: send "Authorization: Bearer <token>" (or ?token= on /api/events). The token is in the URL `upshift serve` printed.'), {
-        'WWW-Authenticate': 'Bearer realm="upshift"',
-      });
+    const refused = refuseApiRequest(req, query, token, sessions, isEvents);
+    if (refused) {
+      sendError(res, refused.status, refused.error, refused.headers);
       return;
     }
     if (isEvents) {
@@ -101,6 +109,7 @@ export async function createHostServer(opts: HostServerOptions): Promise<HostSer
   });
   const port = (server.address() as AddressInfo).port;
   guard = new OriginGuard(ownHostnames(host, opts.allowedHostnames), port);
+  sessions = new SessionStore(port);
   hub = new EventHub(opts.api, {
     heartbeatMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxStreams: opts.maxStreams ?? DEFAULT_MAX_STREAMS,

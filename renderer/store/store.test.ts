@@ -99,6 +99,28 @@ describe('store: connection', () => {
     await flush();
     expect(store.getState().authLost).toBe(false);
   });
+
+  it('after a restart, Retry (refresh) clears the notice once a new session exists', async () => {
+    let session = true;
+    const t = fakeTransport({
+      getState: () => {
+        if (!session) throw apiError('SESSION_EXPIRED', "Upshift's dashboard server was restarted");
+        return appState();
+      },
+    });
+    const store = createAppStore(t);
+    await store.getState().actions.init();
+    session = false;
+    t.connection({ status: 'reconnecting', reconnected: false });
+    await flush();
+    expect(store.getState().authLost).toBe(true);
+    await store.getState().actions.refresh();
+    expect(store.getState().authLost).toBe(true);
+    session = true;
+    await store.getState().actions.refresh();
+    expect(store.getState().authLost).toBe(false);
+    expect(store.getState().load.status).toBe('ready');
+  });
 });
 
 describe('store: plan and upgrade', () => {

@@ -68,6 +68,11 @@ export interface Actions {
 
 export type AppStore = DataState & { actions: Actions; transport: Transport };
 
+/** The server no longer knows this browser: restarted (SESSION_EXPIRED), or no session/token at all. */
+function isSessionLost(code: string): boolean {
+  return code === 'UNAUTHORIZED' || code === 'SESSION_EXPIRED';
+}
+
 export function initialData(): DataState {
   return {
     app: null,
@@ -172,10 +177,12 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         set((s) => ({ load: { status: s.app ? 'ready' : 'loading', error: null } }));
         try {
           const app = await api.getState({});
-          set({ app, load: { status: 'ready', error: null } });
+          // Retry after a restart, once a new session exists: the event stream need not wait out its backoff.
+          if (get().authLost) transport.reconnect?.();
+          set({ app, load: { status: 'ready', error: null }, authLost: false });
         } catch (e) {
           const error = toApiError(e);
-          set((s) => ({ load: { status: s.app ? 'ready' : 'error', error } }));
+          set((s) => ({ load: { status: s.app ? 'ready' : 'error', error }, ...(s.app && isSessionLost(error.code) ? { authLost: true } : {}) }));
           if (get().app) actions.toast({ kind: 'error', title: 'Could not refresh', body: error.message });
         }
       },
@@ -205,12 +212,12 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
       handleConnection(change) {
         set({ connection: change.status });
         if (change.status === 'reconnecting' && !probing) {
-          // Is the server gone for a moment, or did it restart with a new token (then retrying is pointless)?
+          // Is the server gone for a moment, or did it restart (then only a new session, from the address it printed, helps)?
           probing = true;
           api.getState({}).then(
             () => set({ authLost: false }),
             (e: unknown) => {
-              if (toApiError(e).code === 'UNAUTHORIZED') set({ authLost: true });
+              if (isSessionLost(toApiError(e).code)) set({ authLost: true });
             },
           ).finally(() => {
             probing = false;

@@ -1,5 +1,5 @@
 /**
- * The SSE event stream of browser mode: `GET api/events?token=…`, one UpshiftEvent as JSON per message. The
+ * The SSE event stream of browser mode: `GET api/events` (the session cookie authorises it), one UpshiftEvent as JSON per message. The
  * browser's own EventSource retry gives up on HTTP errors, so this closes and reopens it itself, with exponential
  * backoff (1 s doubling to 30 s, with jitter), and reports a reconnect so the store re-reads the state it may have
  * missed. The stream is opened by the first subscriber and closed by the last.
@@ -109,6 +109,13 @@ export class EventStream {
       this.source = null;
       this.scheduleReconnect();
     };
+  }
+
+  /** Skips the rest of the backoff wait: used when the user pressed Retry and the server answered again. */
+  reconnectNow(): void {
+    if (this.timer === null || this.listeners.size === 0) return;
+    this.clearTimer(this.timer);
+    this.open();
   }
 
   private scheduleReconnect(): void {

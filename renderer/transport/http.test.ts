@@ -16,14 +16,17 @@ function fakeFetch(status: number, body: string | (() => never)) {
 const noEvents = (): EventSourceLike => ({ onopen: null, onmessage: null, onerror: null, close() {} });
 
 describe('HTTP transport', () => {
-  it('POSTs api/<method> with the bearer token and returns the result', async () => {
+  it('exchanges the token for the session once, then POSTs api/<method> with the cookie alone', async () => {
     const { fetch, calls } = fakeFetch(200, JSON.stringify({ result: { cancelled: true } }));
     const t = createHttpTransport({ token: 's3cret', baseUrl: 'http://127.0.0.1:4000/#/updates', fetch, eventSource: noEvents });
     await expect(t.api.cancel({ operationId: 'op_1' })).resolves.toEqual({ cancelled: true });
-    expect(calls[0]!.url).toBe('http://127.0.0.1:4000/api/cancel');
+    await t.api.getState({});
+    expect(calls.map((c) => c.url)).toEqual(['http://127.0.0.1:4000/api/session', 'http://127.0.0.1:4000/api/cancel', 'http://127.0.0.1:4000/api/getState']);
     expect(calls[0]!.init.method).toBe('POST');
     expect(calls[0]!.init.headers.Authorization).toBe('Bearer s3cret');
-    expect(JSON.parse(calls[0]!.init.body)).toEqual({ operationId: 'op_1' });
+    expect(calls[1]!.init.method).toBe('POST');
+    expect(calls[1]!.init.headers.Authorization).toBeUndefined();
+    expect(JSON.parse(calls[1]!.init.body)).toEqual({ operationId: 'op_1' });
     expect(t.mode).toBe('browser');
     expect(typeof t.api.queryHistory).toBe('function');
   });
@@ -57,7 +60,19 @@ describe('HTTP transport', () => {
     expect(noResult!.code).toBe('BAD_RESPONSE');
   });
 
-  it('opens the event stream with the token in the query', () => {
+  it('a failed exchange (stale token) still lets the cookie decide', async () => {
+    const calls: string[] = [];
+    const fetch: FetchLike = async (url) => {
+      calls.push(url);
+      if (url.endsWith('/api/session')) return { ok: false, status: 401, text: async () => JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'old token', retryable: false } }) };
+      return { ok: true, status: 200, text: async () => JSON.stringify({ result: 'state' }) };
+    };
+    const t = createHttpTransport({ token: 'old', baseUrl: 'http://h/', fetch, eventSource: noEvents });
+    await expect(t.api.getState({})).resolves.toBe('state');
+    expect(calls).toEqual(['http://h/api/session', 'http://h/api/getState']);
+  });
+
+  it('opens the event stream after the exchange, without the token in the URL', async () => {
     const urls: string[] = [];
     const t = createHttpTransport({
       token: 'a b',
@@ -69,7 +84,9 @@ describe('HTTP transport', () => {
       },
     });
     const off = t.api.subscribe(() => {});
-    expect(urls).toEqual(['http://127.0.0.1:4000/api/events?token=a+b']);
+    expect(urls).toEqual([]);
+    await t.api.getState({}).catch(() => null);
+    expect(urls).toEqual(['http://127.0.0.1:4000/api/events']);
     off();
   });
 });

@@ -1,6 +1,9 @@
 /**
- * Browser-mode transport: `POST api/<method>` with the bearer token, JSON in, `{result}` or `{error}` out; events over
- * Server-Sent Events (events.ts).
+ * Browser-mode transport: `POST api/<method>`, JSON in, `{result}` or `{error}` out; events over Server-Sent Events
+ * (events.ts). The printed `#token=…` is exchanged once (`POST api/session`, the token in the Authorization header)
+ * for an HttpOnly session cookie that every tab of this browser shares; after that requests carry only the cookie,
+ * so a second tab, Ctrl-click or a pasted address work, and after a server restart a session made in another tab
+ * makes Retry work here too. Without a token (no fragment) the cookie alone is used.
  */
 import type { UpshiftApi, UpshiftEvent } from '../../shared/api/contract.js';
 import { METHOD_LIST } from '../../shared/api/methods.js';
@@ -30,7 +33,7 @@ function httpError(status: number, statusText: string | undefined, body: string)
   if (status === 401 || status === 403) {
     return {
       code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
-      message: 'This dashboard link is missing its access token or it has expired. Open the address printed by `upshift serve` again.',
+      message: 'This browser has no valid dashboard session. Open the address `upshift serve` printed (http://…/#token=…) again.',
       retryable: false,
     };
   }
@@ -40,6 +43,19 @@ function httpError(status: number, statusText: string | undefined, body: string)
     message: `The Upshift server answered ${status}${statusText ? ` ${statusText}` : ''}${snippet ? `: ${snippet}` : ''}`,
     retryable: status >= 500 || status === 429,
   };
+}
+
+/**
+ * Exchanges the printed token for the session cookie. Failure is not fatal: a valid cookie from an earlier exchange
+ * may still be there, and the first call says what is wrong if not.
+ */
+export async function exchangeToken(opts: Pick<HttpTransportOptions, 'baseUrl' | 'fetch'>, token: string): Promise<boolean> {
+  try {
+    await callHttp({ ...opts, token }, 'session', {});
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function callHttp(opts: Pick<HttpTransportOptions, 'token' | 'baseUrl' | 'fetch'>, method: string, input: unknown): Promise<unknown> {
@@ -78,23 +94,38 @@ export async function callHttp(opts: Pick<HttpTransportOptions, 'token' | 'baseU
 }
 
 export function createHttpTransport(opts: HttpTransportOptions): Transport {
-  const eventsUrl = new URL('api/events', opts.baseUrl);
-  if (opts.token) eventsUrl.searchParams.set('token', opts.token);
-  const stream = new EventStream(eventsUrl.toString(), opts.eventSource, {
+  const stream = new EventStream(new URL('api/events', opts.baseUrl).toString(), opts.eventSource, {
     setTimeout: opts.setTimeout,
     clearTimeout: opts.clearTimeout,
   });
+  // Every call and the event stream wait for the exchange, then rely on the cookie alone.
+  const ready: Promise<unknown> = opts.token ? exchangeToken(opts, opts.token) : Promise.resolve();
+  const cookieOnly = { baseUrl: opts.baseUrl, fetch: opts.fetch, token: null };
 
   const api = {} as Record<string, unknown>;
   for (const method of METHOD_LIST) {
-    api[method] = (input: unknown) => callHttp(opts, method, input);
+    api[method] = async (input: unknown) => {
+      await ready;
+      return callHttp(cookieOnly, method, input);
+    };
   }
-  api.subscribe = (listener: (event: UpshiftEvent) => void) => stream.subscribe(listener);
+  api.subscribe = (listener: (event: UpshiftEvent) => void) => {
+    let off: (() => void) | null = null;
+    let cancelled = false;
+    void ready.then(() => {
+      if (!cancelled) off = stream.subscribe(listener);
+    });
+    return () => {
+      cancelled = true;
+      off?.();
+    };
+  };
 
   return {
     mode: 'browser',
     api: api as UpshiftApi,
     onConnection: (listener: (change: ConnectionChange) => void) => stream.onConnection(listener),
+    reconnect: () => stream.reconnectNow(),
     pickFolder: null,
   };
 }

@@ -1,7 +1,6 @@
 /**
- * Browser mode: `upshift serve` prints `http://127.0.0.1:PORT/#token=…`. The token is read once, kept in
- * sessionStorage (so a reload of this tab keeps working) and removed from the address bar, so it does not end up
- * in bookmarks, screenshots or the history list.
+ * Browser mode: `upshift serve` prints `http://127.0.0.1:PORT/#token=…`. The fragment never reaches the server nor a
+ * Referer; the page reads it once and exchanges it for a session cookie (http.ts).
  */
 export interface SplitHash {
   token: string | null;
@@ -39,23 +38,20 @@ function decode(s: string): string {
   }
 }
 
-const STORAGE_KEY = 'upshift.token';
-
-/** Reads the token from the address bar (then strips it) or from this tab's session storage. */
+/**
+ * Reads the token from the address bar and strips it from there (so it is not left in the history list, bookmarks or
+ * screenshots). The token is not stored: it is exchanged once for the session cookie (http.ts), which every tab
+ * of this browser then shares.
+ */
 export function takeToken(): string | null {
-  const { token, hash } = splitTokenFromHash(location.hash);
-  if (token) {
-    try {
-      sessionStorage.setItem(STORAGE_KEY, token);
-    } catch {
-      // Storage disabled: the token still works until the tab is reloaded.
-    }
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${hash || '#/updates'}`);
-    return token;
-  }
   try {
-    return sessionStorage.getItem(STORAGE_KEY);
+    // Earlier versions kept the token per tab; a stale copy must not linger.
+    sessionStorage.removeItem('upshift.token');
   } catch {
-    return null;
+    // Storage disabled: nothing to remove.
   }
+  const { token, hash } = splitTokenFromHash(location.hash);
+  if (!token) return null;
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${hash || '#/updates'}`);
+  return token;
 }

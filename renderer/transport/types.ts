@@ -14,6 +14,8 @@ export interface Transport {
   api: UpshiftApi;
   /** Live event-stream status (Electron IPC is always 'open'). Returns the unsubscribe function. */
   onConnection(listener: (change: ConnectionChange) => void): () => void;
+  /** Reopens a lost event stream now instead of at the next backoff step (after Retry). */
+  reconnect?: () => void;
   /** A native folder picker, when the shell offers one. */
   pickFolder: (() => Promise<string | null>) | null;
 }
