@@ -106,7 +106,7 @@ suite('browser sessions', () => {
     await served.stop();
     served = await serve({}, home, port);
     // The open tab notices on its own: its event stream reconnects, is refused, and the page says what to do.
-    const notice = page.getByRole('alert').filter({ hasText: "Upshift's dashboard server was restarted" });
+    const notice = page.getByRole('main').getByRole('alert').filter({ hasText: "Upshift's dashboard server was restarted" });
     await notice.waitFor({ timeout: 20_000 });
     await expect(notice.textContent()).resolves.toContain('open the new address it printed');
     const stale = await context.request.post(`${served.origin}/api/getState`, { headers: { 'content-type': 'application/json', origin: served.origin }, data: {} });
@@ -116,6 +116,7 @@ suite('browser sessions', () => {
     const [refused] = await Promise.all([page.waitForResponse((r) => r.url() === `${served.origin}/api/getState`), notice.getByRole('button', { name: 'Retry' }).click()]);
     expect(refused.status()).toBe(401);
     await expect(notice.isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('alert').count()).resolves.toBe(0);
     // …but once the new address was opened in this browser, it does.
     const fresh = await context.newPage();
     await fresh.goto(served.url);

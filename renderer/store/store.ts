@@ -183,7 +183,8 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         } catch (e) {
           const error = toApiError(e);
           set((s) => ({ load: { status: s.app ? 'ready' : 'error', error }, ...(s.app && isSessionLost(error.code) ? { authLost: true } : {}) }));
-          if (get().app) actions.toast({ kind: 'error', title: 'Could not refresh', body: error.message });
+          // A lost session has its own banner with Retry; a toast would say it twice.
+          if (get().app && !isSessionLost(error.code)) actions.toast({ kind: 'error', title: 'Could not refresh', body: error.message });
         }
       },
 
