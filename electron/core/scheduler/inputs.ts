@@ -1,0 +1,109 @@
+/**
+ * The decision layer's inputs, from the engine: each project's current version and the one verdict per release
+ * (engine/verdict.ts, as the last check recorded it — the scheduler itself never touches the network), a dirty tree,
+ * divergence, rollback-loop protection, an operation running, and the manifest's `automation` section.
+ */
+import type { ProjectCheck } from '../../../shared/api/types.js';
+import type { ApprovalFinding, CandidateRelease, ProjectAutomationState } from '../../../shared/policy/index.js';
+import type { Engine } from '../engine/index.js';
+import { assertNoRollbackLoop } from '../engine/rollback-loop.js';
+import { UpshiftError } from '../errors.js';
+import { getStatus } from '../git/status.js';
+import { assessOwner } from '../state/lock.js';
+
+export interface GatheredProject {
+  state: ProjectAutomationState;
+  check: ProjectCheck | null;
+  /** The project could not be read (manifest, checkout): nothing upgrades; the reason is said. */
+  problem: string | null;
+}
+
+/** Candidates of a check, as the schedule takes them; releases recorded before verdicts were kept are left out. */
+export function candidatesOf(check: ProjectCheck): CandidateRelease[] {
+  if (check.error || check.noSource) return [];
+  return (check.candidates ?? []).flatMap((c): CandidateRelease[] => {
+    const v = c.verdict;
+    if (!v) return [];
+    return [
+      {
+        version: c.version,
+        tag: c.tag,
+        commit: c.sha,
+        bump: v.bump,
+        gate: v.gate,
+        crosses: v.crosses,
+        gateKey: v.gateKey,
+        publishedAt: null,
+        foundAt: check.checkedAt,
+        security: null,
+        compatible: v.compatible,
+        refusedBy: v.refusedBy,
+        unverifiedReason: v.unverifiedReason,
+        breaking: v.breaking,
+        breakingAllowed: v.breakingAllowed,
+        offered: v.notOffered === null,
+        notOfferedReason: v.notOffered,
+      },
+    ];
+  });
+}
+
+async function isDirty(path: string): Promise<boolean> {
+  const s = await getStatus(path);
+  return s.staged.length + s.unstaged.length + s.untracked.length + s.conflicted.length > 0;
+}
+
+/**
+ * Every watched project's state. The working tree is read (one `git status`) only for a project with a candidate: an
+ * idle scheduler with everything up to date spawns nothing.
+ */
+export async function gatherProjects(engine: Engine): Promise<GatheredProject[]> {
+  const store = engine.store;
+  const out: GatheredProject[] = [];
+  for (const record of store.listProjects()) {
+    const check = store.getCheck(record.name);
+    const candidates = check ? candidatesOf(check) : [];
+    const running = store.runningOperation(record.name);
+    const live = running ? assessOwner({ pid: running.operation.pid, pidStartTime: running.pidStartTime, bootId: running.bootId, host: running.operation.host }) : null;
+    const state: ProjectAutomationState = {
+      project: record.name,
+      current: check?.current.version ?? null,
+      candidates,
+      dirty: false,
+      // HEAD has commits the latest release lacks, or one of the candidates does (its gate is then manual, too).
+      diverged: (check?.divergence ?? null) !== null || (check?.candidates ?? []).some((x) => x.verdict?.diverged === true),
+      running: live === 'alive' || live === 'other-host',
+    };
+    let problem: string | null = null;
+    try {
+      const ctx = engine.context(record.name);
+      state.policy = ctx.manifest.automation ?? null;
+      if (candidates.length > 0) {
+        if ((ctx.manifest.kind ?? 'git') === 'git') state.dirty = await isDirty(record.path);
+        try {
+          assertNoRollbackLoop(store, ctx, false);
+        } catch (err) {
+          if (!(err instanceof UpshiftError) || err.code !== 'ROLLBACK_LOOP') throw err;
+          const until = typeof err.details?.retryAfter === 'string' ? err.details.retryAfter : null;
+          state.rollbackLoop = { until, reason: `${String(err.details?.rollbacks ?? 'too many')} automatic rollbacks of ${record.name} within the hour` };
+        }
+      }
+    } catch (err) {
+      problem = `${record.name} cannot be read now: ${(err as Error).message}`;
+      state.candidates = [];
+    }
+    out.push({ state, check, problem });
+  }
+  return out;
+}
+
+/** What the last checks found behind a `review` gate, for reconcileApprovals (failed checks are left out). */
+export function approvalFindings(gathered: readonly GatheredProject[]): ApprovalFinding[] {
+  return gathered
+    .filter((g) => g.check !== null && g.check.error === null && g.problem === null)
+    .map((g) => ({
+      project: g.state.project,
+      current: g.state.current,
+      releases: g.state.candidates.filter((c) => c.gate === 'review').map((c) => ({ project: g.state.project, version: c.version, tag: c.tag, commit: c.commit })),
+    }));
+}
