@@ -47,6 +47,8 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    // The Vite config runs in Node at build time (it moves source maps aside and precompresses), not in the browser.
+    ignores: ['renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandboxed browser: no Node modules.' })),

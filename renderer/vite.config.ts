@@ -1,5 +1,12 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const OUT_DIR = resolve(import.meta.dirname, '../dist/renderer');
+/** Source maps for debugging, kept beside the served build (the host refuses *.map). */
+const MAPS_DIR = resolve(import.meta.dirname, '../dist/renderer-maps');
 
 /**
  * The Electron shell and `upshift serve` both send a strict CSP (script-src 'self'; style-src 'self'). The built
@@ -34,18 +41,53 @@ function strictHtml(): Plugin {
   };
 }
 
+function* filesUnder(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* filesUnder(p);
+    else yield p;
+  }
+}
+
+/**
+ * After the build: moves the source maps out of the served folder into dist/renderer-maps/ (same relative paths;
+ * 'hidden' maps carry no sourceMappingURL, so DevTools loads them only when pointed at them), and writes `.br` and
+ * `.gz` beside every compressible file at the highest levels, once, so `upshift serve` sends them as they are.
+ */
+function mapsAsideAndPrecompress(): Plugin {
+  return {
+    name: 'upshift-maps-aside-precompress',
+    apply: 'build',
+    closeBundle() {
+      rmSync(MAPS_DIR, { recursive: true, force: true });
+      for (const file of [...filesUnder(OUT_DIR)]) {
+        if (file.endsWith('.map')) {
+          const target = join(MAPS_DIR, relative(OUT_DIR, file));
+          mkdirSync(dirname(target), { recursive: true });
+          renameSync(file, target);
+        } else if (/\.(js|css|html|svg|json|webmanifest|txt)$/.test(file)) {
+          const raw = readFileSync(file);
+          if (raw.length < 1024) continue;
+          writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+          writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+        }
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   // Relative asset URLs: the same build loads from file:// in Electron and from `/` in browser mode.
   base: './',
-  plugins: [react(), strictHtml()],
+  plugins: [react(), strictHtml(), mapsAsideAndPrecompress()],
   build: {
-    outDir: '../dist/renderer',
+    outDir: OUT_DIR,
     emptyOutDir: true,
     // Never turn small assets into data: URLs (the CSP allows 'self' only).
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    sourcemap: true,
+    sourcemap: 'hidden',
     target: 'es2022',
   },
 });

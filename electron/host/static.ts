@@ -1,11 +1,14 @@
 /**
  * The built renderer as static files. Only GET and HEAD; `/` is index.html; anything outside the folder is
  * refused however it is spelled (`/../`, `%2e%2e`, `%2f`, backslashes, absolute paths, symlinks pointing out).
+ * Text is sent brotli- or gzip-compressed when the browser accepts it (compress.ts); source maps are never served
+ * (the build keeps them beside, in dist/renderer-maps/).
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CompressedFiles, chooseEncoding, isCompressible, MIN_COMPRESS_BYTES } from './compress.js';
 import { apiError, sendError } from './http.js';
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -14,7 +17,6 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
@@ -76,6 +78,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 export class StaticFiles {
   private readonly root: string | null;
   private realRoot: string | null = null;
+  private readonly compressed = new CompressedFiles();
 
   constructor(staticDir: string | null) {
     this.root = staticDir === null ? null : resolve(staticDir);
@@ -91,6 +94,11 @@ export class StaticFiles {
       sendError(res, 400, apiError('BAD_PATH', 'Refused: the path is malformed or leaves the dashboard folder.'));
       return;
     }
+    if (/\.map$/i.test(rel)) {
+      // Source maps would hand out the whole source; they are built beside the renderer, not into it.
+      sendError(res, 404, apiError('NOT_FOUND', 'Source maps are not served; they are in dist/renderer-maps/ beside the build.'));
+      return;
+    }
     const file = await this.resolveFile(rel);
     if (file === null) {
       if (rel === 'index.html') {
@@ -101,7 +109,18 @@ export class StaticFiles {
       return;
     }
     const type = CONTENT_TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': file.size, 'Cache-Control': cacheControlFor(rel) });
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Cache-Control': cacheControlFor(rel) };
+    if (isCompressible(type)) {
+      headers.Vary = 'Accept-Encoding';
+      const encoding = file.size >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : null;
+      if (encoding !== null) {
+        const body = await this.compressed.get(file.path, file.size, file.mtimeMs, encoding);
+        res.writeHead(200, { ...headers, 'Content-Encoding': encoding, 'Content-Length': body.length });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': file.size });
     if (req.method === 'HEAD') {
       res.end();
       return;
@@ -112,14 +131,14 @@ export class StaticFiles {
   }
 
   /** The regular file at `rel` inside the root, following symlinks only when they stay inside. */
-  private async resolveFile(rel: string): Promise<{ path: string; size: number } | null> {
+  private async resolveFile(rel: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
     if (this.root === null) return null;
     try {
       this.realRoot ??= await realpath(this.root);
       const real = await realpath(join(this.realRoot, rel));
       if (!isInside(this.realRoot, real)) return null;
       const st = await stat(real);
-      return st.isFile() ? { path: real, size: st.size } : null;
+      return st.isFile() ? { path: real, size: st.size, mtimeMs: st.mtimeMs } : null;
     } catch {
       return null;
     }
