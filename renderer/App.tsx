@@ -1,13 +1,17 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Nav } from './components/Nav.js';
+import { SkeletonBlock } from './components/Skeleton.js';
 import { Toasts } from './components/Toasts.js';
 import { markNavigated, parseRoute, type Route } from './lib/route.js';
 import { useActions, useApp } from './store/context.js';
-import { HistoryView } from './views/HistoryView.js';
-import { OperationView } from './views/OperationView.js';
-import { PlanView } from './views/PlanView.js';
-import { SettingsView } from './views/SettingsView.js';
 import { UpdatesView } from './views/UpdatesView.js';
+
+// The first view is Updates; the others load on demand, with what they alone need: the Plan view's markdown
+// renderer (marked), the History view's virtual list (@tanstack/react-virtual). See README "Performance".
+const PlanView = lazy(() => import('./views/PlanView.js').then((m) => ({ default: m.PlanView })));
+const HistoryView = lazy(() => import('./views/HistoryView.js').then((m) => ({ default: m.HistoryView })));
+const OperationView = lazy(() => import('./views/OperationView.js').then((m) => ({ default: m.OperationView })));
+const SettingsView = lazy(() => import('./views/SettingsView.js').then((m) => ({ default: m.SettingsView })));
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -108,7 +112,9 @@ export function App() {
             <code>upshift serve</code>, open the new address it printed.
           </div>
         )}
-        <View route={route} />
+        <Suspense fallback={<SkeletonBlock lines={4} label={`Loading ${TITLES[route.view]}…`} />}>
+          <View route={route} />
+        </Suspense>
       </main>
       <Toasts />
     </div>
