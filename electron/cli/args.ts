@@ -205,6 +205,27 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [0, Infinity],
   },
   {
+    name: 'supported',
+    usage: 'upshift supported [project...] [--json]',
+    summary: "Support windows (the manifest's support:): every minor line released with whether it is supported and until when, and where the current version stands. See docs/manifest.md.",
+    options: { json },
+    infersProject: 'all', positionals: [0, Infinity],
+  },
+  {
+    name: 'trust',
+    usage: 'upshift trust <project> <tag> [--json]',
+    summary: 'Accept the commit a release tag points at now, after it moved since Upshift first saw it (trust on first use; recorded with who and when). See docs/trust.md.',
+    options: { json },
+    positionals: [2, 2],
+  },
+  {
+    name: 'doctor',
+    usage: 'upshift doctor [--json]',
+    summary: 'Check git, the state directory and its database, tokens, notification channels, signers, the daemon and each watched project; each line OK, WARN or FAIL with what to fix. Exit 1 when any check FAILs.',
+    options: { json },
+    positionals: [0, 0],
+  },
+  {
     name: 'serve',
     usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/api/types.js';
 import { formatWhen, systemTime, type TimeContext } from './time.js';
 import { releaseNoteLines } from './release-notes.js';
+import { checkTrustLines, eolBadge, verificationLine } from './trust-format.js';
 
 /** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
 export function makeStyle(enabled: boolean) {
@@ -52,7 +53,7 @@ function checkLine(s: Style, p: ProjectCheck): string {
   const cur = `${v(p.current.version)}${p.current.ahead ? s.dim(` (${aheadText(p.current.ahead)})`) : p.current.source === 'tag' ? '' : s.dim(` (${p.current.source})`)}`;
   // A local-only project (no remote): a normal state, said plainly, not a failed check.
   if (p.noSource) return `${s.bold(p.name)}: ${cur} — no release source (no git remote; nothing to check)`;
-  const lines = [`${s.bold(p.name)}: ${cur}`];
+  const lines = [`${s.bold(p.name)}: ${cur}${eolBadge(s, p.support)}`];
   if (!p.latest) lines[0] += ' — no releases found';
   else if (!p.updateAvailable) lines[0] += ` — up to date (latest ${p.latest.version})`;
   else {
@@ -70,6 +71,7 @@ function checkLine(s: Style, p: ProjectCheck): string {
     lines.push(p.offered ? `  offered: ${s.cyan(p.offered.version)} (\`upshift upgrade ${p.name}\`)` : '  nothing newer is installed without an explicit choice');
     lines.push(`  ${s.yellow(p.explicitChoice.message)}`);
   }
+  lines.push(...checkTrustLines(s, p));
   // Not blockers of a dependent: what the strategy left out, stale releases, and the like.
   if (p.compatible !== false) for (const note of p.blockers) lines.push(`  ${s.dim('note')}: ${note}`);
   return lines.join('\n');
@@ -86,6 +88,9 @@ export function formatPlan(s: Style, p: UpgradePlan): string {
   if (p.from.ahead) out.push(`From ${aheadText(p.from.ahead)}${p.from.branch ? `, on branch ${p.from.branch}` : ''}`);
   // First what leaves the working tree and what happens to the branch (issue 8 §1).
   for (const w of p.warnings ?? []) out.push(s.yellow(`! ${w}`));
+  const signature = verificationLine(s, p.verification);
+  if (signature) out.push(signature);
+  if (p.support?.target && (p.support.target.eol || p.support.target.soon)) out.push(`Support of ${v(p.to.version)}:${eolBadge(s, p.support.target)} ${p.support.target.message}`);
   out.push(`Bump ${p.bump}, gate ${p.gate}, risk ${riskText(s, p.risk.level)}`);
   for (const r of p.risk.reasons) out.push(`  - ${r}`);
   if (p.explicitChoice) {

@@ -18,7 +18,10 @@ import { upshiftVersion } from './version.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
 import { configCommand } from './config.js';
-import { notifyCommand, notifyOutcome } from './commands/notify.js';
+import { notifyCommand, notifyOutcome, notifyTagMoves } from './commands/notify.js';
+import { trustCommand } from './commands/trust.js';
+import { supportedCommand } from './commands/supported.js';
+import { doctorCommand } from './commands/doctor.js';
 import { openBrowser } from './open-browser.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
@@ -139,6 +142,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       case 'check': {
         const r = await engine.check(cmd.positionals);
         print(r, () => formatCheck(io.style, r));
+        await notifyTagMoves(engine, r.projects);
         return ExitCode.ok;
       }
       case 'plan': {
@@ -241,6 +245,12 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return await configCommand(cmd, engine, { print, style: io.style });
       case 'notify':
         return await notifyCommand(cmd, engine, { print, style: io.style });
+      case 'trust':
+        return await trustCommand(cmd, engine, { print, style: io.style });
+      case 'supported':
+        return await supportedCommand(cmd, engine, { print, style: io.style });
+      case 'doctor':
+        return await doctorCommand(cmd, engine, { print, style: io.style });
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }

@@ -4,7 +4,7 @@
  */
 
 /** Everything Upshift tells channels about. `test` is only ever sent by "Send test" / `upshift notify test`. */
-export const NOTIFY_EVENT_TYPES = ['update_available', 'needs_approval', 'upgraded', 'rolled_back', 'rollback_failed', 'check_failing', 'security_release', 'test'] as const;
+export const NOTIFY_EVENT_TYPES = ['update_available', 'needs_approval', 'upgraded', 'rolled_back', 'rollback_failed', 'check_failing', 'security_release', 'tag_moved', 'test'] as const;
 export type NotifyEventType = (typeof NOTIFY_EVENT_TYPES)[number];
 
 export type NotifyChannelKind = 'file' | 'webhook' | 'slack' | 'discord' | 'ntfy' | 'gotify' | 'email' | 'desktop';

@@ -2,6 +2,9 @@
  * The JSON shapes the engine returns and the CLI prints with `--json`. The dashboard speaks the same
  * types, so field names here are a public contract: add fields, never rename them.
  */
+import type { SupportStatus, TagMove, TagVerification } from './trust.js';
+
+export type { SupportStatus, TagMove, TagVerification } from './trust.js';
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 export type BumpType = 'patch' | 'minor' | 'major' | 'prerelease' | 'none' | 'downgrade';
@@ -128,6 +131,10 @@ export interface ProjectCheck {
    * normal state, not a failed check (`error` stays null; no error toast or tray icon); `reason` says it in words.
    */
   noSource?: { reason: string } | null;
+  /** Release tags that moved since first seen (trust on first use): never upgraded to until accepted. Absent: none. */
+  tagMoves?: TagMove[];
+  /** The current version's support window (`support:` in the manifest); absent without a policy. */
+  support?: SupportStatus | null;
   checkedAt: string;
 }
 
@@ -270,6 +277,12 @@ export interface UpgradePlan {
   checkout?: CheckoutPlan;
   /** The settings this plan was made with, each with where it came from (absent in plans made before it existed). */
   settings?: SettingOrigin[];
+  /** With `verify:` in the manifest: who signed the target's tag, checked before anything changes. */
+  verification?: TagVerification | null;
+  /** Release tags that moved since first seen (trust on first use); absent: none. */
+  tagMoves?: TagMove[];
+  /** With `support:`: the current version's and the target's support windows. */
+  support?: { current: SupportStatus | null; target: SupportStatus | null };
 }
 
 /** A JSON value, as a setting holds it. */

@@ -18,6 +18,8 @@ export interface UpgradeStepInput {
   watch?: { seconds: number; intervalSeconds: number } | null;
   /** The checkout step as the plan decided it (what happens to the branch); absent: a detached checkout. */
   checkout?: { title: string; command: string };
+  /** With `verify:` in the manifest: the allowed signers, described; the tag's signature is checked before checkout. */
+  verify?: string;
 }
 
 /** Quotes one word for display in a POSIX shell; the engine itself never builds shell strings from remote data. */
@@ -51,6 +53,9 @@ export function upgradeSteps(input: UpgradeStepInput): PlanStep[] {
     title: `Fetch tag ${input.targetTag} from ${input.remote}`,
     command: `git fetch --no-tags --no-recurse-submodules ${shellQuote(input.remote)} ${shellQuote(`refs/tags/${input.targetTag}:refs/tags/${input.targetTag}`)}`,
   });
+  if (input.verify) {
+    steps.push({ id: 'verify', title: `Verify the signature of tag ${input.targetTag} (allowed: ${input.verify})`, command: `git verify-tag --raw ${shellQuote(input.targetTag)}` });
+  }
   steps.push({
     id: 'checkout',
     title: input.checkout?.title ?? `Check out ${input.targetTag} by commit (hooks disabled, no submodule recursion)`,

@@ -3,7 +3,7 @@
  * CLI's side of delivery — an upgrade's or rollback's outcome is enqueued, then flushed for at most ~2 s at exit.
  * Channel URLs are only ever printed redacted.
  */
-import type { Operation } from '../../../shared/api/types.js';
+import type { Operation, ProjectCheck } from '../../../shared/api/types.js';
 import type { Engine } from '../../core/engine/index.js';
 import { usageError } from '../../core/errors.js';
 import { SETTINGS_KEY, settingsEntries, type ChannelEntry } from '../../core/notify/channels.js';
@@ -46,6 +46,19 @@ export async function notifyOutcome(engine: Engine, op: Operation): Promise<void
     if (hub.operationFinished(op) > 0 || hub.outbox.nextDueAt() !== null) await hub.flush(CLI_FLUSH_BUDGET_MS);
   } catch {
     // See above: never fail the command.
+  }
+}
+
+/** Moved release tags first noticed by this check, told to the channels (tag_moved) and delivered within ~2 s. */
+export async function notifyTagMoves(engine: Engine, checks: readonly ProjectCheck[]): Promise<void> {
+  try {
+    const fresh = checks.flatMap((c) => (c.tagMoves ?? []).filter((m) => m.fresh).map((m) => ({ project: c.name, m })));
+    if (fresh.length === 0) return;
+    const hub = cliNotifyHub(engine);
+    for (const { project, m } of fresh) hub.tagMoved(project, m);
+    await hub.flush(CLI_FLUSH_BUDGET_MS);
+  } catch {
+    // Never fail the command over a notification.
   }
 }
 

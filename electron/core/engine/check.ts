@@ -12,6 +12,9 @@ import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
 import { DivergenceReader } from './divergence.js';
+import { releaseHolds, TagCommitRecord } from '../trust/index.js';
+import type { TagMove } from '../../../shared/api/trust.js';
+import { supportStatus } from '../../../shared/policy/support.js';
 import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases, type ReleaseVerdict } from './verdict.js';
 
 export interface Discovery {
@@ -20,6 +23,8 @@ export interface Discovery {
   releases: Release[];
   /** Set when the releases are the last ones seen (remote unreachable, or offline): a note saying how old. */
   stale: { at: string; note: string; error?: unknown } | null;
+  /** Release tags that point elsewhere than when first seen (trust on first use, electron/core/trust/tag-record.ts). */
+  moves: TagMove[];
 }
 
 export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<Discovery> {
@@ -30,7 +35,10 @@ export async function discover(ctx: ProjectContext, source: ReleaseSource, store
   ]);
   // After the current-version cache wrote the project's settings, so neither write loses the other.
   if (!found.stale) rememberReleases(store, ctx.record.name, m.channel, found.releases);
-  return { current, releases: found.releases, stale: found.stale };
+  // Trust on first use: every tag's commit is remembered when first seen; one seen elsewhere later is a move.
+  const tags = new TagCommitRecord(store.database, () => store.now());
+  const moves = found.stale ? tags.moved(ctx.record.name) : tags.observe(ctx.record.name, found.releases);
+  return { current, releases: found.releases, stale: found.stale, moves };
 }
 
 /** Releases strictly newer than what runs now (all of them when the current version is unknown). */
@@ -60,7 +68,11 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   }
   // The strategy decides which releases are offered at all: "latest" is the newest eligible one.
   const judged = await judgeReleases(ctx, store, found.releases, current.parsed, { lts });
-  const plain = releaseVerdicts(ctx, all, current.version, ascending, readings, judged);
+  // Moved tags and support windows (electron/core/trust/holds.ts), the same input of the verdict as in the plan.
+  const now = Date.parse(store.now());
+  const released = found.releases.map((r) => r.version.normalized);
+  const { held } = releaseHolds({ project: ctx.record.name, releases: ascending, released, moves: found.moves, support: ctx.manifest.support, now });
+  const plain = releaseVerdicts(ctx, all, current.version, ascending, readings, judged, new Map(), held);
   // Which releases lack commits of HEAD (engine/divergence.ts), as an input of the same verdict: the latest, and the
   // ones the default target depends on. Counted once per HEAD and target, then remembered.
   const apart = new Map<string, Divergence>();
@@ -73,7 +85,7 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   const notJudgedYet = new Set(judged.unjudged.map((u) => u.tag));
   await reader.ofDefault([...ascending].reverse(), plain, (r) => r.sha || null, apart, (r) => !notJudgedYet.has(r.tag));
   reader.save();
-  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, ascending, readings, judged, apart) : plain;
+  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, ascending, readings, judged, apart, held) : plain;
   const releases = judged.eligible;
   const latest = releases[0] ?? null;
   const newer = newerThan(current, releases);
@@ -102,6 +114,9 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
   const installed = latest && !updateAvailable ? evaluateDependents(ctx.record.name, { version: latest.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all)) : null;
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
   // A latest release that is not a descendant of HEAD says so first (issue 8 §1).
+  const support = current.version && ctx.manifest.support ? supportStatus(now, ctx.manifest.support, current.version, released) : null;
+  if (support && (support.eol || support.soon)) notes.unshift(`support: ${support.message}`);
+  for (const mv of found.moves) if (verdict?.release.tag !== mv.tag) notes.unshift(mv.message);
   const blockers = [...(verdict?.divergence ? [verdict.divergence.message] : []), ...(verdict ? verdict.blockers : installed ? installed.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
   const risk =
     verdict && bump
@@ -136,6 +151,8 @@ export async function checkProject(ctx: ProjectContext, all: readonly ProjectCon
     }),
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
+    ...(found.moves.length > 0 ? { tagMoves: found.moves } : {}),
+    ...(ctx.manifest.support ? { support } : {}),
   };
 }
 

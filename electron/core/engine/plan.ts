@@ -23,6 +23,10 @@ import { sourceProjectOf } from './source-project.js';
 import { rememberTreeReading } from './verdict-read.js';
 import { planCheckout, type CheckoutMode } from './checkout-plan.js';
 import { DivergenceReader } from './divergence.js';
+import { releaseHolds, verifyTag } from '../trust/index.js';
+import type { TagVerification } from '../../../shared/api/trust.js';
+import { supportStatus, type ReleaseEol } from '../../../shared/policy/support.js';
+import { mapLimit } from '../util/map-limit.js';
 import { defaultTarget, explicitChoiceOf, MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
 
 export interface PlanOptions {
@@ -60,7 +64,7 @@ function findRelease(releases: readonly Release[], wanted: string): Release | un
 export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, opts: PlanOptions = {}): Promise<PlanResult> {
   const m = ctx.manifest;
   const path = ctx.record.path;
-  const { current, releases } = await discover(ctx, source, store, opts.signal);
+  const { current, releases, moves } = await discover(ctx, source, store, opts.signal);
   let pool = releases;
   if (opts.to && !findRelease(releases, opts.to) && m.channel === 'stable') {
     // An explicit --to may name a prerelease; the channel only decides what is offered by default.
@@ -166,7 +170,21 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   // Invalid release metadata (issue 15 §5) is not "no breaking changes": the release is unread, so it is blocked.
   for (const r of ascending) readings.set(r.tag, metadataReading(infos.get(r.tag)!));
   for (const r of notLocal) readings.set(r.tag, { unread: `offline: tag ${r.tag} is not in the local repository` });
-  const plain = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged);
+  // Release trust and support (electron/core/trust/holds.ts): with `verify:`, who signed each fetched tag, checked by
+  // git before anything changes; tags that moved since first seen; releases past their end of life unless asked for.
+  const verifications = new Map<string, TagVerification>();
+  if (kind === 'git' && m.verify) {
+    const checked = await mapLimit(ascending, 4, (r) => verifyTag(path, r.tag, m.verify!, opts.signal));
+    checked.forEach((v) => verifications.set(v.tag, v));
+  }
+  const eolOf = new Map<string, ReleaseEol>();
+  for (const [tag, i] of infos) if (i.metadata?.eolDate || i.metadata?.replacement) eolOf.set(tag, { eolDate: i.metadata.eolDate ?? null, replacement: i.metadata.replacement ?? null });
+  const now = Date.parse(store.now());
+  const released = releases.map((r) => r.version.normalized);
+  const asked = opts.to ? (findRelease(candidates, opts.to)?.tag ?? null) : null;
+  const holds = releaseHolds({ project: ctx.record.name, releases: listed, released, moves, verifications, support: m.support, eol: eolOf, now, asked });
+  const held = holds.held;
+  const plain = releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged, new Map(), held);
   // Releases that lack commits of HEAD (engine/divergence.ts), an input of the verdict as in `check`: the newest, the
   // one asked for, and those the default target depends on.
   const apart = new Map<string, Divergence>();
@@ -180,7 +198,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     await reader.ofDefault(candidates, plain, shaOf, apart);
     reader.save();
   }
-  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged, apart) : plain;
+  const verdicts = apart.size > 0 ? releaseVerdicts(ctx, all, current.version, [...listed].reverse(), readings, judged, apart, held) : plain;
   // Without a target, the gates decide too (issue 8 §4): the newest release nothing blocks whose gate asks no explicit
   // choice; when every open one is gated manual, the newest of them, which `upgrade` refuses without naming it.
   const byDefault = defaultTarget(candidates, verdicts);
@@ -244,6 +262,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       health: verification.health,
       watch: verification.watch,
       ...(checkout ? { checkout: checkout.step } : {}),
+      ...(m.verify ? { verify: verifyDescription(m.verify) } : {}),
     });
     if (isFolder) {
       extras = {
@@ -266,6 +285,12 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   });
   // Said first: commits that leave the working tree, then what happens to the branch.
   const warnings = [...(verdict.divergence ? [verdict.divergence.message] : []), ...(checkout && (checkout.plan.fromBranch || checkout.plan.branch) ? [checkout.plan.note] : [])];
+  const currentSupport = current.version && m.support ? supportStatus(now, m.support, current.version, released) : null;
+  const targetSupport = holds.support.get(chosen.tag) ?? null;
+  if (targetSupport?.eol) warnings.push(`support: ${targetSupport.message}; installed only because you asked for it`);
+  else if (targetSupport?.soon) warnings.push(`support: ${targetSupport.message}`);
+  if (currentSupport && (currentSupport.eol || currentSupport.soon)) warnings.push(`support: the current ${currentSupport.message}`);
+  for (const mv of moves) if (mv.tag !== chosen.tag) warnings.unshift(mv.message);
   const plan: UpgradePlan = {
     project: ctx.record.name,
     path,
@@ -292,6 +317,9 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       return { ...toReleaseRef(r), ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
     }),
     ...(opts.to ? {} : { explicitChoice: byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null }),
+    ...(kind === 'git' && m.verify ? { verification: verifications.get(chosen.tag) ?? null } : {}),
+    ...(moves.length > 0 ? { tagMoves: moves } : {}),
+    ...(m.support || targetSupport ? { support: { current: currentSupport, target: targetSupport } } : {}),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };
 }
@@ -315,6 +343,11 @@ async function uncommittedWorkOn(path: string, target: string, version: string, 
     summary,
     blocker: `uncommitted work: ${what}, so it could not be given back after the upgrade. Commit or move it first, or upgrade with --stash --keep-on-conflict to keep ${version} and leave the work in a stash to merge by hand`,
   };
+}
+
+/** The verify step's allowed signers, as the plan shows them. */
+function verifyDescription(v: NonNullable<ProjectContext['manifest']['verify']>): string {
+  return [v.ssh ? `SSH signers in ${v.ssh.allowedSigners}` : null, v.gpg ? `OpenPGP keys in ${v.gpg.keyring}` : null].filter((x) => x !== null).join(' or ');
 }
 
 /** A release known only from its source (no checkout to read): notes and metadata come from describeRelease. */

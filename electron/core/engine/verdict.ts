@@ -79,6 +79,9 @@ export function metadataReading(info: Pick<ReleaseInfo, 'contractsVersion' | 'br
  * The verdict of every release in `ascending` (oldest first, as from {@link verdictReleases}), by tag.
  * `strategy` is the strategy's judgement of these releases (excluded ones are blocked with its reason). `apart` holds,
  * by tag, the releases that are not descendants of HEAD (engine/divergence.ts): never `auto`, whatever the bump.
+ * `held` holds, by tag, the reasons release trust and support refuse a release (electron/core/trust/holds.ts: a tag that
+ * moved since first seen, a signature that is missing or not allowed, an end of life not asked for): blockers like the
+ * strategy's, so check, plan and the dashboard agree.
  */
 export function releaseVerdicts(
   ctx: ProjectContext,
@@ -88,6 +91,7 @@ export function releaseVerdicts(
   readings: ReadonlyMap<string, ReadResult>,
   strategy: Pick<StrategyResult, 'excluded'>,
   apart: ReadonlyMap<string, Divergence> = new Map(),
+  held: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Map<string, ReleaseVerdict> {
   const dependents = dependentsOf(ctx.record.name, all);
   const out = new Map<string, ReleaseVerdict>();
@@ -108,6 +112,7 @@ export function releaseVerdicts(
     if (!own && !gap) gap = { version, reason: 'unread' in read ? read.unread : 'not read' };
     const excluded = strategy.excluded.find((e) => e.tag === r.tag);
     if (excluded) blockers.push(`strategy: ${excluded.reason}`);
+    blockers.push(...(held.get(r.tag) ?? []));
     const bump = classifyBump(currentVersion, version);
     const crosses = crossedBump(currentVersion, version);
     const gate = gateRule(bump, ctx.manifest.gates, crosses);

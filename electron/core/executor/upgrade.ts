@@ -7,6 +7,7 @@ import { stashMessage, type Journal, type SetAsideEntry } from './journal.js';
 import { restoreFromJournal } from './restore.js';
 import { planSetAside, restoreSetAside, setAside } from './set-aside.js';
 import type { Worktree } from './worktree.js';
+import { verifyTag } from '../trust/signature.js';
 import { assertFreeSpace, HOOK_TIMEOUT_MS, INSTALL_TIMEOUT_MS, operationEnv, type KindDriver, type OperationJob, type OperationOutcome, type UndoResult } from './job.js';
 
 export * from './job.js';
@@ -71,6 +72,14 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
         if (sha !== job.to.sha) {
           throw new StepFailure('fetch', `Tag ${job.to.tag} now points at ${sha}, but the plan was made for ${job.to.sha}. The remote tag moved: review the new plan before upgrading.`, null, false, 'TAG_MOVED');
         }
+      },
+      // Who signed the fetched tag, checked again right before checkout (the plan checked it too): only an allowed
+      // signer's tag is ever checked out (issue 10 §5).
+      verify: async () => {
+        if (!job.to.tag || !m.verify) throw new StepFailure('verify', 'No tag or no allowed signers to verify against.');
+        const v = await verifyTag(tree.path, job.to.tag, m.verify, ctx.signal);
+        if (v.status !== 'good') throw new StepFailure('verify', `${v.message}. Only tags signed by an allowed key (verify:) are checked out.`, null, false, 'SIGNATURE_REFUSED');
+        ctx.log('verify', v.message);
       },
       checkout: async () => {
         const moves = job.branchMoves ?? [];

@@ -60,6 +60,10 @@ export interface ProjectManifest {
   maxAutoRollbacksPerHour?: number;
   /** kind git: `branch` moves a branch with the upgrade (see engine/checkout-plan.ts); absent: `detach`. */
   checkout?: 'detach' | 'branch';
+  /** `support:` — support windows (shared/policy/support.ts). */
+  support?: { lastMinors?: number | undefined; eol?: Record<string, string> | undefined };
+  /** `verify:` — allowed signers of release tags, paths absolute (electron/core/trust/signature.ts). */
+  verify?: { ssh?: { allowedSigners: string } | undefined; gpg?: { keyring: string } | undefined };
   /** The configuration Upshift keeps for this project outside the checkout, when one was read (absolute path). */
   config?: string | null;
   /** Where each setting came from (manifest file, external config, default); set by loadManifest. */

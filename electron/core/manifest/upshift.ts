@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Requirement } from '../../../shared/compat/requirement.js';
@@ -190,8 +191,23 @@ export function normalizeUpshiftLayers(layers: readonly ParsedYaml[], root: stri
     ...(m.watch !== undefined ? { watch: { ...m.watch } } : {}),
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
     ...(m.checkout === 'branch' ? { checkout: m.checkout } : {}),
+    ...(m.support !== undefined ? { support: { ...m.support } } : {}),
+    ...(m.verify !== undefined
+      ? {
+          verify: {
+            ...(m.verify.ssh ? { ssh: { allowedSigners: resolveUserPath(root, m.verify.ssh.allowedSigners) } } : {}),
+            ...(m.verify.gpg ? { gpg: { keyring: resolveUserPath(root, m.verify.gpg.keyring) } } : {}),
+          },
+        }
+      : {}),
   };
   return { manifest, data: m };
+}
+
+/** A path from the manifest: `~/…` under the home directory, relative ones under the project. */
+function resolveUserPath(root: string, p: string): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(os.homedir(), p.slice(1));
+  return path.resolve(root, p);
 }
 
 function userCommand(c: string | string[]): UserCommand {

@@ -5,6 +5,7 @@
  */
 import type { ChannelHealth, NotifyTestResult } from '../../../shared/api/notify.js';
 import type { Operation } from '../../../shared/api/types.js';
+import type { TagMove } from '../../../shared/api/trust.js';
 import { UpshiftError } from '../errors.js';
 import type { Db } from '../state/index.js';
 import type { Clock } from '../service/clock.js';
@@ -28,6 +29,11 @@ export interface NotifyHubOptions {
 
 /** An event as callers give it: id and time are filled in. */
 export type NotifyInput = Omit<NotifyEvent, 'id' | 'at' | 'from' | 'to' | 'version'> & Partial<Pick<NotifyEvent, 'id' | 'at' | 'from' | 'to' | 'version'>>;
+
+/** The `tag_moved` event of a moved release tag; its id makes each (tag, new commit) one message per channel. */
+export function tagMovedEvent(project: string, move: TagMove): NotifyInput {
+  return { id: `tag-moved:${project}:${move.tag}:${move.now}`, type: 'tag_moved', project, title: `Release tag ${move.tag} of ${project} MOVED`, body: `${move.message}. Run \`upshift trust ${project} ${move.tag}\` once you have checked it.` };
+}
 
 export class NotifyHub {
   readonly outbox: Outbox;
@@ -86,6 +92,11 @@ export class NotifyHub {
   /** A release that needs someone's approval before it is applied (the automation will call this). */
   needsApproval(project: string, version: string, reason: string): number {
     return this.emit({ id: `approval:${project}:${version}`, type: 'needs_approval', project, version, title: `${project} ${version} needs approval`, body: reason });
+  }
+
+  /** A release tag that points elsewhere than when first seen (trust on first use): once per tag and new commit. */
+  tagMoved(project: string, move: TagMove): number {
+    return this.emit(tagMovedEvent(project, move));
   }
 
   /** A release that its metadata marks as a security release. */

@@ -15,6 +15,7 @@ export function eventColor(type: NotifyEventType): number {
   switch (type) {
     case 'rollback_failed':
     case 'security_release':
+    case 'tag_moved':
       return 0xd73a49;
     case 'rolled_back':
     case 'check_failing':

@@ -156,6 +156,10 @@ export const releaseEntrySchema = z.looseObject({
       if (v !== undefined && v !== null && typeof v !== 'boolean') ctx.addIssue({ code: 'custom', message: `expected true or false, got ${describeValue(v)}` });
     })
     .optional(),
+  // Support windows (issue 10 §4, observability-stack's deprecation {eol_date, replacement}).
+  eol_date: optionalText(DATE, isIsoDate),
+  eolDate: optionalText(DATE, isIsoDate),
+  replacement: optionalText('a version or a project name (text)'),
 });
 
 /** Located issues for the entry at `prefix` of a parsed file, with `text` kept to locate them only when needed. */

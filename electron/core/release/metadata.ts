@@ -194,6 +194,9 @@ const KNOWN_TOP = new Set([
   'description',
   'checksum',
   'lts',
+  'eol_date',
+  'eolDate',
+  'replacement',
   // The release's git tag, read by the offline release folder (source/folder.ts) when it is not the pattern's.
   'tag',
 ]);
@@ -274,5 +277,7 @@ function readEntry(e: JsonObject, file: string, keyVersion: string | null, warni
     checksum,
     ignoredKeys: ignored,
     ...(typeof e.lts === 'boolean' ? { lts: e.lts } : {}),
+    ...(firstStr(e, ['eol_date', 'eolDate']) !== null ? { eolDate: firstStr(e, ['eol_date', 'eolDate'])! } : {}),
+    ...(firstStr(e, ['replacement']) !== null ? { replacement: firstStr(e, ['replacement'])! } : {}),
   };
 }

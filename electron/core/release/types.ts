@@ -38,6 +38,10 @@ export interface ReleaseMetadata {
   ignoredKeys: string[];
   /** `lts: true` / `false` in the entry (strategy "lts"); absent when the entry does not say. */
   lts?: boolean;
+  /** `eol_date`: the last day this release's line is supported (support windows, shared/policy/support.ts). */
+  eolDate?: string;
+  /** `replacement`: what to move to once it is end of life (a version, or a project's name). */
+  replacement?: string;
 }
 
 /**

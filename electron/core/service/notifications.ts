@@ -4,7 +4,7 @@ import type { ApiError, Channel, ProjectCheck } from '../../../shared/api/types.
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Clock } from './clock.js';
-import type { NotifyInput } from '../notify/hub.js';
+import { tagMovedEvent, type NotifyInput } from '../notify/hub.js';
 
 /** What the user is told: a new release, or that checking a project started failing. */
 export interface Notification {
@@ -89,6 +89,7 @@ export class NotificationCenter {
   afterCheck(check: ProjectCheck): void {
     if (check.error) this.failed(check.name, check.error);
     else this.failing.delete(check.name);
+    for (const m of check.tagMoves ?? []) if (m.fresh) this.opts.outbound?.(tagMovedEvent(check.name, m));
     this.considerUpdate(check);
   }
 

@@ -330,6 +330,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'trust on first use: the commit each release tag pointed at when first seen, and who accepted a move',
+    sql: `
+      -- One row per (project, tag): the commit the tag pointed at when Upshift first saw it (electron/core/trust/).
+      -- A tag seen later at another commit is "moved": moved_sha and moved_seen_at hold where it points now, and no
+      -- upgrade goes to it until \`upshift trust\` accepts it (accepted_by/accepted_at; previous_sha keeps the old one).
+      CREATE TABLE tag_commits (
+        project       TEXT NOT NULL,
+        tag           TEXT NOT NULL,
+        sha           TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        moved_sha     TEXT,
+        moved_seen_at TEXT,
+        previous_sha  TEXT,
+        accepted_by   TEXT,
+        accepted_at   TEXT,
+        PRIMARY KEY (project, tag)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
