@@ -39,7 +39,7 @@ export async function buildElectron({ quiet = false, outDir = OUT_DIR } = {}) {
     entryPoints: [`${root}electron/main/main.ts`],
     outfile: `${outDir}/main.cjs`,
     // nodemailer and node-notifier are loaded only when a mail or a headless notification is sent (notify/).
-    external: ['electron', 'better-sqlite3', 'nodemailer', 'node-notifier'],
+    external: ['electron', 'better-sqlite3', 'nodemailer', 'node-notifier', 'pino', 'prom-client'],
   });
   const preload = await build({
     ...common,

@@ -17,8 +17,9 @@ await build({
   format: 'esm',
   target: 'node20',
   // nodemailer and node-notifier stay external too: loaded only when a mail or a desktop notification is sent, so
-  // they cost other commands nothing (node-notifier also finds its vendor binaries beside its own files).
-  external: ['better-sqlite3', 'electron', 'nodemailer', 'node-notifier'],
+  // they cost other commands nothing (node-notifier also finds its vendor binaries beside its own files). pino loads
+  // on the first log line written, prom-client on serve's first /metrics scrape (electron/core/telemetry).
+  external: ['better-sqlite3', 'electron', 'nodemailer', 'node-notifier', 'pino', 'prom-client'],
   sourcemap: 'linked',
   define: { __UPSHIFT_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',

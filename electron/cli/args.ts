@@ -227,12 +227,13 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'serve',
-    usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open]',
+    usage: 'upshift serve [--port N] [--host 127.0.0.1] [--open] [--metrics-no-auth]',
     summary: 'Serve the dashboard to your browser (loopback only by default) until Ctrl-C; prints its URL with a one-time token.',
     options: {
       port: { type: 'string', value: 'port', description: 'Port to listen on (default: a free one)' },
       host: { type: 'string', value: 'host', description: 'Interface to bind (default 127.0.0.1); anything else exposes the dashboard to the network' },
       open: { type: 'boolean', description: 'Open the dashboard in the default browser' },
+      'metrics-no-auth': { type: 'boolean', description: 'Let a Prometheus on this machine scrape /metrics without a token (loopback peers only; see docs/metrics.md)' },
     },
     positionals: [0, 0],
   },

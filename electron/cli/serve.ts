@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { usageError } from '../core/errors.js';
 import { assertUsableToken, createHostServer, isLoopbackHost, type HostApi, type HostServer } from '../host/index.js';
+import { createMetricsHandler } from '../host/metrics.js';
+import type { MetricsSources } from '../core/telemetry/index.js';
 import type { ParsedCommand } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Style } from './format.js';
@@ -15,6 +17,8 @@ import type { Style } from './format.js';
 /** The engine service as `serve` uses it: the host's api, plus a way to close it. */
 export interface ServeService extends HostApi {
   close(): void | Promise<void>;
+  /** What `/metrics` reads (the state database, the outbox); without it /metrics is not served. */
+  metricsSources?(): MetricsSources;
 }
 
 export interface ServeDeps {
@@ -67,6 +71,15 @@ export async function serveCommand(cmd: ParsedCommand, deps: ServeDeps): Promise
   if (!isLoopbackHost(host)) {
     deps.err(deps.style.yellow(`warning: listening on ${host}, not loopback: anyone who can reach this machine on the network and learns the token can control Upshift, and plain HTTP sends the token in clear text. Use --host only on a network you trust.`));
   }
+  const metricsToken = deps.env.UPSHIFT_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined) {
+    try {
+      assertUsableToken(metricsToken);
+    } catch (err) {
+      throw usageError('BAD_TOKEN', `UPSHIFT_METRICS_TOKEN: ${(err as Error).message}`);
+    }
+  }
+  const metricsNoAuth = cmd.values['metrics-no-auth'] === true || deps.env.UPSHIFT_METRICS_NO_AUTH === '1';
   const service = await deps.openService();
   let server: HostServer;
   try {
@@ -76,6 +89,9 @@ export async function serveCommand(cmd: ParsedCommand, deps: ServeDeps): Promise
       host,
       port,
       ...(given ? { token: given } : {}),
+      ...(service.metricsSources
+        ? { metrics: createMetricsHandler({ sources: () => service.metricsSources!(), tokens: metricsToken ? [metricsToken] : [], allowLoopbackWithoutToken: metricsNoAuth, onError: (m) => deps.err(`${deps.style.red('error:')} ${m}`) }) }
+        : {}),
       onError: (message) => deps.err(`${deps.style.red('error:')} ${message}`),
     });
   } catch (err) {

@@ -52,6 +52,10 @@ export async function createHostServer(opts: HostServerOptions): Promise<HostSer
     const q = target.indexOf('?');
     const rawPath = q < 0 ? target : target.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
+    if (rawPath === '/metrics' && opts.metrics) {
+      await opts.metrics(req, res, { serverToken: token }); // its own access rules: metrics.ts
+      return;
+    }
     if (rawPath !== '/api' && !rawPath.startsWith('/api/')) {
       await files.serve(req, res, rawPath);
       return;

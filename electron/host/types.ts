@@ -1,3 +1,5 @@
+import type { MetricsHandler } from './metrics.js';
+
 /**
  * What browser mode needs from the engine, and what it hands back. `HostApi` is deliberately the smallest slice
  * of `UpshiftService` (electron/core/service) the HTTP host uses, so the host can be tested with a fake and the
@@ -34,6 +36,8 @@ export interface HostServerOptions {
   replayEvents?: number;
   /** Extra `host[:port]`-less host names accepted in Host/Origin (e.g. a LAN name when bound to 0.0.0.0). */
   allowedHostnames?: readonly string[];
+  /** Serves `GET /metrics` (Prometheus; metrics.ts decides who may scrape). Absent: /metrics is a static path (404). */
+  metrics?: MetricsHandler;
   /** Told about unexpected failures (500s, broken event serialisation); never about tokens. */
   onError?: (message: string) => void;
 }

@@ -34,6 +34,9 @@ import { existsSync } from 'node:fs';
 import { assertNoRollbackLoop } from './rollback-loop.js';
 import { assertGateApproval } from './gate-approval.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
+import { configureLogging, moduleLogger } from '../telemetry/index.js';
+
+const log = moduleLogger('engine');
 
 export interface EngineOptions {
   home?: string;
@@ -76,6 +79,7 @@ export class Engine {
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
+    configureLogging({ home: store.paths.home, env: opts.env ?? process.env });
     try {
       const recovery = await recoverInterrupted(store, opts.listener);
       const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}), token: tokenChain(opts.env ?? process.env, opts.secretStore) }));
@@ -196,6 +200,7 @@ export class Engine {
     // A cancelled check (the app shutting down) says nothing about the remotes: keep the last real results.
     if (signal?.aborted) throw new UpshiftError('CANCELLED', 'The check was cancelled; the last results were kept.', { retryable: true });
     this.store.saveChecks(projects);
+    for (const p of projects) if (p.error) log.warn('check failed', { project: p.name, err: { code: p.error.code, message: p.error.message } });
     return { projects };
   }
 

@@ -23,6 +23,7 @@ import { operationLogDir } from '../state/paths.js';
 import type { ProjectContext } from './projects.js';
 import { isOffline } from './releases.js';
 import { crashPoint } from '../util/crash-points.js';
+import { loggingListener, withLogContext } from '../telemetry/index.js';
 
 export interface RunOptions {
   /** The operation's id, under which the caller already holds the project's lock. */
@@ -53,7 +54,8 @@ export async function withProjectLock<T>(store: StateStore, project: string, fn:
   const id = newOperationId();
   const lock = ProjectLock.acquire(store, project, { operationId: id });
   try {
-    return await fn(id);
+    // Every log line from here on — planning, git, the steps — carries the operation's id.
+    return await withLogContext({ op: id, project }, () => fn(id));
   } finally {
     lock.release();
   }
@@ -65,6 +67,7 @@ export async function withProjectLock<T>(store: StateStore, project: string, fn:
  */
 async function runJob(store: StateStore, ctx: ProjectContext, job: OperationJob, kind: 'upgrade' | 'rollback', target: string | null, opts: RunOptions): Promise<Operation> {
   const id = opts.operationId;
+  opts = { ...opts, listener: loggingListener(opts.listener) };
   const path = ctx.record.path;
   const projectKind = ctx.manifest.kind ?? 'git';
   let journal: Journal;

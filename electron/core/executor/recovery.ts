@@ -10,6 +10,9 @@ import { undoArtifact } from './artifact-driver.js';
 import { undoCommand } from './command-driver.js';
 import { rmSync, statSync } from 'node:fs';
 import { stepLogPath } from '../state/paths.js';
+import { moduleLogger } from '../telemetry/index.js';
+
+const log = moduleLogger('recovery');
 
 export interface RecoveryReport {
   /** Operations recovered by this call: the interrupted one and the recovery operation recorded for it. */
@@ -81,6 +84,7 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
   });
   const ctx = new OperationContext(store, recovery.id, { name: op.project, path }, listener, undefined);
   const interruptedAt = running ? `during step "${running.id}"` : 'between steps';
+  log.warn('recovering an interrupted operation', { op: recovery.id, project: op.project, interrupted: op.id, interruptedAt, action: finalize ? 'finalize' : 'rollback' });
   let ok = false;
   let error: string | null = null;
   let manual: string | null = null;
@@ -157,6 +161,8 @@ async function recoverOne(store: StateStore, record: OperationRecord, listener?:
     });
   }
   store.finishOperation(recovery.id, ok ? 'succeeded' : 'failed', { error, manualRecovery: manual });
+  if (ok) log.info('recovery finished', { op: recovery.id, project: op.project, interrupted: op.id, status: 'succeeded' });
+  else log.error('recovery failed', { op: recovery.id, project: op.project, interrupted: op.id, status: 'failed', error, manualRecovery: manual });
   return store.getOperation(recovery.id)!;
 }
 

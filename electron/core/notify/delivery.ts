@@ -14,6 +14,9 @@ import type { Outbox, OutboxRow } from './outbox.js';
 import { sendTo } from './send.js';
 import { parseChannelUrl } from './url.js';
 import type { ChannelDeps, ChannelSpec, NotifyEvent, SendOutcome } from './types.js';
+import { moduleLogger, registerSecret } from '../telemetry/index.js';
+
+const log = moduleLogger('notify');
 
 export const BACKOFF_BASE_MS = 10_000;
 export const BACKOFF_MAX_MS = 3600_000;
@@ -183,15 +186,20 @@ export class DeliveryLoop {
       outbox.recordAttempt(channel, now, now + spacing, { ok: true });
       return { delivered: seqs.length, changed: true };
     }
+    // The channel's URL holds secrets (passwords, webhook keys): the log names it redacted and scrubs its secrets.
+    for (const s of g.spec?.secrets ?? []) registerSecret(s);
+    const logged = { channel, kind: g.spec?.kind ?? null, target: g.spec?.redacted ?? null, messages: seqs.length, attempt: first.attempts + 1, error: outcome.error };
     const oldest = Math.min(...g.rows.map((r) => r.created_at));
     const wait = Math.max(backoffMs(first.attempts, this.random), outcome.retryAfterMs ?? 0);
     const giveUp = outcome.permanent || now + wait - oldest > GIVE_UP_AFTER_MS;
     if (giveUp) {
       const why = outcome.permanent ? outcome.error : `${outcome.error} (undelivered for 24 h: given up)`;
       outbox.gaveUp(seqs, this.owner, now, why);
+      log.error('notification given up', { ...logged, error: why });
       outbox.recordAttempt(channel, now, now + spacing, { ok: false, error: why, gaveUp: seqs.length });
     } else {
       outbox.retry(seqs, this.owner, now + wait, outcome.error);
+      log.warn('notification delivery failed; will retry', { ...logged, retryInMs: wait });
       // Retry-After speaks for the whole channel (a 429), so the channel waits too.
       outbox.recordAttempt(channel, now, now + Math.max(spacing, outcome.retryAfterMs ?? 0), { ok: false, error: outcome.error, gaveUp: 0 });
     }

@@ -30,6 +30,7 @@ import { OperationRunner, tailFile } from './operations.js';
 import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
+import type { MetricsSources } from '../telemetry/index.js';
 
 export interface ServiceOptions {
   /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
@@ -199,6 +200,11 @@ export class UpshiftService implements UpshiftApi {
   subscribe(listener: (event: UpshiftEvent) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
+  }
+
+  /** What `/metrics` reads: this service's database connection and its notification outbox (telemetry/metrics.ts). */
+  metricsSources(): MetricsSources {
+    return { db: this.engine.store.database, outboxDepth: () => this.channels.outbox.depthByChannel() };
   }
 
   /** Cancels running operations (they roll back), stops polling and watching, waits for background work, closes. */

@@ -11,7 +11,12 @@ export class ChecksRepo {
     try {
       this.ctx.stmts
         .get(
-          'INSERT INTO checks (project, checked_at, result) VALUES (?, ?, ?) ON CONFLICT (project) DO UPDATE SET checked_at = excluded.checked_at, result = excluded.result',
+          // A failed check replaces the last one but remembers when the project was last checked without error
+          // (`_lastSuccessAt`, read by /metrics' upshift_last_successful_check_timestamp_seconds, stripped on read).
+          `INSERT INTO checks (project, checked_at, result) VALUES (?, ?, ?) ON CONFLICT (project) DO UPDATE SET checked_at = excluded.checked_at,
+             result = CASE WHEN json_type(excluded.result, '$.error') = 'object'
+               THEN json_set(excluded.result, '$._lastSuccessAt', CASE WHEN json_type(checks.result, '$.error') = 'object' THEN json_extract(checks.result, '$._lastSuccessAt') ELSE checks.checked_at END)
+               ELSE excluded.result END`,
         )
         .run(check.name, check.checkedAt || this.ctx.now(), JSON.stringify(check));
     } catch (err) {
@@ -39,7 +44,8 @@ export class ChecksRepo {
 
 function parse(text: string): ProjectCheck | null {
   try {
-    return JSON.parse(text) as ProjectCheck;
+    const { _lastSuccessAt: _kept, ...check } = JSON.parse(text) as ProjectCheck & { _lastSuccessAt?: unknown };
+    return check;
   } catch {
     return null;
   }

@@ -3,6 +3,9 @@ import { UpshiftError } from '../../errors.js';
 import type { HttpCache } from '../../state/http-cache.js';
 import { HttpError, httpGet, isLoopbackHost, proxyFor, type HttpResponse } from './http.js';
 import { redact, tokenFromEnvironment, type TokenProvider } from './token.js';
+import { moduleLogger, recordRateLimit, registerSecret } from '../../telemetry/index.js';
+
+const githubLog = moduleLogger('github');
 
 /** Time, injectable so tests never sleep for real. */
 export interface Clock {
@@ -119,7 +122,11 @@ export class GitHubClient {
     this.serverRetries = opts.serverRetries ?? 2;
     this.ca = opts.ca;
     const log = opts.log ?? (() => {});
-    this.log = (m) => log(redact(m, this.lastToken));
+    this.log = (m) => {
+      const clean = redact(m, this.lastToken);
+      log(clean);
+      githubLog.warn(clean);
+    };
   }
 
   /**
@@ -189,6 +196,7 @@ export class GitHubClient {
       const headers: Record<string, string> = { accept: opts.accept, 'user-agent': USER_AGENT, 'x-github-api-version': API_VERSION };
       if (token) {
         this.lastToken = token;
+        registerSecret(token);
         headers.authorization = `Bearer ${token}`;
       }
       if (cached?.etag) headers['if-none-match'] = cached.etag;
@@ -213,6 +221,7 @@ export class GitHubClient {
         throw e;
       }
       this.noteRateLimit(url.host, credential, res.headers);
+      recordRateLimit(url.host, res.headers, this.clock.now());
       if (res.status === 304 && cached) {
         this.stats.notModified++;
         this.cache.touch(url.href, new Date(this.clock.now()).toISOString());
