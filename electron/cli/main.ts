@@ -23,6 +23,8 @@ import { trustCommand } from './commands/trust.js';
 import { supportedCommand } from './commands/supported.js';
 import { doctorCommand } from './commands/doctor.js';
 import { openBrowser } from './open-browser.js';
+import { automationCommand } from './commands/automation.js';
+import { daemonCommand } from './commands/daemon.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
 import { keepBackup, stateCommand } from './state.js';
@@ -245,6 +247,11 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return await configCommand(cmd, engine, { print, style: io.style });
       case 'notify':
         return await notifyCommand(cmd, engine, { print, style: io.style });
+      case 'schedule':
+      case 'approve':
+      case 'reject':
+      case 'policy':
+        return await automationCommand(cmd, engine, { print, style: io.style });
       case 'trust':
         return await trustCommand(cmd, engine, { print, style: io.style });
       case 'supported':
@@ -323,6 +330,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
       return ExitCode.ok;
     }
     if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));
+    if (cmd.spec?.name === 'daemon') return await daemonCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(json ? JSON.stringify(doc) : human()), err: io.err, style: io.style });
     if (GATE_COMMANDS.includes(cmd.spec?.name ?? '')) return await gateCommand(cmd as ParsedCommand, io);
     if (cmd.spec?.name === 'state') {
       const values = cmd.values;

@@ -3,3 +3,4 @@ export { Scheduler, decideSchedule, type SchedulerNotifier, type SchedulerOption
 export { SchedulerLease, SCHEDULER_LEASE, DEFAULT_LEASE_TTL_MS, type LeaseHolder, type LeaseStatus } from './lease.js';
 export { ApprovalStore, AUTOMATION_KEY, readAutomationSettings, writeAutomationSettings, lastEvaluatedAt } from './store.js';
 export { gatherProjects, candidatesOf, approvalFindings } from './inputs.js';
+export { daemonUnit, systemdUnit, launchdPlist, LAUNCHD_LABEL, SYSTEMD_UNIT_NAME, type DaemonUnitFile, type DaemonUnitInput } from './daemon-unit.js';

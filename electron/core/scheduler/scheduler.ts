@@ -70,6 +70,8 @@ export class Scheduler {
   private fingerprint: string | null = null;
   private wakeAt: number | null = null;
   private lastFull = 0;
+  /** Aborts upgrades in progress when the scheduler stops (SIGTERM to the daemon): each rolls back as on Ctrl-C. */
+  private abort = new AbortController();
 
   constructor(private readonly opts: SchedulerOptions) {
     this.lease = new SchedulerLease(opts.engine.store, { role: opts.role, now: () => opts.clock.now(), ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}) });
@@ -88,12 +90,14 @@ export class Scheduler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.arm(0);
   }
 
   /** Stops the loop, waits for a tick in progress (and the upgrades it started), and gives the lease up. */
-  async stop(): Promise<void> {
+  async stop(opts: { cancelRunning?: boolean } = {}): Promise<void> {
     this.stopped = true;
+    if (opts.cancelRunning) this.abort.abort();
     if (this.timer !== null) this.opts.clock.clearTimeout(this.timer);
     this.timer = null;
     if (this.ticking) await this.ticking.catch(() => undefined);
@@ -208,6 +212,7 @@ export class Scheduler {
         to: due.version,
         stash: false,
         startedBy,
+        signal: this.abort.signal,
         confirm: async (plan) => {
           if (plan.to.version !== due.version || (plan.to.sha && plan.to.sha !== due.commit)) {
             refusal = { code: 'PLAN_CHANGED', message: `the plan now goes to ${plan.to.version ?? '?'} (${(plan.to.sha ?? '').slice(0, 7)}), not the ${due.version} (${due.commit.slice(0, 7)}) the schedule chose` };

@@ -1,0 +1,138 @@
+/**
+ * `upshift schedule`, `approve`, `reject` and `policy` (issue 9 §1, §3; docs/automation.md): what the scheduler will do
+ * and why, the approval queue, and the global automation settings. Decisions come from shared/policy; the queue and
+ * the settings live in the state directory (electron/core/scheduler/store.ts).
+ */
+import { hostname, userInfo } from 'node:os';
+import { approve, reject, type Approval, type Schedule } from '../../../shared/policy/index.js';
+import type { Engine } from '../../core/engine/index.js';
+import { UpshiftError, usageError } from '../../core/errors.js';
+import { ApprovalStore, decideSchedule, readAutomationSettings, SchedulerLease, writeAutomationSettings } from '../../core/scheduler/index.js';
+import type { ParsedCommand } from '../args.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { Style } from '../format.js';
+
+interface AutomationIo {
+  print: (doc: unknown, human: () => string) => void;
+  style: Style;
+}
+
+export const AUTOMATION_COMMANDS = ['schedule', 'approve', 'reject', 'policy'];
+
+function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+}
+
+/** Who decided, as the history shows it: `alice@laptop`. */
+export function whoAmI(): string {
+  let user = process.env.USER || process.env.USERNAME || 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // keep the environment's
+  }
+  return `${user}@${hostname()}`;
+}
+
+export async function automationCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
+  switch (cmd.spec.name) {
+    case 'schedule':
+      return scheduleCommand(engine, io);
+    case 'approve':
+    case 'reject':
+      return decideCommand(cmd, engine, io);
+    default:
+      return policyCommand(cmd, engine, io);
+  }
+}
+
+async function scheduleCommand(engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
+  const { schedule, problems } = await decideSchedule(engine, new Date(), systemTimeZone(), new ApprovalStore(engine.store), null, {}, false);
+  const holder = SchedulerLease.holder(engine.store);
+  const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
+  io.print({ schedule, problems, scheduler }, () => formatSchedule(schedule, problems, scheduler, io.style));
+  return ExitCode.ok;
+}
+
+export function formatSchedule(s: Schedule, problems: readonly string[], scheduler: { role: string; pid: number; host: string } | null, style: Style): string {
+  const lines: string[] = [];
+  if (s.paused) lines.push(style.yellow(`Automation is paused${s.paused.until ? ` until ${s.paused.until}` : ' until resumed'}${s.paused.reason ? ` (${s.paused.reason})` : ''}.`));
+  for (const p of s.projects) {
+    lines.push(p.summary);
+    for (const r of p.releases) {
+      if (r === p.next) continue;
+      lines.push(style.dim(`  ${r.version}: ${r.reasons.map((x) => x.text).join('; ') || r.summary}`));
+    }
+  }
+  if (s.projects.length === 0) lines.push('No watched projects.');
+  for (const problem of problems) lines.push(style.yellow(`warning: ${problem}`));
+  lines.push(
+    style.dim(
+      scheduler
+        ? `Scheduler: ${scheduler.role} (pid ${scheduler.pid} on ${scheduler.host}).`
+        : 'No scheduler is running: nothing upgrades on its own until the tray app or `upshift daemon` runs.',
+    ),
+  );
+  return lines.join('\n');
+}
+
+async function decideCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
+  const [project, version] = cmd.positionals as [string, string | undefined];
+  engine.projectConfig(project); // an unknown project fails here, with the usual message
+  if (cmd.values.now === true && cmd.values['next-window'] === true) throw usageError('FLAG_CONFLICT', '--now and --next-window contradict each other: give one. Nothing was changed.');
+  const approvals = new ApprovalStore(engine.store);
+  // The queue as the last check left it (a release found since the scheduler last ran is asked for here).
+  await decideSchedule(engine, new Date(), systemTimeZone(), approvals, null, {}, true);
+  const decision = { by: whoAmI(), at: new Date() };
+  const target = { project, ...(version ? { version } : {}) };
+  const result = approvals.update((queue) => {
+    const r = cmd.spec.name === 'approve' ? approve(queue, target, { ...decision, timing: cmd.values.now === true ? 'now' : 'next-window' }) : reject(queue, target, decision);
+    return { queue: r.ok ? r.queue : queue, value: r };
+  });
+  if (!result.ok) throw new UpshiftError(result.error.code, `${result.error.message} Nothing was changed.`, { category: 'usage', details: result.error.details });
+  const a = result.approval;
+  io.print({ approval: a, changed: result.changed }, () => formatDecision(a, result.changed));
+  return ExitCode.ok;
+}
+
+function formatDecision(a: Approval, changed: boolean): string {
+  const what = `${a.project} ${a.version} (${a.commit.slice(0, 7)})`;
+  if (a.state === 'rejected') return `${changed ? 'Rejected' : 'Already rejected:'} ${what} by ${a.decidedBy}: it is never upgraded unattended.`;
+  const when = a.timing === 'now' ? 'at once, when the scheduler next looks' : 'in its next maintenance window';
+  return `${changed ? 'Approved' : 'Already approved:'} ${what} by ${a.decidedBy}: it upgrades ${when} (see \`upshift schedule\`).`;
+}
+
+/** `upshift policy [key] [value] [--unset]`: the global automation settings, a dotted key at a time, checked first. */
+async function policyCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
+  const [key, raw] = cmd.positionals as [string | undefined, string | undefined];
+  const stored = (engine.store.getSettings().automation ?? {}) as Record<string, unknown>;
+  if (key === undefined) {
+    const { settings, problem } = readAutomationSettings(engine.store);
+    io.print({ automation: settings, problem }, () => [JSON.stringify(stored, null, 2), ...(problem ? [io.style.yellow(`warning: ${problem}`)] : [])].join('\n'));
+    return ExitCode.ok;
+  }
+  const path = key.replace(/^automation\./, '').split('.');
+  if (raw === undefined && cmd.values.unset !== true) {
+    const value = path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), stored);
+    io.print({ key, value: value ?? null }, () => (value === undefined ? `${key} is not set (the default applies; docs/automation.md)` : JSON.stringify(value, null, 2)));
+    return ExitCode.ok;
+  }
+  const next = structuredClone(stored);
+  let at: Record<string, unknown> = next;
+  for (const k of path.slice(0, -1)) at = (at[k] && typeof at[k] === 'object' ? at[k] : (at[k] = {})) as Record<string, unknown>;
+  const last = path[path.length - 1]!;
+  if (cmd.values.unset === true) delete at[last];
+  else at[last] = parseValue(raw!);
+  const settings = writeAutomationSettings(engine.store, next);
+  io.print({ automation: settings }, () => (cmd.values.unset === true ? `Removed automation.${path.join('.')}.` : `Set automation.${path.join('.')} = ${JSON.stringify(at[last])}.`));
+  return ExitCode.ok;
+}
+
+/** JSON when it reads as JSON (true, 3, ["patch"], {…}), else the text itself. */
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
