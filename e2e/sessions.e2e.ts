@@ -53,11 +53,11 @@ suite('browser sessions', () => {
     const second = await context.newPage();
     await second.goto(`${served.origin}/#/history`);
     await ready(second);
-    await expect(second.getByRole('heading', { name: 'History', level: 1 }).isVisible()).resolves.toBe(true);
+    await second.getByRole('heading', { name: 'History', level: 1 }).waitFor();
     const pasted = await context.newPage();
     await pasted.goto(`${served.origin}/`);
     await ready(pasted);
-    await expect(pasted.getByRole('heading', { name: 'Updates', level: 1 }).isVisible()).resolves.toBe(true);
+    await pasted.getByRole('heading', { name: 'Updates', level: 1 }).waitFor();
     await second.close();
     await pasted.close();
   });

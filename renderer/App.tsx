@@ -34,6 +34,12 @@ const TITLES: Record<Route['view'], string> = {
   settings: 'Projects & settings',
 };
 
+/** Renders nothing; mounts only when the Suspense boundary it sits in shows its view (the lazy chunk is in). */
+function Shown({ onShown }: { onShown: (shown: true) => void }) {
+  useEffect(() => onShown(true), [onShown]);
+  return null;
+}
+
 function View({ route }: { route: Route }) {
   switch (route.view) {
     case 'plan':
@@ -58,14 +64,17 @@ export function App() {
   const { refresh } = useActions();
   const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
 
+  // Set once the first view's code has loaded and rendered (views other than Updates load on demand).
+  const [viewShown, setViewShown] = useState(false);
+
   useEffect(() => {
-    // The e2e tests wait for this: the first state has arrived and the views show real data.
+    // The e2e tests wait for this: the first state has arrived and the view on screen shows real data.
     const root = document.getElementById('root');
     if (!root) return;
-    if (status === 'ready') root.dataset.ready = 'true';
+    if (status === 'ready' && viewShown) root.dataset.ready = 'true';
     // A failed first load is marked too, so a test can wait for either outcome.
-    root.dataset.load = status;
-  }, [status]);
+    if (status !== 'ready' || viewShown) root.dataset.load = status;
+  }, [status, viewShown]);
 
   useEffect(() => {
     // The Electron shell may ask to show a view (a tray item or a notification opens a plan).
@@ -114,6 +123,7 @@ export function App() {
         )}
         <Suspense fallback={<SkeletonBlock lines={4} label={`Loading ${TITLES[route.view]}…`} />}>
           <View route={route} />
+          <Shown onShown={setViewShown} />
         </Suspense>
       </main>
       <Toasts />
