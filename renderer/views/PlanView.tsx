@@ -13,6 +13,7 @@ import { BUMP_LABELS, formatEstimate, shortSha } from '../lib/format.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
 import { CommitsSection, DependentsSection, DiffstatSection, KindSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
+import { PlanCheckSummary } from './PlanCheckSummary.js';
 import { PlanNotices } from './PlanNotices.js';
 import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
@@ -252,7 +253,10 @@ export function PlanView({ project, to }: { project: string; to: string | null }
       ) : !showProgress && plan ? (
         <PlanBody plan={plan} busy={loading} />
       ) : !showProgress ? (
-        <SkeletonBlock lines={8} label="Planning: reading release notes, commits and compatibility…" />
+        <>
+          <PlanCheckSummary project={project} to={to} />
+          <SkeletonBlock lines={8} label="Planning: reading release notes, commits and compatibility…" />
+        </>
       ) : null}
     </div>
   );

@@ -1,0 +1,36 @@
+/**
+ * What the Plan view can say at once, from the last check in the state, while the plan itself (release notes,
+ * commits, diffstat, steps — the slow part, seconds on a real remote) is still being built: from → to, the risk
+ * and compatibility the check gave that release, and the projects that depend on this one.
+ */
+import { CompatBadge, RiskBadge } from '../components/Badges.js';
+import { formatVersion } from '../lib/format.js';
+import { useApp } from '../store/context.js';
+
+export function PlanCheckSummary({ project, to }: { project: string; to: string | null }) {
+  const view = useApp((s) => s.app?.projects.find((p) => p.name === project) ?? null);
+  const dependents = useApp((s) => s.app?.projects.filter((p) => p.core === project).map((p) => p.name) ?? []);
+  const check = view?.check ?? null;
+  if (!check || check.error) return null;
+  // The target `plan` would pick: the one asked for, else what upgrade installs by default.
+  const target = to ?? check.offered?.version ?? check.latestCompatible?.version ?? check.latest?.version ?? null;
+  if (!target) return null;
+  const isLatest = check.latest?.version === target;
+  const candidate = check.candidates?.find((c) => c.version === target);
+  return (
+    <section className="plan-summary plan-check-summary" aria-label="From the last check">
+      <p>
+        <span className="version">{formatVersion(check.current)}</span>
+        <span aria-hidden="true"> → </span>
+        <span className="visually-hidden"> to </span>
+        <span className="version version-new">{target}</span>{' '}
+        {isLatest && <RiskBadge risk={check.risk} />} {isLatest && <CompatBadge compatible={check.compatible} />}
+        {!isLatest && candidate && (candidate.blocked ? <span className="badge compat-blocked">Blocked</span> : <span className="badge compat-ok">Not blocked</span>)}
+      </p>
+      {candidate?.blocked && candidate.reason && <p className="muted small">{candidate.reason}</p>}
+      <p className="muted small">
+        {dependents.length > 0 ? `Projects that depend on ${project}: ${dependents.join(', ')}.` : `No watched project depends on ${project}.`}
+      </p>
+    </section>
+  );
+}
