@@ -142,11 +142,10 @@ async function projectLines(engine: Engine): Promise<DoctorLine[]> {
         const remote = await runGit(['remote', 'get-url', '--', manifest.source.remote], { cwd: p.path, expectedExitCodes: [0, 2, 128] }).catch(() => null);
         if (!remote || remote.exitCode !== 0) {
           out.push(line(area, 'warn', `no remote "${manifest.source.remote}": releases can only come from local tags`, `Add it: git -C ${p.path} remote add ${manifest.source.remote} <url>.`));
-          continue;
         }
       }
     }
-    out.push(line(area, 'ok', `${p.path}: manifest valid${manifest.source.type === 'git' && (manifest.kind ?? 'git') === 'git' ? `, remote ${manifest.source.remote}` : ''}`));
+    if (!out.some((l) => l.area === area)) out.push(line(area, 'ok', `${p.path}: manifest valid${manifest.source.type === 'git' && (manifest.kind ?? 'git') === 'git' ? `, remote ${manifest.source.remote}` : ''}`));
     if (manifest.verify?.ssh) {
       const s = readAllowedSigners(manifest.verify.ssh.allowedSigners);
       out.push(
