@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Engine } from '../../core/engine/index.js';
 import { daemonUnit, Scheduler, SchedulerLease, type TickResult } from '../../core/scheduler/index.js';
 import { systemClock } from '../../core/service/clock.js';
@@ -24,7 +23,7 @@ interface DaemonIo {
 }
 
 function unitFor(env: NodeJS.ProcessEnv) {
-  const cli = process.argv[1] ?? fileURLToPath(import.meta.url);
+  const cli = process.argv[1] ?? 'upshift';
   return daemonUnit(process.platform, { node: process.execPath, cli, stateHome: env.UPSHIFT_HOME ?? null, home: env.HOME ?? homedir() });
 }
 
