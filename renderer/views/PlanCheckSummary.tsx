@@ -8,8 +8,10 @@ import { formatVersion } from '../lib/format.js';
 import { useApp } from '../store/context.js';
 
 export function PlanCheckSummary({ project, to }: { project: string; to: string | null }) {
-  const view = useApp((s) => s.app?.projects.find((p) => p.name === project) ?? null);
-  const dependents = useApp((s) => s.app?.projects.filter((p) => p.core === project).map((p) => p.name) ?? []);
+  // Select the stable array and derive here: a selector returning a new array each time would re-render forever.
+  const projects = useApp((s) => s.app?.projects);
+  const view = projects?.find((p) => p.name === project) ?? null;
+  const dependents = (projects ?? []).filter((p) => p.core === project).map((p) => p.name);
   const check = view?.check ?? null;
   if (!check || check.error) return null;
   // The target `plan` would pick: the one asked for, else what upgrade installs by default.
