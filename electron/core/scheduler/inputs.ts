@@ -34,7 +34,8 @@ export function candidatesOf(check: ProjectCheck): CandidateRelease[] {
         crosses: v.crosses,
         gateKey: v.gateKey,
         publishedAt: null,
-        foundAt: check.checkedAt,
+        // Set from when the scheduler first saw it (scheduler.ts rememberFirstSeen).
+        foundAt: null,
         security: null,
         compatible: v.compatible,
         refusedBy: v.refusedBy,

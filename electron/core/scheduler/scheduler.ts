@@ -255,6 +255,7 @@ export async function decideSchedule(
   persist: boolean,
 ): Promise<{ schedule: Schedule; problems: string[] }> {
   const gathered = await gatherProjects(engine);
+  rememberFirstSeen(engine, gathered, now, persist);
   const { settings, problem } = readAutomationSettings(engine.store);
   const findings = approvalFindings(gathered);
   let queue = approvals.list();
@@ -281,4 +282,24 @@ export async function decideSchedule(
   if (persist) setLastEvaluatedAt(engine.store, now);
   const problems = [...(problem ? [problem] : []), ...gathered.flatMap((g) => (g.problem ? [g.problem] : []))];
   return { schedule: sched, problems };
+}
+
+const FIRST_SEEN_KEY = 'automation.firstSeen';
+
+/**
+ * When the scheduler first saw each candidate (by project and commit): `minimumReleaseAge` counts from it while the
+ * release date is not known. Kept in the settings, pruned to the candidates of now.
+ */
+function rememberFirstSeen(engine: Engine, gathered: Awaited<ReturnType<typeof gatherProjects>>, now: Date, persist: boolean): void {
+  const stored = engine.store.getSettings()[FIRST_SEEN_KEY];
+  const seen = (stored && typeof stored === 'object' ? stored : {}) as Record<string, string>;
+  const next: Record<string, string> = {};
+  for (const g of gathered) {
+    g.state.candidates = g.state.candidates.map((c) => {
+      const key = `${g.state.project}@${c.commit}`;
+      next[key] = seen[key] ?? now.toISOString();
+      return { ...c, foundAt: next[key] };
+    });
+  }
+  if (persist && JSON.stringify(next) !== JSON.stringify(seen)) engine.store.setSettings({ [FIRST_SEEN_KEY]: next });
 }
