@@ -94,11 +94,15 @@ await upshiftUpgrade();
 manualUpgrade();
 const upgradeSamples = [];
 const manualSamples = [];
+// The structured log (electron/core/telemetry) is on by default at info; `silent` never loads pino.
+const silentSamples = [];
 for (let i = 0; i < RUNS; i++) {
   if (i % 2 === 0) {
     upgradeSamples.push(await upshiftUpgrade());
     manualSamples.push(manualUpgrade());
+    silentSamples.push(await upshiftUpgrade({ UPSHIFT_LOG_LEVEL: 'silent' }));
   } else {
+    silentSamples.push(await upshiftUpgrade({ UPSHIFT_LOG_LEVEL: 'silent' }));
     manualSamples.push(manualUpgrade());
     upgradeSamples.push(await upshiftUpgrade());
   }
@@ -129,12 +133,14 @@ const row = (label, s) => [label, ms(s.median), ms(s.min), ms(s.max)];
 console.log(`upgrade-overhead: v1.0.0 → v1.1.0, install + smoke = trivial sh scripts; ${RUNS} runs each, alternating after 1 warm-up, fresh copy per run; node ${process.version}`);
 printTable([
   ['', 'median', 'min', 'max'],
-  row('upshift upgrade core --to 1.1.0 --yes --json', up),
+  row('upshift upgrade core --to 1.1.0 --yes --json (log at info, the default)', up),
+  row('the same with UPSHIFT_LOG_LEVEL=silent (no log file, pino not loaded)', stats(silentSamples)),
   row('baseline: the same git commands + install + smoke by hand', man),
   row('node -e 0 (startup, context)', startup),
   row('upshift --help (startup + module load, context)', stats(cliLoad)),
 ]);
 console.log(`overhead upgrade − baseline:                 ${ms(overhead)}  (target ≤ ${TARGET_OVERHEAD_MS} ms: ${verdict(overhead <= TARGET_OVERHEAD_MS)})`);
+console.log(`logging cost (info − silent, medians):       ${ms(up.median - stats(silentSamples).median)}`);
 console.log(`overhead beyond node startup:                ${ms(overhead - startup.median)}  (context)`);
 console.log(
   `git processes started by one upgrade: ${calls.total} (baseline 4): ` + calls.verbs.map(([verb, n]) => `${verb} ${n}`).join(', '),

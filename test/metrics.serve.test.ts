@@ -2,6 +2,7 @@
  * `/metrics` over real upgrades and rollbacks run by the service, served by the real host server, parsed by a real
  * Prometheus text-format parser; counts survive a restart (they come from the history); who may scrape.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,11 @@ describe('/metrics', () => {
     expect(value(before, 'upshift_check_failing', { project: 'core' })).toBe(0);
     expect(value(before, 'upshift_notify_outbox_depth', { channel: 'all' })).toBe(0);
     expect(value(before, 'upshift_github_rate_limit_remaining', { host: 'api.github.com' })).toBe(4321);
+    // Every metric the Grafana dashboard queries is one /metrics exposes.
+    const dashboard = readFileSync(new URL('../docs/grafana-upshift.json', import.meta.url), 'utf8');
+    const queried = new Set([...dashboard.matchAll(/upshift_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, '')).filter((n) => n !== 'upshift'));
+    expect(queried.size).toBeGreaterThan(5);
+    for (const name of queried) expect(before.has(name), name).toBe(true);
 
     // A restart: a new service and server on the same state directory report the same totals.
     await server.close();
