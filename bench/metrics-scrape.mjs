@@ -3,6 +3,7 @@
 // from /proc over the same window twice — without scrapes, then with one every 15 s — and each scrape is timed (the
 // first one loads prom-client). Linux only. Needs the compiled CLI:
 //   npm run build && node bench/metrics-scrape.mjs [seconds]
+import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ const rssMb = (pid) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}
 
 async function scrape(served) {
   const t0 = performance.now();
-  const res = await fetch(`${served.origin}/metrics`, { headers: { authorization: `Bearer ${served.token}` } });
+  const res = await globalThis.fetch(`${served.origin}/metrics`, { headers: { authorization: `Bearer ${served.token}` } });
   const body = await res.text();
   if (res.status !== 200 || !body.includes('upshift_upgrades_total')) throw new Error(`/metrics answered ${res.status}: ${body.slice(0, 200)}`);
   return { ms: performance.now() - t0, bytes: Buffer.byteLength(body) };
