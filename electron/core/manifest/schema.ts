@@ -398,35 +398,6 @@ const verifySchema = z
   .strictObject({
     ssh: z
       .strictObject({ allowedSigners: z.string().regex(/\S/, 'must not be empty').describe("An allowed-signers file (ssh-keygen's format, git's gpg.ssh.allowedSignersFile); relative to the project, ~ for home.") })
-      .optional(),
-    gpg: z
-      .strictObject({ keyring: z.string().regex(/\S/, 'must not be empty').describe('A keyring: exported public keys (.asc/.gpg), a pubring.kbx, or a GnuPG home directory; relative to the project, ~ for home.') })
-      .optional(),
-  })
-  .refine((v) => v.ssh !== undefined || v.gpg !== undefined, 'needs `ssh: { allowedSigners }` or `gpg: { keyring }`')
-  .describe('Release tags must carry a signature by an allowed key (git verify-tag); an unsigned or wrongly signed target is refused.');
-
-const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `support:` (docs/manifest.md): the newest N minor lines are supported, and/or an end-of-life day per version line. */
-const supportSchema = z
-  .strictObject({
-    lastMinors: z.int().min(1).max(100).describe('Only the newest N minor lines (1.4.x, 1.3.x, …) are supported; older ones are end of life.').optional(),
-    eol: z
-      .record(
-        z.string().regex(/^v?\d+(\.(\d+|x|\*)){0,2}$/i, 'must be a version line such as "1.x", "1.4.x" or "2"'),
-        z.string().regex(DAY_TEXT, 'must be a day such as "2027-06-30"'),
-      )
-      .describe('End-of-life day per version line: { "1.x": "2027-06-30" }. The day is the last supported one.')
-      .optional(),
-  })
-  .describe('Support windows: a version past its end of life is flagged in check, plan and the dashboard (30 days ahead too), and releases past theirs are not offered unless asked for with --to.');
-
-/** `verify:` (docs/trust.md): release tags must be signed by one of these keys, checked before checkout. */
-const verifySchema = z
-  .strictObject({
-    ssh: z
-      .strictObject({ allowedSigners: z.string().regex(/\S/, 'must not be empty').describe("An allowed-signers file (ssh-keygen's format, git's gpg.ssh.allowedSignersFile); relative to the project, ~ for home.") })
       .describe('SSH signatures (git gpg.format=ssh): the principals and keys allowed to sign release tags.')
       .optional(),
     gpg: z
@@ -499,8 +470,6 @@ export const upshiftManifestSchema = z
       .optional(),
     support: supportSchema.optional(),
     verify: verifySchema.optional(),
-    support: supportSchema.optional(),
-    verify: verifySchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.strategy === 'pinned' && m.version === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "pinned" needs `version:` (the version to pin to)' });
@@ -516,7 +485,6 @@ export const upshiftManifestSchema = z
     if (m.kind !== 'git' && m.source.type === 'git' && m.source.url === undefined) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: `kind "${m.kind}" is not a git checkout: with source type "git" it needs \`source.url\` (the repository whose tags are releases)` });
     }
-    if (m.kind !== 'git' && m.verify !== undefined) ctx.addIssue({ code: 'custom', path: ['verify'], message: '`verify` applies only to kind: git (it checks signed release tags)' });
     if (m.kind !== 'git' && m.verify !== undefined) ctx.addIssue({ code: 'custom', path: ['verify'], message: '`verify` applies only to kind: git (it checks signed release tags)' });
     if (m.kind !== 'git' && m.checkout !== undefined) ctx.addIssue({ code: 'custom', path: ['checkout'], message: '`checkout` applies only to kind: git (there is no checkout)' });
     if (m.kind !== 'git') {
