@@ -1,7 +1,8 @@
 /**
- * What to know before approving that does not block the plan: where HEAD really is (commits past the release tag),
- * what the upgrade does to the branch, commits that leave the working tree, and whether uncommitted work will come
- * back cleanly on the target. The engine says these in `warnings`, `from.ahead`, `checkout` and `uncommittedWork`.
+ * What to know before approving: where HEAD really is (commits past the release tag), what the upgrade does to the
+ * branch, commits that leave the working tree, whether uncommitted work will come back cleanly on the target, who
+ * signed the release tag, a tag that moved since it was first seen, and end-of-life dates. The engine says these in
+ * `warnings`, `from.ahead`, `uncommittedWork`, `verification`, `tagMoves` and `support`.
  */
 import type { UpgradePlan } from '../../shared/api/types.js';
 
@@ -14,7 +15,10 @@ export function PlanNotices({ plan }: { plan: UpgradePlan }) {
   const work = plan.uncommittedWork;
   // The divergence message may be both a blocker and a warning: say it once, where it blocks.
   const warnings = (plan.warnings ?? []).filter((w) => !plan.blockers.includes(w));
-  if (!ahead && !work && warnings.length === 0) return null;
+  const signature = plan.verification ?? null;
+  const moves = plan.tagMoves ?? [];
+  const support = [plan.support?.current, plan.support?.target].filter((s): s is NonNullable<typeof s> => !!s && (s.eol || s.soon));
+  if (!ahead && !work && warnings.length === 0 && !signature && moves.length === 0 && support.length === 0) return null;
   return (
     <section className="panel plan-notices" aria-label="Before you approve">
       <h3 className="small-heading">Before you approve</h3>
@@ -28,6 +32,23 @@ export function PlanNotices({ plan }: { plan: UpgradePlan }) {
         )}
         {warnings.map((w, i) => (
           <li key={i}>{w}</li>
+        ))}
+        {signature && (
+          <li className={signature.status === 'good' ? undefined : 'notice-warning'}>
+            Signature of <code>{signature.tag}</code>: {signature.message}
+          </li>
+        )}
+        {moves.map((m) => (
+          <li key={m.tag} className="notice-warning">
+            Tag <code>{m.tag}</code> moved: {m.message}
+          </li>
+        ))}
+        {support.map((s) => (
+          <li key={s.version} className="notice-warning">
+            {s.version} {s.eol ? 'is past its end of life' : 'reaches its end of life soon'}
+            {s.eolDate ? ` (${s.eolDate})` : ''}
+            {s.replacement ? `; its replacement is ${s.replacement}` : ''}.
+          </li>
         ))}
         {work &&
           (work.appliesCleanly ? (

@@ -102,6 +102,19 @@ describe('Plan view', () => {
     expect(html).toContain('HEAD is <code>v1.2.0-25-ga7dcc3a</code>: 25 commits after <code>v1.2.0</code>, 2 of them only in this clone (on origin/main).');
     expect(html).toContain('branch main stays at a7dcc3a');
     expect(html).toMatch(/would not apply cleanly on 1\.3\.0:\s*package\.json conflict with it; untracked docs\/new\.md would be overwritten/);
+    const signed = render(<PlanView project="core" to="1.3.0" />, {
+      ...ready,
+      app: appState(),
+      ...planState({
+        ...base,
+        verification: { tag: 'v1.3.0', method: 'ssh', status: 'untrusted', signer: 'mallory', key: 'ED25519 SHA256:abc', message: 'signed by mallory (ED25519 SHA256:abc), a key not allowed' },
+        tagMoves: [{ tag: 'v1.2.0', was: 'a'.repeat(40), now: 'b'.repeat(40), firstSeenAt: '2026-11-01T00:00:00Z', movedSeenAt: '2026-12-01T00:00:00Z', fresh: false, message: 'it pointed at aaaaaaa when first seen and points at bbbbbbb now' }],
+        support: { current: { version: '1.2.0', line: '1.2.x', eolDate: '2026-12-20', eol: false, soon: true, daysLeft: 14, replacement: '1.3.0', source: 'eol', message: '1.2.x ends on 2026-12-20' }, target: null },
+      }),
+    });
+    expect(signed).toContain('Signature of <code>v1.3.0</code>: signed by mallory (ED25519 SHA256:abc), a key not allowed');
+    expect(signed).toContain('Tag <code>v1.2.0</code> moved: it pointed at aaaaaaa');
+    expect(signed).toContain('1.2.0 reaches its end of life soon (2026-12-20); its replacement is 1.3.0.');
     // Nothing to say: no section at all.
     expect(render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() })).not.toContain('Before you approve');
   });
