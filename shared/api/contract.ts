@@ -17,6 +17,7 @@ import type {
 } from './types.js';
 import { METHOD_LIST, type MethodName } from './methods.js';
 import type { ChannelHealth, NotifyTestResult } from './notify.js';
+import type { Approval, Schedule } from '../policy/index.js';
 
 export type { MethodName };
 
@@ -165,6 +166,17 @@ export const inputs = {
   notifyChannels: z.object({}),
   /** Sends a test message now to one channel (its name, id or kind) or to all of them. */
   testNotify: z.object({ channel: z.string().min(1).max(200).optional() }),
+  /** The approval queue (docs/automation.md "Approvals") as the last checks leave it. */
+  listApprovals: z.object({}),
+  /**
+   * Approves a release behind a `review` gate: `version` (default: the project's newest waiting one), to upgrade `now`
+   * or in the `next-window`. Recorded with the OS user@host of the service's process, as `upshift approve` does.
+   */
+  approve: z.object({ project: name, version: version.optional(), when: z.enum(['now', 'next-window']) }),
+  /** Rejects a release: it never upgrades unattended, and stays rejected when found again. */
+  reject: z.object({ project: name, version: version.optional() }),
+  /** What the scheduler will do and why not, per project: the same document as `upshift schedule --json`. */
+  getSchedule: z.object({}),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -193,6 +205,23 @@ export interface MethodOutputs {
   setProjectConfig: ProjectConfig;
   notifyChannels: { channels: ChannelHealth[]; problems: string[]; outboxDepth: number };
   testNotify: { results: NotifyTestResult[] };
+  listApprovals: { approvals: Approval[] };
+  approve: ApprovalDecisionResult;
+  reject: ApprovalDecisionResult;
+  getSchedule: ScheduleDocument;
+}
+
+/** An approval after a decision; `changed` is false when it was already so (approving twice). */
+export interface ApprovalDecisionResult {
+  approval: Approval;
+  changed: boolean;
+}
+
+/** `upshift schedule --json`: the schedule, what could not be read, and the scheduler holding the lease (if any). */
+export interface ScheduleDocument {
+  schedule: Schedule;
+  problems: string[];
+  scheduler: { role: string; pid: number; host: string } | null;
 }
 
 /** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */
@@ -211,6 +240,8 @@ export type UpshiftEvent =
   | { type: 'operation-log'; operationId: string; stepId: string; line: string }
   | { type: 'operation-finished'; operation: Operation }
   | { type: 'history-changed' }
+  /** The approval queue changed (a decision here, or another process's): read it again with listApprovals. */
+  | { type: 'approvals-changed' }
   | { type: 'notification'; id: string; project: string; version: string; title: string; body: string }
   | { type: 'check-failed'; project: string; error: ApiError };
 

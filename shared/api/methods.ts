@@ -27,6 +27,10 @@ export const METHOD_LIST = [
   'setProjectConfig',
   'notifyChannels',
   'testNotify',
+  'listApprovals',
+  'approve',
+  'reject',
+  'getSchedule',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

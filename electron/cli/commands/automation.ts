@@ -3,11 +3,10 @@
  * and why, the approval queue, and the global automation settings. Decisions come from shared/policy; the queue and
  * the settings live in the state directory (electron/core/scheduler/store.ts).
  */
-import { hostname, userInfo } from 'node:os';
-import { approve, reject, type Approval, type Schedule } from '../../../shared/policy/index.js';
+import type { Approval, Schedule } from '../../../shared/policy/index.js';
 import type { Engine } from '../../core/engine/index.js';
-import { UpshiftError, usageError } from '../../core/errors.js';
-import { ApprovalStore, decideSchedule, readAutomationSettings, SchedulerLease, writeAutomationSettings } from '../../core/scheduler/index.js';
+import { usageError } from '../../core/errors.js';
+import { decideApproval, readAutomationSettings, scheduleReport, whoAmI, writeAutomationSettings } from '../../core/scheduler/index.js';
 import type { ParsedCommand } from '../args.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { Style } from '../format.js';
@@ -18,21 +17,6 @@ interface AutomationIo {
 }
 
 export const AUTOMATION_COMMANDS = ['schedule', 'approve', 'reject', 'policy'];
-
-function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-}
-
-/** Who decided, as the history shows it: `alice@laptop`. */
-export function whoAmI(): string {
-  let user = process.env.USER || process.env.USERNAME || 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // keep the environment's
-  }
-  return `${user}@${hostname()}`;
-}
 
 export async function automationCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
   switch (cmd.spec.name) {
@@ -47,9 +31,7 @@ export async function automationCommand(cmd: ParsedCommand, engine: Engine, io: 
 }
 
 async function scheduleCommand(engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
-  const { schedule, problems } = await decideSchedule(engine, new Date(), systemTimeZone(), new ApprovalStore(engine.store), null, {}, false);
-  const holder = SchedulerLease.holder(engine.store);
-  const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
+  const { schedule, problems, scheduler } = await scheduleReport(engine, new Date());
   io.print({ schedule, problems, scheduler }, () => formatSchedule(schedule, problems, scheduler, io.style));
   return ExitCode.ok;
 }
@@ -78,18 +60,10 @@ export function formatSchedule(s: Schedule, problems: readonly string[], schedul
 
 async function decideCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
   const [project, version] = cmd.positionals as [string, string | undefined];
-  engine.projectConfig(project); // an unknown project fails here, with the usual message
   if (cmd.values.now === true && cmd.values['next-window'] === true) throw usageError('FLAG_CONFLICT', '--now and --next-window contradict each other: give one. Nothing was changed.');
-  const approvals = new ApprovalStore(engine.store);
-  // The queue as the last check left it (a release found since the scheduler last ran is asked for here).
-  await decideSchedule(engine, new Date(), systemTimeZone(), approvals, null, {}, true);
-  const decision = { by: whoAmI(), at: new Date() };
   const target = { project, ...(version ? { version } : {}) };
-  const result = approvals.update((queue) => {
-    const r = cmd.spec.name === 'approve' ? approve(queue, target, { ...decision, timing: cmd.values.now === true ? 'now' : 'next-window' }) : reject(queue, target, decision);
-    return { queue: r.ok ? r.queue : queue, value: r };
-  });
-  if (!result.ok) throw new UpshiftError(result.error.code, `${result.error.message} Nothing was changed.`, { category: 'usage', details: result.error.details });
+  const decision = cmd.spec.name === 'approve' ? { kind: 'approve' as const, ...target, timing: cmd.values.now === true ? ('now' as const) : ('next-window' as const) } : { kind: 'reject' as const, ...target };
+  const result = await decideApproval(engine, decision, { by: whoAmI(), now: new Date() });
   const a = result.approval;
   io.print({ approval: a, changed: result.changed }, () => formatDecision(a, result.changed));
   return ExitCode.ok;

@@ -4,3 +4,4 @@ export { SchedulerLease, SCHEDULER_LEASE, DEFAULT_LEASE_TTL_MS, type LeaseHolder
 export { ApprovalStore, AUTOMATION_KEY, readAutomationSettings, writeAutomationSettings, lastEvaluatedAt } from './store.js';
 export { gatherProjects, candidatesOf, approvalFindings } from './inputs.js';
 export { daemonUnit, systemdUnit, launchdPlist, LAUNCHD_LABEL, SYSTEMD_UNIT_NAME, type DaemonUnitFile, type DaemonUnitInput } from './daemon-unit.js';
+export { decideApproval, currentApprovals, scheduleReport, systemTimeZone, whoAmI, type ApprovalDecision, type ScheduleReport } from './decisions.js';

@@ -39,6 +39,10 @@ describe('input validation', () => {
     setProjectConfig: [{ project: 'core', unset: 'smoke' }, 'unset'],
     notifyChannels: ['not an object', '(input)'],
     testNotify: [{ channel: '' }, 'channel'],
+    listApprovals: ['not an object', '(input)'],
+    approve: [{ project: 'core', when: 'tomorrow' }, 'when'],
+    reject: [{ project: 'core', version: '' }, 'version'],
+    getSchedule: [7, '(input)'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

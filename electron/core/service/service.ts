@@ -31,6 +31,7 @@ import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
 import type { MetricsSources } from '../telemetry/index.js';
+import { currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
 
 export interface ServiceOptions {
   /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
@@ -162,7 +163,11 @@ export class UpshiftService implements UpshiftApi {
               },
               historyChanged: () => this.emit({ type: 'history-changed' }),
               projectsChanged: (names, listChanged) => this.foreignProjects(names, listChanged),
-              preferencesChanged: () => this.emitState(),
+              preferencesChanged: () => {
+                this.emitState();
+                // `upshift approve` and the scheduler's ticks write the settings too (automation.lastEvaluatedAt).
+                this.emit({ type: 'approvals-changed' });
+              },
               ownerGone: () => this.track(this.recover().catch(() => undefined)),
             },
             opts.watchIntervalMs ?? 500,
@@ -308,6 +313,18 @@ export class UpshiftService implements UpshiftApi {
   testNotify(input: MethodInput<'testNotify'>): Promise<MethodOutputs['testNotify']> {
     return this.invoke('testNotify', input);
   }
+  listApprovals(input: MethodInput<'listApprovals'>): Promise<MethodOutputs['listApprovals']> {
+    return this.invoke('listApprovals', input);
+  }
+  approve(input: MethodInput<'approve'>): Promise<MethodOutputs['approve']> {
+    return this.invoke('approve', input);
+  }
+  reject(input: MethodInput<'reject'>): Promise<MethodOutputs['reject']> {
+    return this.invoke('reject', input);
+  }
+  getSchedule(input: MethodInput<'getSchedule'>): Promise<MethodOutputs['getSchedule']> {
+    return this.invoke('getSchedule', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -387,7 +404,20 @@ export class UpshiftService implements UpshiftApi {
     },
     notifyChannels: () => ({ channels: this.channels.health(), problems: this.channels.channels('all').problems, outboxDepth: this.channels.outbox.depth() }),
     testNotify: async (i) => ({ results: await this.channels.test(i.channel) }),
+    // The same functions as `upshift schedule|approve|reject` (core/scheduler/decisions.ts); the approver is this
+    // process's OS user@host, as the CLI records it.
+    listApprovals: async () => ({ approvals: await currentApprovals(this.engine, new Date(this.clock.now())) }),
+    approve: (i) => this.decideApproval({ kind: 'approve', project: i.project, ...(i.version ? { version: i.version } : {}), timing: i.when }),
+    reject: (i) => this.decideApproval({ kind: 'reject', project: i.project, ...(i.version ? { version: i.version } : {}) }),
+    getSchedule: () => scheduleReport(this.engine, new Date(this.clock.now())),
   };
+
+  private async decideApproval(decision: Parameters<typeof decideApproval>[1]): Promise<MethodOutputs['approve']> {
+    const result = await decideApproval(this.engine, decision, { by: whoAmI(), now: new Date(this.clock.now()) });
+    this.watcher?.resync();
+    this.emit({ type: 'approvals-changed' });
+    return result;
+  }
 
   // ---- state ----
 

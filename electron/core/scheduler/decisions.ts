@@ -1,0 +1,71 @@
+/**
+ * What a person does with the scheduler, the same from every face (issue 9 §3, §6): read the schedule, list the approval
+ * queue, approve or reject a release. `upshift schedule|approve|reject` and the service's contract methods both call
+ * these, so the CLI and the dashboard can never disagree about what an approval does.
+ */
+import { hostname, userInfo } from 'node:os';
+import { approve, reconcileApprovals, reject, type Approval, type ApprovalTiming, type Schedule } from '../../../shared/policy/index.js';
+import type { Engine } from '../engine/index.js';
+import { UpshiftError } from '../errors.js';
+import { approvalFindings, gatherProjects } from './inputs.js';
+import { SchedulerLease } from './lease.js';
+import { decideSchedule } from './scheduler.js';
+import { ApprovalStore } from './store.js';
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+}
+
+/** Who decided, as the history shows it: `alice@laptop` (the OS user of this process, and its host). */
+export function whoAmI(): string {
+  let user = process.env.USER || process.env.USERNAME || 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // keep the environment's
+  }
+  return `${user}@${hostname()}`;
+}
+
+export interface ScheduleReport {
+  schedule: Schedule;
+  /** Projects or settings that could not be read (nothing of theirs upgrades unattended). */
+  problems: string[];
+  /** The scheduler holding the lease now, if one runs. */
+  scheduler: { role: string; pid: number; host: string } | null;
+}
+
+/** The schedule as it stands (nothing is written): `upshift schedule --json` and the contract's `getSchedule`. */
+export async function scheduleReport(engine: Engine, now: Date, timeZone = systemTimeZone()): Promise<ScheduleReport> {
+  const { schedule, problems } = await decideSchedule(engine, now, timeZone, new ApprovalStore(engine.store), null, {}, false);
+  const holder = SchedulerLease.holder(engine.store);
+  const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
+  return { schedule, problems, scheduler };
+}
+
+/** The approval queue as the last checks leave it (reconciled in memory, nothing written). */
+export async function currentApprovals(engine: Engine, now: Date): Promise<Approval[]> {
+  const findings = approvalFindings(await gatherProjects(engine));
+  return reconcileApprovals(new ApprovalStore(engine.store).list(), findings, now);
+}
+
+export type ApprovalDecision = { kind: 'approve'; project: string; version?: string; timing: ApprovalTiming } | { kind: 'reject'; project: string; version?: string };
+
+/**
+ * Approves or rejects a release of a watched project. The queue is first brought up to date with the last checks (a
+ * release found since the scheduler last ran is asked for here), then decided, atomically. Refusals are the queue's
+ * (APPROVAL_NOT_FOUND, APPROVAL_EXPIRED naming what superseded it) and change nothing.
+ */
+export async function decideApproval(engine: Engine, decision: ApprovalDecision, who: { by: string; now: Date; timeZone?: string }): Promise<{ approval: Approval; changed: boolean }> {
+  engine.projectConfig(decision.project); // an unknown project fails here, with the usual message
+  const approvals = new ApprovalStore(engine.store);
+  await decideSchedule(engine, who.now, who.timeZone ?? systemTimeZone(), approvals, null, {}, true);
+  const target = { project: decision.project, ...(decision.version ? { version: decision.version } : {}) };
+  const by = { by: who.by, at: who.now };
+  const result = approvals.update((queue) => {
+    const r = decision.kind === 'approve' ? approve(queue, target, { ...by, timing: decision.timing }) : reject(queue, target, by);
+    return { queue: r.ok ? r.queue : queue, value: r };
+  });
+  if (!result.ok) throw new UpshiftError(result.error.code, `${result.error.message} Nothing was changed.`, { category: 'usage', details: result.error.details });
+  return { approval: result.approval, changed: result.changed };
+}
