@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Approval } from '../../shared/policy/index.js';
 import { appState, operation, plan, projectView, step } from '../testing/fixtures.js';
 import { apiError, fakeTransport, flush } from '../testing/fakeTransport.js';
 import { PAGE_SIZE } from './history.js';
@@ -370,5 +371,61 @@ describe('store: settings and projects', () => {
     expect(store.getState().checking).toBe(false);
     expect(store.getState().toasts[0]).toMatchObject({ kind: 'error', title: 'Checking core failed' });
     expect(t.calls.map((c) => c.method)).toEqual(['checkNow', 'getState']);
+  });
+});
+
+describe('store: approvals (issue 9 §3)', () => {
+  const approval = (over: Partial<Approval>): Approval => ({
+    project: 'core', version: '1.3.0', tag: 'v1.3.0', commit: 'b'.repeat(40), state: 'pending', timing: null, requestedAt: '2026-12-01T10:00:00.000Z',
+    decidedAt: null, decidedBy: null, reason: null, supersededBy: null, events: [], ...over,
+  });
+
+  it('reads the queue once asked, then again on approvals-changed (never before a view asked)', async () => {
+    let queue = [approval({})];
+    const t = fakeTransport({ getState: () => appState(), listApprovals: () => ({ approvals: queue }) });
+    const store = createAppStore(t);
+    await store.getState().actions.init();
+    t.emit({ type: 'approvals-changed' });
+    await flush();
+    expect(t.calls.filter((c) => c.method === 'listApprovals')).toHaveLength(0);
+    await store.getState().actions.loadApprovals();
+    expect(store.getState().approvals).toEqual(queue);
+    queue = [approval({ state: 'approved', timing: 'now', decidedBy: 'alice@laptop' })];
+    t.emit({ type: 'approvals-changed' });
+    await flush();
+    expect(store.getState().approvals).toEqual(queue);
+  });
+
+  it('approves now or for the next window and rejects, naming the version; the decision replaces the record', async () => {
+    const t = fakeTransport({
+      approve: ((i: { when: 'now' | 'next-window' }) => ({ approval: approval({ state: 'approved', timing: i.when, decidedBy: 'alice@laptop' }), changed: true })) as never,
+      reject: () => ({ approval: approval({ state: 'rejected', decidedBy: 'alice@laptop' }), changed: true }),
+    });
+    const store = createAppStore(t, { initial: { approvals: [approval({})] } });
+    expect(await store.getState().actions.approveUpdate('core', '1.3.0', 'next-window')).toBe(true);
+    expect(t.calls.at(-1)).toEqual({ method: 'approve', input: { project: 'core', version: '1.3.0', when: 'next-window' } });
+    expect(store.getState().approvals).toEqual([expect.objectContaining({ state: 'approved', timing: 'next-window' })]);
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'success', title: 'Approved core 1.3.0', body: expect.stringContaining('next maintenance window') });
+    expect(await store.getState().actions.rejectUpdate('core', '1.3.0')).toBe(true);
+    expect(t.calls.at(-1)).toEqual({ method: 'reject', input: { project: 'core', version: '1.3.0' } });
+    expect(store.getState().approvals).toEqual([expect.objectContaining({ state: 'rejected' })]);
+  });
+
+  it('a refusal is a toast that says why, and the queue is left as it was', async () => {
+    const t = fakeTransport({
+      approve: () => {
+        throw apiError('APPROVAL_EXPIRED', 'The approval for core 1.3.0 has expired: superseded by 1.4.0: approve 1.4.0 instead. Nothing was changed.');
+      },
+      reject: () => {
+        throw apiError('APPROVAL_NOT_FOUND', 'No release of core is waiting for approval. Nothing was changed.');
+      },
+    });
+    const before = [approval({ state: 'expired' })];
+    const store = createAppStore(t, { initial: { approvals: before } });
+    expect(await store.getState().actions.approveUpdate('core', '1.3.0', 'now')).toBe(false);
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Could not approve core 1.3.0', body: expect.stringContaining('superseded by 1.4.0') });
+    expect(await store.getState().actions.rejectUpdate('core', '1.3.0')).toBe(false);
+    expect(store.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Could not reject core 1.3.0' });
+    expect(store.getState().approvals).toBe(before);
   });
 });

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MethodOutputs, Settings } from '../../shared/api/contract.js';
 import type { ApiError, ProjectConfig } from '../../shared/api/types.js';
+import type { Approval } from '../../shared/policy/index.js';
 import { toApiError } from '../transport/errors.js';
 import type { ConnectionChange, Transport } from '../transport/types.js';
 import { EMPTY_FILTERS, PAGE_SIZE, applyHistoryPage, buildHistoryQuery, missingPages, resetHistory } from './history.js';
@@ -58,6 +59,12 @@ export interface Actions {
   /** Saves the token in the app's keychain; false (with a toast) when refused. */
   saveGithubToken(token: string): Promise<boolean>;
   removeGithubToken(): Promise<boolean>;
+  /** Reads the approval queue (the Updates view asks once it shows a review-gated update); later changes follow events. */
+  loadApprovals(): Promise<void>;
+  /** Approves a release behind a `review` gate, to upgrade `now` or in the `next-window`; false (with a toast) when refused. */
+  approveUpdate(project: string, version: string, when: 'now' | 'next-window'): Promise<boolean>;
+  /** Rejects a release: it never upgrades unattended. False (with a toast) when refused. */
+  rejectUpdate(project: string, version: string): Promise<boolean>;
   /** Upshift's configuration for a project (outside its checkout) and where each setting comes from; null on failure (toast). */
   loadProjectConfig(project: string): Promise<ProjectConfig | null>;
   /** Sets and removes keys; the engine checks them first. The new configuration, or the refusal (nothing was written). */
@@ -71,6 +78,12 @@ export type AppStore = DataState & { actions: Actions; transport: Transport };
 /** The server no longer knows this browser: restarted (SESSION_EXPIRED), or no session/token at all. */
 function isSessionLost(code: string): boolean {
   return code === 'UNAUTHORIZED' || code === 'SESSION_EXPIRED';
+}
+
+/** The queue with this release's record replaced by the decision just made (the event's re-read confirms it). */
+function withApproval(queue: readonly Approval[] | null, approval: Approval): Approval[] {
+  const same = (a: Approval) => a.project === approval.project && a.version === approval.version && a.commit === approval.commit;
+  return [...(queue ?? []).filter((a) => !same(a)), approval];
 }
 
 export function initialData(): DataState {
@@ -96,6 +109,7 @@ export function initialData(): DataState {
     toasts: [],
     upgradeRefused: null,
     githubToken: { status: null, error: null },
+    approvals: null,
   };
 }
 
@@ -119,6 +133,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
   let unsubscribe: (() => void) | null = null;
   let historyOpened = false;
   let probing = false;
+  let approvalsWanted = false;
 
   return createStore<AppStore>()((set, get) => {
     const fail = (title: string, e: unknown): ApiError => {
@@ -196,6 +211,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         if (event.type === 'history-changed' || event.type === 'operation-started' || event.type === 'operation-finished') {
           scheduleHistoryRefresh();
         }
+        if (event.type === 'approvals-changed' && approvalsWanted) void actions.loadApprovals();
         if (event.type === 'operation-finished') {
           const op = event.operation;
           refreshDetailIf(op.id);
@@ -228,6 +244,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         if (change.reconnected) {
           void actions.refresh();
           actions.refreshHistory();
+          if (approvalsWanted) void actions.loadApprovals();
           for (const live of Object.values(get().operations)) {
             if (live.operation?.status === 'running') void actions.followOperation(live.id);
           }
@@ -321,6 +338,44 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           });
         } catch {
           // The events keep coming; the record is fetched again on the next reconnect.
+        }
+      },
+
+      async loadApprovals() {
+        approvalsWanted = true;
+        try {
+          const { approvals } = await api.listApprovals({});
+          set({ approvals });
+        } catch {
+          // Kept as it was: the buttons still work (the service reconciles before deciding); the next event retries.
+        }
+      },
+
+      async approveUpdate(project, version, when) {
+        try {
+          const { approval } = await api.approve({ project, version, when });
+          set((s) => ({ approvals: withApproval(s.approvals, approval) }));
+          actions.toast({
+            kind: 'success',
+            title: `Approved ${project} ${approval.version}`,
+            body: when === 'now' ? 'It upgrades as soon as the scheduler next looks.' : 'It upgrades in its next maintenance window.',
+          });
+          return true;
+        } catch (e) {
+          fail(`Could not approve ${project} ${version}`, e);
+          return false;
+        }
+      },
+
+      async rejectUpdate(project, version) {
+        try {
+          const { approval } = await api.reject({ project, version });
+          set((s) => ({ approvals: withApproval(s.approvals, approval) }));
+          actions.toast({ kind: 'info', title: `Rejected ${project} ${approval.version}`, body: 'It is never upgraded unattended; you can still upgrade to it yourself.' });
+          return true;
+        } catch (e) {
+          fail(`Could not reject ${project} ${version}`, e);
+          return false;
         }
       },
 

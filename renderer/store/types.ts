@@ -1,5 +1,6 @@
 import type { AppState, GithubTokenStatus, OperationDetail, Settings } from '../../shared/api/contract.js';
 import type { ApiError, Operation, OperationKind, OperationStatus, OperationStep, UpgradePlan } from '../../shared/api/types.js';
+import type { Approval } from '../../shared/policy/index.js';
 import type { ConnectionStatus } from '../transport/types.js';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -76,6 +77,8 @@ export interface DataState {
   upgradeRefused: { project: string; error: ApiError } | null;
   /** Where the GitHub token comes from (never the token); null until asked. */
   githubToken: { status: GithubTokenStatus | null; error: ApiError | null };
+  /** The approval queue (listApprovals); null until a view asks for it, then kept fresh by `approvals-changed`. */
+  approvals: Approval[] | null;
 }
 
 export type { Settings };

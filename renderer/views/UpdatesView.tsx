@@ -8,6 +8,7 @@ import { BUMP_LABELS, domId, formatDateTime, formatRelative, formatVersion } fro
 import { useNow } from '../lib/hooks.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
+import { ApprovalControls } from './ApprovalControls.js';
 import { ViewHeading } from './ViewHeading.js';
 
 function Decision({ p, now }: { p: ProjectView; now: number }) {
@@ -75,6 +76,7 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
             Upgrade
           </button>
         ) : null}
+        {!p.operationInProgress && <ApprovalControls p={p} describedBy={nameId} />}
       </td>
     </tr>
   );

@@ -10,6 +10,7 @@ import { OperationProgress } from '../components/OperationProgress.js';
 import { StoreContext } from '../store/context.js';
 import { createAppStore } from '../store/store.js';
 import type { DataState } from '../store/types.js';
+import type { Approval } from '../../shared/policy/index.js';
 import { appState, operation, plan, projectView, step } from '../testing/fixtures.js';
 import { fakeTransport } from '../testing/fakeTransport.js';
 import type { Transport } from '../transport/types.js';
@@ -80,6 +81,39 @@ describe('Updates view', () => {
     expect(html).not.toContain(' · up to date');
     expect(html).not.toContain('Not checked');
     expect(html).not.toContain('>Upgrade</button>');
+  });
+});
+
+describe('Updates view: approvals (issue 9 §3)', () => {
+  const approval = (over: Partial<Approval>): Approval => ({
+    project: 'core', version: '1.3.0', tag: 'v1.3.0', commit: 'b'.repeat(40), state: 'pending', timing: null, requestedAt: '2026-12-01T10:00:00.000Z',
+    decidedAt: null, decidedBy: null, reason: null, supersededBy: null, events: [], ...over,
+  });
+
+  it('offers Approve, Approve for the next window and Reject, naming the version, for a review-gated update', () => {
+    const html = render(<UpdatesView />, { ...ready, app: appState([projectView('core')]) });
+    expect(html).toContain('1.3.0 waits for approval (review gate)');
+    for (const label of ['Approve 1.3.0', 'Approve 1.3.0 for the next window', 'Reject 1.3.0']) {
+      expect(html).toMatch(new RegExp(`<button[^>]*>${label}</button>`));
+      expect(referenced(html, new RegExp(`<button[^>]*>${label}</button>`), 'aria-describedby')).toBe('core');
+    }
+    expect(html).toContain('aria-label="Approval of core 1.3.0"');
+  });
+
+  it('says who decided and leaves only the other choices; none for an auto gate or another commit', () => {
+    const now = render(<UpdatesView />, { ...ready, app: appState([projectView('core')]), approvals: [approval({ state: 'approved', timing: 'now', decidedBy: 'alice@laptop' })] });
+    expect(now).toContain('Approved by alice@laptop: upgrades as soon as the scheduler looks');
+    expect(now).not.toMatch(/>Approve 1\.3\.0<\/button>/);
+    expect(now).toMatch(/>Approve 1\.3\.0 for the next window<\/button>/);
+    expect(now).toMatch(/>Reject 1\.3\.0<\/button>/);
+    const rejected = render(<UpdatesView />, { ...ready, app: appState([projectView('core')]), approvals: [approval({ state: 'rejected', decidedBy: 'bob@ci' })] });
+    expect(rejected).toContain('Rejected by bob@ci: never upgraded unattended');
+    expect(rejected).not.toContain('>Reject 1.3.0</button>');
+    // A record of another commit (the tag moved) is not this release's: it waits again.
+    const moved = render(<UpdatesView />, { ...ready, app: appState([projectView('core')]), approvals: [approval({ state: 'approved', timing: 'now', commit: 'c'.repeat(40) })] });
+    expect(moved).toContain('1.3.0 waits for approval');
+    const auto = projectView('core', { check: { ...projectView('core').check!, gate: 'auto' } });
+    expect(render(<UpdatesView />, { ...ready, app: appState([auto]) })).not.toContain('Approve');
   });
 });
 
