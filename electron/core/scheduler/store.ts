@@ -68,6 +68,12 @@ export class ApprovalStore {
     });
   }
 
+  /** Changes when a decision or a reconciliation changed any record (the rows' write times left out). */
+  signature(): string {
+    const row = this.store.database.prepare("SELECT IFNULL(group_concat(record, char(0)), '') AS s FROM (SELECT record FROM approvals ORDER BY seq)").get() as { s: string };
+    return row.s;
+  }
+
   /**
    * Applies `fn` to the queue and stores what it returns, atomically against other processes (the CLI approving while
    * the daemon reconciles). `fn` may return a value beside the queue.

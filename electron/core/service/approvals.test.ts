@@ -4,6 +4,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeServices, openService, rejection } from '../../../test/helpers/service.js';
 import { cleanupTempDirs, createRemoteWithReleases, pushTag } from '../../../test/helpers/repos.js';
+import { CliHarness } from '../../../test/helpers/cli.js';
 import { whoAmI, writeAutomationSettings } from '../scheduler/index.js';
 
 afterEach(closeServices);
@@ -71,6 +72,16 @@ describe('approvals through the service', () => {
       ['1.2.0', 'pending'],
     ]);
     expect(await h.service.approve({ project: 'p', when: 'now' })).toMatchObject({ approval: { version: '1.2.0', state: 'approved' } });
+  });
+
+  it('an approval made in a terminal (`upshift approve`) reaches the dashboard as approvals-changed', async () => {
+    const { h } = await reviewGated();
+    h.events.clear();
+    const r = new CliHarness({ UPSHIFT_HOME: h.home }).run('approve', 'p', '1.1.0', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    h.clock.advance(500);
+    expect(h.events.types()).toContain('approvals-changed');
+    expect((await h.service.listApprovals({})).approvals).toEqual([expect.objectContaining({ version: '1.1.0', state: 'approved', timing: 'next-window' })]);
   });
 
   it('refuses what it cannot decide: nothing waiting, an unknown project, bad input naming the field', async () => {

@@ -31,7 +31,7 @@ import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
 import type { MetricsSources } from '../telemetry/index.js';
-import { currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
+import { ApprovalStore, currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
 
 export interface ServiceOptions {
   /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
@@ -84,6 +84,8 @@ export class UpshiftService implements UpshiftApi {
   /** The state's verified backup, renewed after operations and polls (see backup-keeper.ts). */
   readonly backups: BackupKeeper;
   private reminderTimer: unknown = null;
+  private readonly approvalStore: ApprovalStore;
+  private approvalsSeen: string;
   private recovering: Promise<void> | null = null;
   private closed = false;
 
@@ -92,6 +94,8 @@ export class UpshiftService implements UpshiftApi {
     private readonly opts: ServiceOptions,
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.approvalStore = new ApprovalStore(engine.store);
+    this.approvalsSeen = this.approvalStore.signature();
     this.backups = new BackupKeeper(engine.store, this.clock);
     this.githubToken = new GithubTokenSettings(opts.env ?? process.env, opts.secretStore ?? null);
     const settings = this.settings();
@@ -165,8 +169,8 @@ export class UpshiftService implements UpshiftApi {
               projectsChanged: (names, listChanged) => this.foreignProjects(names, listChanged),
               preferencesChanged: () => {
                 this.emitState();
-                // `upshift approve` and the scheduler's ticks write the settings too (automation.lastEvaluatedAt).
-                this.emit({ type: 'approvals-changed' });
+                // `upshift approve|reject`, or a scheduler's reconciliation in another process.
+                this.approvalsMaybeChanged();
               },
               ownerGone: () => this.track(this.recover().catch(() => undefined)),
             },
@@ -413,10 +417,21 @@ export class UpshiftService implements UpshiftApi {
   };
 
   private async decideApproval(decision: Parameters<typeof decideApproval>[1]): Promise<MethodOutputs['approve']> {
-    const result = await decideApproval(this.engine, decision, { by: whoAmI(), now: new Date(this.clock.now()) });
-    this.watcher?.resync();
+    try {
+      return await decideApproval(this.engine, decision, { by: whoAmI(), now: new Date(this.clock.now()) });
+    } finally {
+      // A refusal may still have brought the queue up to date with the last checks.
+      this.watcher?.resync();
+      this.approvalsMaybeChanged();
+    }
+  }
+
+  /** `approvals-changed` when the queue's records differ from the last seen (the dashboard then reads it again). */
+  private approvalsMaybeChanged(): void {
+    const signature = this.approvalStore.signature();
+    if (signature === this.approvalsSeen) return;
+    this.approvalsSeen = signature;
     this.emit({ type: 'approvals-changed' });
-    return result;
   }
 
   // ---- state ----

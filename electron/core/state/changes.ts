@@ -67,13 +67,14 @@ export class ChangesRepo {
       .all() as ProjectMark[];
   }
 
-  /** A signature of the settings and decisions tables (both are small). */
+  /** A signature of the settings, decisions and approvals tables (all small; approvals: what `upshift approve` writes). */
   preferencesSignature(): string {
     const row = this.ctx.stmts
       .get(
         `SELECT (SELECT IFNULL(group_concat(key || '=' || value, char(0)), '') FROM (SELECT key, value FROM settings ORDER BY key)) || char(1) ||
                 (SELECT IFNULL(group_concat(project || ' ' || version || ' ' || kind || ' ' || IFNULL(until, ''), char(0)), '')
-                   FROM (SELECT * FROM decisions ORDER BY project, version)) AS s`,
+                   FROM (SELECT * FROM decisions ORDER BY project, version)) || char(1) ||
+                (SELECT IFNULL(group_concat(record, char(0)), '') FROM (SELECT record FROM approvals ORDER BY seq)) AS s`,
       )
       .get() as { s: string };
     return row.s;
