@@ -198,6 +198,7 @@ describe('operations', () => {
       pid: process.pid,
       logDir,
       manualRecovery: null,
+      startedBy: null,
     });
     expect(op.id).toMatch(/^op_20261121T101500Z_[0-9a-f]{6}$/);
 
