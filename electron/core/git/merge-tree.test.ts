@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs, createRemoteWithReleases, git } from '../../../test/helpers/repos.js';
@@ -34,6 +34,15 @@ describe('predictWorkApply', () => {
   it('no work: nothing to give back', async () => {
     const f = fixture();
     expect(await predictWorkApply(f.work, f.sha('v1.1.0'))).toEqual({ hasWork: false, clean: true, conflicts: [], untrackedCollisions: [] });
+  });
+
+  it('a checkout whose index is stale (copied, restored from a backup) has no work and plans (bench finding)', async () => {
+    const f = fixture();
+    const copy = path.join(path.dirname(f.work), 'copied');
+    cpSync(f.work, copy, { recursive: true });
+    expect(await predictWorkApply(copy, f.sha('v1.1.0'))).toEqual({ hasWork: false, clean: true, conflicts: [], untrackedCollisions: [] });
+    writeFileSync(path.join(copy, 'other.txt'), 'changed in the copy\n');
+    expect(await predictWorkApply(copy, f.sha('v1.1.0'))).toMatchObject({ hasWork: true, clean: true });
   });
 
   it('work on lines and files the release does not touch applies cleanly', async () => {

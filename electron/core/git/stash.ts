@@ -1,4 +1,4 @@
-import { runGit, GitError } from './core.js';
+import { classifyGitStderr, runGit, GitError } from './core.js';
 import { assertFullSha } from './refname.js';
 import { resolveCommit } from './rev-parse.js';
 
@@ -45,7 +45,13 @@ export async function stashPush(cwd: string, message: string, opts: StashOptions
  */
 export async function stashCreate(cwd: string, message: string, opts: StashOptions = {}): Promise<string | null> {
   const oneLine = message.replace(/[\r\n]+/g, ' ').trim() || 'upshift';
-  const { stdout } = await runGit(['stash', 'create', oneLine], { cwd, signal: opts.signal, env: STASH_IDENTITY });
+  // On a clean tree whose index has stale stat data (a checkout copied, restored or touched), git 2.39 exits 1
+  // without a word instead of 0: that is "nothing to record" too. Any other failure says something on stderr.
+  const { stdout, stderr, exitCode } = await runGit(['stash', 'create', oneLine], { cwd, signal: opts.signal, env: STASH_IDENTITY, expectedExitCodes: [0, 1] });
+  if (exitCode === 1) {
+    if (stdout.trim() === '' && stderr.trim() === '') return null;
+    throw new GitError({ kind: classifyGitStderr(stderr), args: ['stash', 'create'], exitCode, stderr, cwd });
+  }
   const sha = stdout.trim();
   return sha === '' ? null : sha;
 }
