@@ -104,7 +104,12 @@ export class DeliveryLoop {
   /** One round now (tests, and `schedule`): every channel that may send sends its due message(s). */
   tick(): Promise<number> {
     const run = this.round(null).then((n) => Math.max(n, 0));
-    this.running = run.finally(() => (this.running = null));
+    // The marker of a round in flight never rejects: a failing round (a damaged state database) is the caller's to
+    // handle through `run`, and must not surface again as an unhandled rejection of this copy.
+    this.running = run.then(
+      (n) => n,
+      () => 0,
+    ).finally(() => (this.running = null));
     return run;
   }
 
