@@ -351,6 +351,54 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'batches and multi-hop paths: one parent record over the member operations (electron/core/batch)',
+    sql: `
+      -- One row per batch (upgrade --all / --with-dependents) or multi-hop path: who runs it (pid and start time as
+      -- the operations record them, so recovery can tell a dead owner), what to do on a failure, and the phase its
+      -- journal is in: 'forward' (members run in order), 'rolling-back' (undoing the succeeded members, last first),
+      -- 'done'. The member operations stay ordinary rows of operations; batch_members ties them to the batch.
+      CREATE TABLE batches (
+        id             TEXT PRIMARY KEY NOT NULL,
+        kind           TEXT NOT NULL CHECK (kind IN ('batch', 'path')),
+        mode           TEXT NOT NULL,
+        root           TEXT,
+        on_failure     TEXT NOT NULL CHECK (on_failure IN ('all-or-nothing', 'keep-going', 'last-good')),
+        status         TEXT NOT NULL,
+        phase          TEXT NOT NULL DEFAULT 'forward' CHECK (phase IN ('forward', 'rolling-back', 'done')),
+        started_at     TEXT NOT NULL,
+        finished_at    TEXT,
+        error          TEXT,
+        host           TEXT NOT NULL,
+        user           TEXT NOT NULL,
+        pid            INTEGER NOT NULL,
+        pid_start_time INTEGER,
+        boot_id        TEXT,
+        started_by     TEXT,
+        plan           TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX batches_by_started ON batches (started_at);
+      CREATE INDEX batches_running ON batches (phase) WHERE phase <> 'done';
+
+      -- The members in execution order (seq): a project of a batch, or a hop of a path. operation_id is the member's
+      -- upgrade, rollback_id the rollback that undid it (all-or-nothing, or recovery).
+      CREATE TABLE batch_members (
+        batch_id     TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+        seq          INTEGER NOT NULL,
+        project      TEXT NOT NULL,
+        from_version TEXT,
+        to_version   TEXT NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'pending',
+        operation_id TEXT,
+        rollback_id  TEXT,
+        reason       TEXT,
+        detail       TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (batch_id, seq)
+      );
+      CREATE INDEX batch_members_by_operation ON batch_members (operation_id) WHERE operation_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
