@@ -159,6 +159,12 @@ export interface CandidateVerdict {
   notOffered: string | null;
   /** It lacks commits of HEAD (engine/divergence.ts). */
   diverged: boolean;
+  /**
+   * A security release (release metadata `security` / `security_critical` / CVE ids, conventional commits such as
+   * `fix(security):`, a "Security" heading or a CVE id in its notes) and what said so; null: not one. Absent in checks
+   * recorded before it existed.
+   */
+  security?: { critical: boolean; ids: string[]; because: string[] } | null;
 }
 
 /** A release that only an explicit choice installs: its gate is `manual` (issue 8 §4). */

@@ -10,3 +10,4 @@ export type * from './schedule-types.js';
 export { describePeriod, isOpen, nextOpening, parseClock, parseLocalDate, windowIntervals, WEEKDAYS, type Blackout, type MaintenanceWindow, type Opening, type Weekday, type WeeklyPeriod, type WindowOptions } from './windows.js';
 export { formatWhen, isValidTimeZone, resolveLocal, wallTime } from './zoned.js';
 export { EOL_WARNING_DAYS, lineParts, minorLine, newestMinorLines, supportStatus, supportTable, type ReleaseEol, type SupportedLine, type SupportPolicy } from './support.js';
+export { mergeSecurity, securityFromMetadata, securityFromText, type SecurityFinding, type SecurityMetadata } from './security.js';

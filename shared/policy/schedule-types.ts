@@ -10,6 +10,8 @@ export interface SecurityClass {
   critical?: boolean;
   /** CVE (or GHSA) ids named by the release. */
   ids?: readonly string[];
+  /** What made it a security release (metadata, a commit, a heading of its notes), for people. */
+  because?: readonly string[];
 }
 
 /** A release newer than the one installed, with the verdict the engine gives it (the same as `plan`'s). */

@@ -174,6 +174,7 @@ function candidateVerdict(v: ReleaseVerdict, notOffered: string | null): Candida
     breakingAllowed: breaking.length === 0 || (v.report.dependents.length > 0 && v.compatible === true),
     notOffered,
     diverged: v.divergence !== null,
+    security: v.security,
   };
 }
 

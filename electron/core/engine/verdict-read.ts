@@ -90,7 +90,7 @@ export async function readForVerdict(
 }
 
 function emptyReading(): ReleaseReading {
-  return { contractsVersion: null, breaking: [], lts: null };
+  return { contractsVersion: null, breaking: [], lts: null, security: null };
 }
 
 /** A reading as the ReleaseInfo applySourceNotes takes (only the fields it merges matter). */
@@ -105,6 +105,7 @@ function asInfo(r: Release, reading: ReleaseReading): ReleaseInfo {
     contractsVersion: reading.contractsVersion,
     metadata: reading.lts === null ? null : ({ lts: reading.lts } as ReleaseInfo['metadata']),
     commitCount: null,
+    security: reading.security,
     warnings: [],
   };
 }
@@ -154,7 +155,7 @@ async function readTrees(
       return;
     }
     const hit = cached.get(keyText(keyOf(r, i)));
-    if (hit) out.set(r.tag, { contractsVersion: hit.contractsVersion, breaking: hit.breaking, lts: hit.lts });
+    if (hit) out.set(r.tag, { contractsVersion: hit.contractsVersion, breaking: hit.breaking, lts: hit.lts, security: hit.security });
     else misses.push({ r, sha, previous: previousOf(i), previousTag: i === 0 ? null : ascending[i - 1]!.tag });
   });
   if (misses.length === 0) return out;

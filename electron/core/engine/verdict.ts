@@ -9,6 +9,7 @@
 import type { BumpType, CompatibilityReport, Divergence, ExplicitChoice, GateAction } from '../../../shared/api/types.js';
 import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
 import { bumpInWords, classifyBump, crossedBump, gateRule, stricterGate, type GatedBump, type NumericBump, type StrategyResult } from '../../../shared/policy/index.js';
+import { mergeSecurity, securityFromMetadata, securityFromText, type SecurityFinding } from '../../../shared/policy/security.js';
 import { compareVersions, type Release } from '../../../shared/version/index.js';
 import type { ReleaseInfo } from '../release/index.js';
 import type { BreakingChange } from '../release/types.js';
@@ -23,6 +24,8 @@ export interface ReleaseReading {
   contractsVersion: string | null;
   breaking: BreakingChange[];
   lts: boolean | null;
+  /** A security release, and why (issue 9 §1); null when nothing it says marks one. */
+  security: SecurityFinding | null;
 }
 
 /** A release read, or why it was not (offline and not local, a fetch that failed). */
@@ -54,6 +57,8 @@ export interface ReleaseVerdict {
    * and the risk high. Null when it contains HEAD, or when that was not asked (see engine/divergence.ts).
    */
   divergence: Divergence | null;
+  /** A security release (from its metadata, notes or conventional commits) and why; null when not, or not read. */
+  security: SecurityFinding | null;
 }
 
 /** The releases a verdict is given for: newer than current, the newest {@link MAX_RELEASES_READ}, oldest first. */
@@ -63,15 +68,27 @@ export function verdictReleases(current: CurrentState, releases: readonly Releas
 }
 
 /** The part of a release's info the verdict uses (after the source's notes were applied). */
-export function readingOf(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata'>): ReleaseReading {
-  return { contractsVersion: info.contractsVersion, breaking: info.breaking, lts: typeof info.metadata?.lts === 'boolean' ? info.metadata.lts : null };
+export function readingOf(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata' | 'security' | 'note'>): ReleaseReading {
+  return { contractsVersion: info.contractsVersion, breaking: info.breaking, lts: typeof info.metadata?.lts === 'boolean' ? info.metadata.lts : null, security: securityOfInfo(info) };
+}
+
+/**
+ * The security class of a release as read from its tree (`info.security`), with what its source adds on top (a GitHub
+ * release's body and metadata asset, applied by applySourceNotes into `note` and `metadata`). Metadata that says
+ * `security: false` is the release's own word and wins.
+ */
+function securityOfInfo(info: Pick<ReleaseInfo, 'metadata' | 'security' | 'note'>): SecurityFinding | null {
+  const m = info.metadata;
+  if (m?.security === false && !m.securityCritical) return null;
+  const fromMeta = m ? securityFromMetadata({ security: m.security ?? null, securityCritical: m.securityCritical ?? null, ids: m.advisories ?? null, file: m.file ?? null }) : null;
+  return mergeSecurity(info.security ?? null, fromMeta, securityFromText(info.note?.body ?? '', 'the release notes'));
 }
 
 /**
  * A release's info as the verdict reads it. Metadata that is there but invalid (issue 15 §5) is not "no breaking
  * changes": the release is unread, with the file, field and what was expected as the reason, so it is blocked.
  */
-export function metadataReading(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata' | 'invalid'>): ReadResult {
+export function metadataReading(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata' | 'invalid' | 'security' | 'note'>): ReadResult {
   return info.invalid ? { unread: info.invalid.reason } : { reading: readingOf(info) };
 }
 
@@ -129,7 +146,7 @@ export function releaseVerdicts(
           : `${version} is ${bumpInWords(bump, crosses)}, gated manual: ${how}`;
     // Version bounds that fail are final; a pass is only known once contracts and breaking changes are read.
     const compatible = !report.compatible ? false : verified ? true : null;
-    out.set(r.tag, { release: r, target, report, blockers, verified, compatible, bump, crosses, gate: action, explicitOnly, divergence });
+    out.set(r.tag, { release: r, target, report, blockers, verified, compatible, bump, crosses, gate: action, explicitOnly, divergence, security: own?.security ?? null });
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { ReleaseNote } from '../../../shared/api/types.js';
+import { mergeSecurity, securityFromMetadata, securityFromText, type SecurityFinding } from '../../../shared/policy/security.js';
 import { GitError, isGitError } from '../git/core.js';
 import { commitsBetween, type CommitDetail } from '../git/log.js';
 import { isUsableTagName } from '../git/refname.js';
@@ -47,6 +48,11 @@ export interface ReleaseInfo {
   invalid?: InvalidMetadata;
   /** Commits in `previousSha..sha` (count exact; `null` without a previous commit). */
   commitCount: number | null;
+  /**
+   * A security release (issue 9 §1): from its metadata, its notes, its tag message and the conventional commits in
+   * `previousSha..sha`; null when nothing says so. Absent where a reader did not classify.
+   */
+  security?: SecurityFinding | null;
   warnings: string[];
 }
 
@@ -123,8 +129,24 @@ export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts
     metadata,
     ...(meta.issues.length > 0 ? { invalid: invalidMetadata(meta.issues[0]!.file, meta.issues, input.tag) } : {}),
     commitCount: range?.count ?? null,
+    security: releaseSecurity(metadata, picked.body, tagMessage, range?.items ?? []),
     warnings,
   };
+}
+
+/** The security class of a release from everything read about it (see shared/policy/security.ts). */
+function releaseSecurity(metadata: ReleaseMetadata | null, notes: string, tagMessage: string | null, commits: readonly CommitDetail[]): SecurityFinding | null {
+  const fromMetadata = metadata
+    ? securityFromMetadata({ security: metadata.security ?? null, securityCritical: metadata.securityCritical ?? null, ids: metadata.advisories ?? null, file: metadata.file })
+    : null;
+  // Metadata that says `security: false` outright is the release's own word: its notes do not overrule it.
+  if (metadata?.security === false && !metadata.securityCritical) return null;
+  return mergeSecurity(
+    fromMetadata,
+    securityFromText(notes, 'the release notes'),
+    tagMessage !== null && tagMessage !== notes ? securityFromText(tagMessage, 'the tag message') : null,
+    ...commits.filter((c) => !c.merge).map((c) => securityFromText(`${c.subject}\n\n${c.body}`, `commit ${c.sha.slice(0, 7)}`)),
+  );
 }
 
 export interface NotesInput {

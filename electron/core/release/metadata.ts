@@ -197,6 +197,15 @@ const KNOWN_TOP = new Set([
   'eol_date',
   'eolDate',
   'replacement',
+  // Security releases (issue 9 §1): the fast path of the automation policy.
+  'security',
+  'security_critical',
+  'securityCritical',
+  'cve',
+  'cves',
+  'cve_ids',
+  'cveIds',
+  'advisories',
   // The release's git tag, read by the offline release folder (source/folder.ts) when it is not the pattern's.
   'tag',
 ]);
@@ -227,6 +236,19 @@ function itemText(item: Json): { text: string; id?: string } {
 /** A validated list (absent, null or a list; `true`/`false` is handled by the caller). */
 function readList(value: Json | undefined): Array<{ text: string; id?: string }> {
   return Array.isArray(value) ? value.map(itemText) : [];
+}
+
+/** `security`, `security_critical` and the advisory ids of an entry (text or lists of text; anything else ignored). */
+function securityOf(e: JsonObject): Pick<ReleaseMetadata, 'security' | 'securityCritical' | 'advisories'> {
+  const flag = (k: string[]): boolean | undefined => k.map((x) => e[x]).find((v): v is boolean => typeof v === 'boolean');
+  const ids = ['cve', 'cves', 'cve_ids', 'cveIds', 'advisories'].flatMap((k) => {
+    const v = e[k];
+    if (typeof v === 'string') return [v];
+    return Array.isArray(v) ? v.flatMap((x) => (typeof x === 'string' ? [x] : isObject(x) && typeof x.id === 'string' ? [x.id] : [])) : [];
+  });
+  const security = flag(['security']);
+  const securityCritical = flag(['security_critical', 'securityCritical']);
+  return { ...(security !== undefined ? { security } : {}), ...(securityCritical !== undefined ? { securityCritical } : {}), ...(ids.length > 0 ? { advisories: ids } : {}) };
 }
 
 function readEntry(e: JsonObject, file: string, keyVersion: string | null, warnings: string[]): ReleaseMetadata {
@@ -279,5 +301,6 @@ function readEntry(e: JsonObject, file: string, keyVersion: string | null, warni
     ...(typeof e.lts === 'boolean' ? { lts: e.lts } : {}),
     ...(firstStr(e, ['eol_date', 'eolDate']) !== null ? { eolDate: firstStr(e, ['eol_date', 'eolDate'])! } : {}),
     ...(firstStr(e, ['replacement']) !== null ? { replacement: firstStr(e, ['replacement'])! } : {}),
+    ...securityOf(e),
   };
 }

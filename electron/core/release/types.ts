@@ -42,6 +42,12 @@ export interface ReleaseMetadata {
   eolDate?: string;
   /** `replacement`: what to move to once it is end of life (a version, or a project's name). */
   replacement?: string;
+  /** `security: true|false`: the release is (not) a security release (issue 9 §1). */
+  security?: boolean;
+  /** `security_critical: true`: a critical security release. */
+  securityCritical?: boolean;
+  /** CVE / GHSA ids from `cve`, `cves`, `cve_ids` or `advisories`. */
+  advisories?: string[];
 }
 
 /**

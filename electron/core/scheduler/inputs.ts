@@ -36,7 +36,8 @@ export function candidatesOf(check: ProjectCheck): CandidateRelease[] {
         publishedAt: null,
         // Set from when the scheduler first saw it (scheduler.ts rememberFirstSeen).
         foundAt: null,
-        security: null,
+        // From the verdict (release metadata, notes, conventional commits); the policy's fast path decides what it opens.
+        security: v.security ?? null,
         compatible: v.compatible,
         refusedBy: v.refusedBy,
         unverifiedReason: v.unverifiedReason,

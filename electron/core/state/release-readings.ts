@@ -6,6 +6,8 @@ export interface StoredReading {
   breaking: Array<{ text: string; id?: string; version: string }>;
   /** `lts` in the release metadata; null when it does not say. */
   lts: boolean | null;
+  /** A security release and why (issue 9 §1); null when not. */
+  security: { critical: boolean; ids: string[]; because: string[] } | null;
 }
 
 /** Which reading: the release's commit, the commit before it ('' for none), and the version its metadata is read for. */
@@ -67,8 +69,17 @@ export function keyText(key: ReadingKey): string {
 function parseReading(text: string): StoredReading | null {
   try {
     const v = JSON.parse(text) as StoredReading;
-    return Array.isArray(v.breaking) ? { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null } : null;
+    // A reading stored before security releases were told apart (no `security` key) is read again, once.
+    if (!Array.isArray(v.breaking) || !('security' in v)) return null;
+    return { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null, security: validSecurity(v.security) };
   } catch {
     return null; // a damaged row is read again
   }
+}
+
+function validSecurity(s: unknown): StoredReading['security'] {
+  if (!s || typeof s !== 'object') return null;
+  const o = s as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return { critical: o.critical === true, ids: list(o.ids), because: list(o.because) };
 }
