@@ -19,6 +19,7 @@ const SAMPLES: Record<FlagValueKind, { valid: [string, string, ...string[]]; inv
   'checkout-mode': { valid: ['detach', 'branch'], invalid: [' ', 'Branch', 'detached', 'upshift/core', 'branch '] },
   revision: { valid: ['worktree', 'v1.4.0', 'HEAD', '1a2b3c4d'], invalid: [' ', '-x', 'a b', 'HEAD~1;rm', 'x'.repeat(300)] },
   jobs: { valid: ['1', '2', '64'], invalid: [' ', '0', '65', '-1', '1.5', 'two'] },
+  'hop-failure': { valid: ['rollback-all', 'last-good'], invalid: [' ', 'all', 'Last-good', 'keep-going'] },
 };
 
 function stringOptions(spec: CommandSpec): Array<[string, StringOption]> {

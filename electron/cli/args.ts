@@ -87,16 +87,27 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'plan',
-    usage: 'upshift plan <project> [--to <version>] [--json]',
-    summary: 'Show what an upgrade would do, without changing anything. Exit 3 when blocked.',
-    options: { to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' }, checkout: CHECKOUT_FLAG, json },
+    usage: 'upshift plan <project> [--to <version>] [--with-dependents] [--json] | upshift plan --all [--json]',
+    summary: 'Show what an upgrade would do, without changing anything: one project (with every hop when the target lies beyond required stops), a core and everything that depends on it, or every project. Exit 3 when blocked.',
+    options: {
+      to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' },
+      checkout: CHECKOUT_FLAG,
+      'with-dependents': { type: 'boolean', description: 'The joint plan of the project and every project that depends on it, in dependency order' },
+      all: { type: 'boolean', description: 'The joint plan of every watched project, in dependency order' },
+      json,
+    },
     infersProject: 'first', positionals: [1, 1],
   },
   {
     name: 'upgrade',
-    usage: 'upshift upgrade <project> [--to <version>] [--yes] [--stash [--keep-on-conflict]] [--force] [--json]',
-    summary: 'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure.',
+    usage: 'upshift upgrade <project> [--to <version>] [--with-dependents [--keep-going]] [--on-hop-failure rollback-all|last-good] [--yes] [--stash [--keep-on-conflict]] [--force] [--json] | upshift upgrade --all [--keep-going] [--yes] [--json]',
+    summary:
+      'Upgrade with a snapshot, install, smoke tests, and automatic rollback on any failure. A target beyond required stops runs hop by hop; --with-dependents and --all run one batch in dependency order, all-or-nothing unless --keep-going.',
     options: {
+      'with-dependents': { type: 'boolean', description: 'Upgrade the project and every project that depends on it as one batch, in dependency order' },
+      all: { type: 'boolean', description: 'Upgrade every watched project as one batch, in dependency order' },
+      'keep-going': { type: 'boolean', description: 'With --all/--with-dependents: when a member fails, keep what succeeded (default: roll the whole set back)' },
+      'on-hop-failure': { type: 'string', value: 'hop-failure', description: "A multi-hop upgrade whose hop fails: rollback-all (default: back to where it started) or last-good (keep the hops that passed); default: the manifest's onHopFailure" },
       to: { type: 'string', value: 'version', description: 'Target version (default: the newest release that is not blocked)' },
       yes,
       stash: { type: 'boolean', description: 'Stash uncommitted work for the upgrade and give it back afterwards' },
@@ -121,6 +132,13 @@ export const COMMANDS: CommandSpec[] = [
       json,
     },
     infersProject: 'first', positionals: [1, 1],
+  },
+  {
+    name: 'resume',
+    usage: 'upshift resume <batch-id> [--yes] [--json]',
+    summary: 'Continue a batch or multi-hop path that was interrupted (recovery kept what had succeeded under --keep-going or last-good) with the members not run yet.',
+    options: { yes, json },
+    positionals: [1, 1],
   },
   {
     name: 'history',

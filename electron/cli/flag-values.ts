@@ -6,7 +6,7 @@ import { isSafeTagName, parseVersion } from '../../shared/version/index.js';
  * for every command, before anything runs: an empty or malformed value is a usage error naming the flag, never
  * read as "no flag" (`upgrade core --to= --yes` once upgraded to the newest release).
  */
-export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting' | 'checkout-mode' | 'revision' | 'jobs';
+export type FlagValueKind = 'version' | 'operation-id' | 'count' | 'port' | 'host' | 'project-name' | 'path' | 'setting' | 'checkout-mode' | 'revision' | 'jobs' | 'hop-failure';
 
 interface FlagValueRule {
   /** What is expected, as the end of "--to expects …". */
@@ -62,6 +62,10 @@ export const FLAG_VALUE_KINDS: Record<FlagValueKind, FlagValueRule> = {
   path: {
     expected: 'a path',
     problem: (v) => (CONTROL.test(v) ? 'which holds control characters' : v.trim() === '' ? 'which is only blanks' : null),
+  },
+  'hop-failure': {
+    expected: '"rollback-all" (a failed hop returns the project to where the path started) or "last-good" (the hops that passed stay)',
+    problem: (v) => (v === 'rollback-all' || v === 'last-good' ? null : 'which is neither rollback-all nor last-good'),
   },
   'checkout-mode': {
     expected: '"detach" (HEAD detached at the release; the branch stays where it is) or "branch" (a branch follows the upgrade)',

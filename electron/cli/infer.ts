@@ -44,7 +44,8 @@ export function projectAt(cwd: string, projects: ReadonlyArray<Pick<ProjectInfo,
  */
 export function inferProject(cmd: ParsedCommand, projects: ReadonlyArray<Pick<ProjectInfo, 'name' | 'path'>>, cwd: string): InferredCommand {
   const mode = cmd.spec.infersProject;
-  if (!mode || cmd.help) return { cmd, inferred: null };
+  // `upgrade --all` / `plan --all` name no project.
+  if (!mode || cmd.help || cmd.values.all === true) return { cmd, inferred: null };
   const names = projects.map((p) => p.name);
   const here = (): { name: string; path: string } | null => projectAt(cwd, projects);
   const notInside = (what: string): Error =>

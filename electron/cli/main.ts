@@ -24,6 +24,8 @@ import { supportedCommand } from './commands/supported.js';
 import { doctorCommand } from './commands/doctor.js';
 import { openBrowser } from './open-browser.js';
 import { automationCommand } from './commands/automation.js';
+import { formatBatch } from './commands/batch-format.js';
+import { isBatchCommand, planBatchCommand, printPath, resumeCommand, runPath, upgradeBatchCommand, type BatchDeps } from './commands/batch.js';
 import { daemonCommand } from './commands/daemon.js';
 import { serveCommand, type ServeDeps } from './serve.js';
 import { openServeService } from './serve-service.js';
@@ -113,6 +115,16 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
     const { cmd, inferred } = inferProject(given, engine.listProjects().projects, process.cwd());
     if (inferred && !json) io.err(io.style.dim(`Project ${inferred.name} (${inferred.path}): the watched checkout you are in.`));
     const [first] = cmd.positionals;
+    const batchDeps = (): BatchDeps => ({
+      print,
+      err: io.err,
+      style: io.style,
+      stdinIsTty: io.stdinIsTty,
+      progress: listener,
+      interruptible: (label, verb, fn) => interruptible(io, label, verb, fn),
+      ask,
+    });
+    for (const b of engine.recovery.batches) io.err(io.style.yellow(`Recovered interrupted ${b.batch}: ${b.message}`));
     switch (cmd.spec.name) {
       case 'add': {
         const config = Object.fromEntries(Object.entries(CONFIG_FLAG_KEYS).flatMap(([flag, key]) => (typeof cmd.values[flag] === 'string' ? [[key, cmd.values[flag]]] : [])));
@@ -148,6 +160,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return ExitCode.ok;
       }
       case 'plan': {
+        if (isBatchCommand(cmd)) return await planBatchCommand(cmd, engine, batchDeps());
         const plan = await engine.plan(first!, { ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}), ...checkoutFlag(cmd.values.checkout) });
         print(plan, () => formatPlan(io.style, plan));
         return plan.blocked ? ExitCode.blocked : ExitCode.ok;
@@ -156,9 +169,17 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         if (cmd.values['keep-on-conflict'] === true && cmd.values.stash !== true) {
           throw usageError('BAD_ARGUMENTS', '--keep-on-conflict decides what happens to work set aside with --stash; pass --stash too. Nothing was changed.');
         }
-        const { value: op, signalExit } = await interruptible(io, first!, 'upgrade', (interrupt) => {
+        if (isBatchCommand(cmd)) return await upgradeBatchCommand(cmd, engine, batchDeps());
+        if (cmd.values['keep-going'] === true) throw usageError('BAD_ARGUMENTS', '--keep-going applies to a batch: pass --with-dependents or --all too. Nothing was changed.');
+        // A target beyond required stops: the plan carries its hops, and the upgrade runs them as a path instead.
+        let hopsPlan: UpgradePlan | null = null;
+        const { value: op, signalExit } = await interruptible(io, first!, 'upgrade', async (interrupt) => {
           const confirm = async (plan: UpgradePlan) => {
             if (interrupt.signal.aborted) return false;
+            if (plan.hops) {
+              hopsPlan = plan;
+              return false;
+            }
             if (cmd.values.yes === true) return true;
             // An auto gate asks nobody (README "Gates"); a manual one was already required to be named with --to (engine).
             if (plan.gate === 'auto') {
@@ -169,7 +190,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
             io.err(formatPlan(io.style, plan));
             return ask(`Upgrade ${plan.project} to ${plan.to.version}${plan.gate === 'manual' ? ` (${plan.bump}, gated manual)` : ''}? [y/N] `, interrupt);
           };
-          return engine.upgrade(first!, {
+          const single = await engine.upgrade(first!, {
             ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}),
             stash: cmd.values.stash === true,
             keepOnConflict: cmd.values['keep-on-conflict'] === true,
@@ -181,7 +202,10 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
             signal: interrupt.signal,
             onStarted: () => void (interrupt.started = true),
           });
+          if (single || !hopsPlan || interrupt.signal.aborted) return single;
+          return runPath(hopsPlan, cmd, engine, batchDeps(), interrupt);
         });
+        if (op && 'members' in op) return signalExit ?? printPath(engine, batchDeps(), op);
         if (!op) {
           io.err('Cancelled. Nothing was changed.');
           return signalExit ?? ExitCode.nothingToDo;
@@ -214,12 +238,15 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         await notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
         return signalExit ?? exitFor(op);
       }
+      case 'resume':
+        return await resumeCommand(cmd, engine, batchDeps());
       case 'history': {
         const raw = cmd.values.limit;
         const limit = raw === undefined ? 20 : Number(raw);
         if (!Number.isInteger(limit) || limit < 0) throw usageError('BAD_ARGUMENTS', `--limit must be a whole number ≥ 0, got "${String(raw)}".`);
         const r = engine.history({ ...(first ? { project: first } : {}), ...(limit > 0 ? { limit } : {}) });
-        print(r, () => formatHistory(io.style, r));
+        // Batches and paths first, each with its members; their operations are also in the list below.
+        print(r, () => [...(r.batches ?? []).map((b) => formatBatch(io.style, b)), formatHistory(io.style, r)].join('\n'));
         return ExitCode.ok;
       }
       case 'unlock': {

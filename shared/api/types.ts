@@ -247,6 +247,11 @@ export interface PlanEndpoint {
 
 export interface UpgradePlan {
   project: string;
+  /**
+   * Set when the target lies beyond required stops (release metadata `required_stop`, the manifest's `upgradePath`,
+   * a contracts major change): every hop with its reasons. `upgrade` runs the hops one by one as a path.
+   */
+  hops?: HopPlan;
   path: string;
   /** What the project is: a git checkout (absent, the default), an artifact install or a command-driven component. */
   kind?: 'git' | 'artifact' | 'command';
@@ -384,6 +389,11 @@ export interface OperationResult {
 
 export interface HistoryResult {
   operations: Operation[];
+  /**
+   * Batches and multi-hop paths (newest first) that touch the projects listed: each groups its member operations,
+   * which are also in `operations`. See BatchOperation.
+   */
+  batches?: BatchOperation[];
 }
 
 export interface ProjectInfo {
@@ -447,8 +457,72 @@ export interface ApiError {
 }
 
 // ---- Joint (batch) plans and multi-hop paths (issue 9 §4, §5) -------------------------------------------------------
-// Computed by shared/plan (batch.ts, path.ts) from plain data; the engine and the dashboard read them. Execution (one
-// batch operation, hop-by-hop checkpoints) is not wired yet: see docs/batches-and-paths.md.
+// Planned by shared/plan (batch.ts, path.ts) from plain data; executed by electron/core/batch as one journalled batch
+// operation over ordinary member operations. See docs/batches-and-paths.md.
+
+/** What a batch or path does when a member fails. */
+export type BatchOnFailure = 'all-or-nothing' | 'keep-going' | 'last-good';
+
+/**
+ * `running`; `succeeded` (every member); `rolled_back` (a member failed, every member is back where it started);
+ * `partial` (--keep-going or last-good: some members kept, the rest failed or were skipped); `failed` (a rollback
+ * failed too: see the members' operations for what to do by hand); `interrupted` (the process died, recovery kept
+ * the members that had succeeded: `upshift resume <id>` continues).
+ */
+export type BatchStatus = 'running' | 'succeeded' | 'rolled_back' | 'partial' | 'failed' | 'interrupted';
+
+/**
+ * A member's part: `pending`, `running`, `succeeded`, `failed` (its own upgrade failed and was rolled back by the
+ * single-project engine, or refused before any change), `rolled_back` (it had succeeded; undone because another
+ * member failed), `rollback_failed`, `skipped` (never run: an earlier failure stopped the batch, or it needs what
+ * failed).
+ */
+export type BatchMemberStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'skipped';
+
+export interface BatchMemberRun {
+  /** 0-based execution order. */
+  seq: number;
+  project: string;
+  from: string | null;
+  to: string;
+  status: BatchMemberStatus;
+  /** The member's upgrade operation (an ordinary operation in the history), once started. */
+  operationId: string | null;
+  /** The rollback operation that undid it (all-or-nothing), when there was one. */
+  rollbackId: string | null;
+  /** Why it is at this place or status (the plan's order reason, a failure, why it was skipped). */
+  reason: string | null;
+  /** Paths: the hop (1-based) and why the path stops at its target. */
+  hop?: { index: number; of: number; stop: StopReason[] } | null;
+}
+
+/** One batch (`upgrade --all` / `--with-dependents`) or multi-hop path, as the history and `--json` show it. */
+export interface BatchOperation {
+  id: string;
+  kind: 'batch' | 'path';
+  /** `with-dependents` / `all` for a batch, `path` for a path. */
+  mode: 'with-dependents' | 'all' | 'path';
+  /** The core (with-dependents) or the project (path); null under `all`. */
+  root: string | null;
+  onFailure: BatchOnFailure;
+  status: BatchStatus;
+  /** Where its journal is: members run in order (`forward`), succeeded ones undone last first (`rolling-back`), `done`. */
+  phase: 'forward' | 'rolling-back' | 'done';
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  host: string;
+  user: string;
+  pid: number;
+  startedBy: StartedBy | null;
+  members: BatchMemberRun[];
+}
+
+/** `upshift upgrade --all|--with-dependents|<path>` and `upshift resume`: the batch and each member's operation. */
+export interface BatchResult {
+  batch: BatchOperation;
+  operations: Operation[];
+}
 
 /** What a failure of one batch member forces, under each execution mode. */
 export interface BatchFailureEffect {

@@ -1,4 +1,5 @@
 import type {
+  BatchPlan,
   CheckResult,
   HistoryResult,
   ListResult,
@@ -12,6 +13,11 @@ import { compareVersions, parseVersion } from '../../../shared/version/index.js'
 import { UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
 import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
+import { recoverBatches, type BatchRecovery } from '../batch/recover.js';
+import type { BatchListener } from '../batch/run.js';
+import { BatchStore } from '../batch/store.js';
+import { batchInputs, memberNames } from '../batch/inputs.js';
+import { planBatch } from '../../../shared/plan/batch.js';
 import { GitTagSource } from '../source/git-tags.js';
 import type { SecretStore } from '../source/github/secret-store.js';
 import { GitHubSource } from '../source/github/source.js';
@@ -64,6 +70,19 @@ export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
   checkout?: CheckoutMode;
 }
 
+/** The member operations' own events of a batch, for a listener that knows only operations. */
+function memberEvents(listener: OperationListener | undefined): BatchListener | undefined {
+  if (!listener) return undefined;
+  return (e) => {
+    if (e.type !== 'batch-member' && e.type !== 'batch-finished') listener(e);
+  };
+}
+
+/** Operations recovered (executor/recovery.ts), then batches and paths (batch/recover.ts). */
+export interface EngineRecoveryReport extends RecoveryReport {
+  batches: BatchRecovery[];
+}
+
 /**
  * The headless engine: one façade over state, sources, planning and execution, called by the CLI now and by
  * the dashboard host later. Opening it recovers operations a crashed process left unfinished, first.
@@ -74,16 +93,19 @@ export class Engine {
     private readonly source: ReleaseSource,
     private readonly concurrency: number,
     private readonly listener: OperationListener | undefined,
-    readonly recovery: RecoveryReport,
+    readonly recovery: EngineRecoveryReport,
   ) {}
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
     const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
     configureLogging({ home: store.paths.home, env: opts.env ?? process.env });
     try {
-      const recovery = await recoverInterrupted(store, opts.listener);
+      const recovery: EngineRecoveryReport = { ...(await recoverInterrupted(store, opts.listener)), batches: [] };
       const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}), token: tokenChain(opts.env ?? process.env, opts.secretStore) }));
-      return new Engine(store, source, opts.concurrency ?? 8, opts.listener, recovery);
+      const engine = new Engine(store, source, opts.concurrency ?? 8, opts.listener, recovery);
+      // After the member operations: a batch whose process died is finished from its journal (batch/recover.ts).
+      recovery.batches = await recoverBatches(engine, memberEvents(opts.listener));
+      return engine;
     } catch (err) {
       store.close();
       throw err;
@@ -99,8 +121,9 @@ export class Engine {
    * A long-running process calls it before starting an operation: taking over a dead process's lock must never
    * mean upgrading a half-upgraded checkout. Costs one query when nothing is unfinished.
    */
-  recover(): Promise<RecoveryReport> {
-    return recoverInterrupted(this.store, this.listener);
+  async recover(): Promise<EngineRecoveryReport> {
+    const ops = await recoverInterrupted(this.store, this.listener);
+    return { ...ops, batches: await recoverBatches(this, memberEvents(this.listener)) };
   }
 
   /** Watches a checkout; `config` sets keys of Upshift's own configuration for it (`add --install … --smoke …`). */
@@ -222,21 +245,46 @@ export class Engine {
     return (await this.planFor(name, opts)).plan;
   }
 
+  /**
+   * The joint plan of `upgrade <root> --with-dependents` (root given) or `upgrade --all` (shared/plan/batch.ts over
+   * what batch/inputs.ts reads). Nothing changes.
+   */
+  async planBatch(opts: { root?: string; to?: string; signal?: AbortSignal } = {}): Promise<BatchPlan> {
+    assertTargetGiven(opts.to, 'version');
+    if (opts.root !== undefined) requireProject(this.store, opts.root);
+    const all = this.contexts();
+    const members = memberNames(all, opts.root ?? null);
+    const projects = await batchInputs(all, members, this.source, this.store, opts.signal);
+    return planBatch(projects, opts.root !== undefined ? { mode: 'with-dependents', root: opts.root, ...(opts.to ? { to: opts.to } : {}) } : { mode: 'all' });
+  }
+
   /** Plans, asks `confirm`, then upgrades. Returns null when the user declined. */
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
     assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
-    return withProjectLock(this.store, name, async (operationId) => {
-      // One load of the settings for the plan the user approves and the run: the manifest that applies is the one
-      // in the approved plan, never one read again later (the target tag may carry another upshift.yml, or none).
-      const all = this.contexts();
-      const ctx = all.find((c) => c.record.name === name)!;
-      assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
-      const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-      assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
-      if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
-      return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
-    });
+    return withProjectLock(this.store, name, (operationId) => this.upgradeLocked(name, operationId, opts));
+  }
+
+  /**
+   * {@link upgrade} under a project lock the caller already holds, recorded as operation `operationId`: a batch holds
+   * every member's lock for its whole run (electron/core/batch) and runs each member through exactly this path.
+   */
+  async upgradeLocked(name: string, operationId: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
+    // One load of the settings for the plan the user approves and the run: the manifest that applies is the one
+    // in the approved plan, never one read again later (the target tag may carry another upshift.yml, or none).
+    const all = this.contexts();
+    const ctx = all.find((c) => c.record.name === name)!;
+    assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
+    const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
+    if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
+    if (planned.plan.hops && !planned.plan.blocked) throw pathRequired(planned.plan);
+    return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
+  }
+
+  /** Undoes operation `target` of `name` under a project lock the caller holds (a batch rolling its members back). */
+  rollbackLocked(name: string, operationId: string, target: Operation, opts: Omit<RunOptions, 'operationId'> = {}): Promise<Operation> {
+    return runRollback(this.store, this.context(name), target, { ...opts, operationId, ...this.listenerFor(opts) });
   }
 
   async rollback(name: string, opts: Omit<RunOptions, 'operationId'> & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
@@ -256,7 +304,8 @@ export class Engine {
 
   history(opts: { project?: string; limit?: number } = {}): HistoryResult {
     if (opts.project) requireProject(this.store, opts.project);
-    return { operations: this.store.listOperations({ ...(opts.project ? { project: opts.project } : {}), ...(opts.limit ? { limit: opts.limit } : {}) }) };
+    const filter = { ...(opts.project ? { project: opts.project } : {}), ...(opts.limit ? { limit: opts.limit } : {}) };
+    return { operations: this.store.listOperations(filter), batches: new BatchStore(this.store).list(filter) };
   }
 
   /** From the last check (no network), plus what is running now; `current` is read fresh from each checkout. */
@@ -313,6 +362,19 @@ async function withTagAdvice<T>(planned: Promise<T>, warnings: () => string[]): 
     if (!advice || !(err instanceof UpshiftError)) throw err;
     throw new UpshiftError(err.code, `${err.message} Note: ${advice}.`, { category: err.category, retryable: err.retryable, details: { ...err.details, tagPatternAdvice: advice }, cause: err });
   }
+}
+
+/**
+ * A target beyond required stops is never reached in one step: the caller runs the plan's hops as a path (the CLI
+ * does; batch/path.ts), each with its own checks. Refused, not silently taken straight.
+ */
+function pathRequired(plan: UpgradePlan): UpshiftError {
+  const hops = plan.hops!;
+  return new UpshiftError(
+    'PATH_REQUIRED',
+    `${plan.project} ${plan.to.version} is reached through required stops (${[hops.from, ...hops.hops.map((h) => h.to)].join(' → ')}): it upgrades hop by hop, as \`upshift upgrade ${plan.project} --to ${plan.to.version}\` does. Nothing was changed.`,
+    { category: 'blocked', details: { hops } },
+  );
 }
 
 /**

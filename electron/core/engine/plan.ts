@@ -21,6 +21,7 @@ import { isOffline, judgeReleases, saveFacts, type ReleaseFacts } from './releas
 import { pinBelowCurrent } from '../../../shared/policy/index.js';
 import { sourceProjectOf } from './source-project.js';
 import { rememberTreeReading } from './verdict-read.js';
+import { hopsTo } from './plan-hops.js';
 import { planCheckout, type CheckoutMode } from './checkout-plan.js';
 import { DivergenceReader } from './divergence.js';
 import { releaseHolds, verifyTag } from '../trust/index.js';
@@ -214,6 +215,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const bump = classifyBump(current.version, chosen.version.normalized);
   const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
   const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
+  const hops = kind === 'git' ? hopsTo(ctx, all, current.version, chosen, upTo, infos, null) : null;
   const [commits, diffstat] = await (chosen === likely ? likelyRange : rangeOf(info.sha));
   const verification = { smoke: m.smoke, health: (m.health ?? []).map(describeCheck), watch: m.watch ?? null };
   let extras: Pick<PlanResult, 'artifact' | 'command' | 'beforeFetch'> = {};
@@ -291,6 +293,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   else if (targetSupport?.soon) warnings.push(`support: ${targetSupport.message}`);
   if (currentSupport && (currentSupport.eol || currentSupport.soon)) warnings.push(`support: the current ${currentSupport.message}`);
   for (const mv of moves) if (mv.tag !== chosen.tag) warnings.unshift(mv.message);
+  if (hops) warnings.push(`${chosen.version.normalized} is reached in ${hops.hops.length} hops (${[hops.from, ...hops.hops.map((h) => h.to)].join(' → ')}) through required stops: \`upshift upgrade\` runs them one by one, each with its own checks`);
   const plan: UpgradePlan = {
     project: ctx.record.name,
     path,
@@ -319,6 +322,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     ...(opts.to ? {} : { explicitChoice: byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null }),
     ...(kind === 'git' && m.verify ? { verification: verifications.get(chosen.tag) ?? null } : {}),
     ...(moves.length > 0 ? { tagMoves: moves } : {}),
+    ...(hops ? { hops } : {}),
     ...(m.support || targetSupport ? { support: { current: currentSupport, target: targetSupport } } : {}),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };

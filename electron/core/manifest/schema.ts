@@ -470,6 +470,19 @@ export const upshiftManifestSchema = z
       .optional(),
     support: supportSchema.optional(),
     verify: verifySchema.optional(),
+    upgradePath: z
+      .array(z.string().refine((v) => /^v?\d+(\.(\d+|x|\*))*$/i.test(v.trim()) || parseVersion(v) !== null, 'must be a version ("1.2.0") or a line ("1.2.x")'))
+      .describe('Required stops of a multi-hop upgrade (GitLab-style upgrade path): an exact version, or a line ("1.2.x") meaning its newest known release. An upgrade across a stop runs hop by hop, with smoke and health at each (docs/batches-and-paths.md).')
+      .optional(),
+    requiredStops: z
+      .array(z.string().refine((v) => /^v?\d+(\.(\d+|x|\*))*$/i.test(v.trim()) || parseVersion(v) !== null, 'must be a version ("1.2.0") or a line ("1.2.x")'))
+      .describe('Another name for `upgradePath`; both lists are used.')
+      .optional(),
+    contractsStops: z.boolean().describe('Stop at the last release before a contracts major change (default true).').optional(),
+    onHopFailure: z
+      .enum(['rollback-all', 'last-good'])
+      .describe('When a hop of a multi-hop upgrade fails: "rollback-all" (default) returns to where the path started; "last-good" keeps the hops that passed and stops at the last good one. `upgrade --on-hop-failure` overrides it.')
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.strategy === 'pinned' && m.version === undefined) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'strategy "pinned" needs `version:` (the version to pin to)' });

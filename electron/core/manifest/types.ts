@@ -64,6 +64,12 @@ export interface ProjectManifest {
   support?: { lastMinors?: number | undefined; eol?: Record<string, string> | undefined };
   /** `verify:` — allowed signers of release tags, paths absolute (electron/core/trust/signature.ts). */
   verify?: { ssh?: { allowedSigners: string } | undefined; gpg?: { keyring: string } | undefined };
+  /** `upgradePath` and `requiredStops` together: required stops of a multi-hop upgrade (shared/plan/path.ts). */
+  requiredStops?: string[];
+  /** `contractsStops: false` turns off the stop before a contracts major change. */
+  contractsStops?: boolean;
+  /** `onHopFailure`: what a failed hop does (default rollback-all). */
+  onHopFailure?: 'rollback-all' | 'last-good';
   /** The configuration Upshift keeps for this project outside the checkout, when one was read (absolute path). */
   config?: string | null;
   /** Where each setting came from (manifest file, external config, default); set by loadManifest. */

@@ -192,6 +192,9 @@ export function normalizeUpshiftLayers(layers: readonly ParsedYaml[], root: stri
     ...(m.maxAutoRollbacksPerHour !== DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR ? { maxAutoRollbacksPerHour: m.maxAutoRollbacksPerHour } : {}),
     ...(m.checkout === 'branch' ? { checkout: m.checkout } : {}),
     ...(m.support !== undefined ? { support: { ...m.support } } : {}),
+    ...(m.upgradePath !== undefined || m.requiredStops !== undefined ? { requiredStops: [...(m.upgradePath ?? []), ...(m.requiredStops ?? [])] } : {}),
+    ...(m.contractsStops !== undefined ? { contractsStops: m.contractsStops } : {}),
+    ...(m.onHopFailure !== undefined ? { onHopFailure: m.onHopFailure } : {}),
     ...(m.verify !== undefined
       ? {
           verify: {

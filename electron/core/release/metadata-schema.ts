@@ -156,6 +156,19 @@ export const releaseEntrySchema = z.looseObject({
       if (v !== undefined && v !== null && typeof v !== 'boolean') ctx.addIssue({ code: 'custom', message: `expected true or false, got ${describeValue(v)}` });
     })
     .optional(),
+  // A required stop of multi-hop paths (issue 9 §5, GitLab's upgrade path): upgrades from below must stop here.
+  required_stop: z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v !== undefined && v !== null && typeof v !== 'boolean') ctx.addIssue({ code: 'custom', message: `expected true or false, got ${describeValue(v)}` });
+    })
+    .optional(),
+  requiredStop: z
+    .unknown()
+    .superRefine((v, ctx) => {
+      if (v !== undefined && v !== null && typeof v !== 'boolean') ctx.addIssue({ code: 'custom', message: `expected true or false, got ${describeValue(v)}` });
+    })
+    .optional(),
   // Support windows (issue 10 §4, observability-stack's deprecation {eol_date, replacement}).
   eol_date: optionalText(DATE, isIsoDate),
   eolDate: optionalText(DATE, isIsoDate),

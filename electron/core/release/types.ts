@@ -38,6 +38,8 @@ export interface ReleaseMetadata {
   ignoredKeys: string[];
   /** `lts: true` / `false` in the entry (strategy "lts"); absent when the entry does not say. */
   lts?: boolean;
+  /** `required_stop: true`: a multi-hop path from below must stop at this release (shared/plan/path.ts). */
+  requiredStop?: boolean;
   /** `eol_date`: the last day this release's line is supported (support windows, shared/policy/support.ts). */
   eolDate?: string;
   /** `replacement`: what to move to once it is end of life (a version, or a project's name). */
