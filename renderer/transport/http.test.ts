@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UpshiftCallError, toApiError } from './errors.js';
 import { callHttp, createHttpTransport, type FetchLike } from './http.js';
 import type { EventSourceLike } from './events.js';
@@ -19,14 +19,16 @@ describe('HTTP transport', () => {
   it('exchanges the token for the session once, then POSTs api/<method> with the cookie alone', async () => {
     const { fetch, calls } = fakeFetch(200, JSON.stringify({ result: { cancelled: true } }));
     const t = createHttpTransport({ token: 's3cret', baseUrl: 'http://127.0.0.1:4000/#/updates', fetch, eventSource: noEvents });
+    // A call made while the exchange is in flight presents the token itself rather than waiting for the cookie.
+    await expect(t.api.getState({})).resolves.toEqual({ cancelled: true });
     await expect(t.api.cancel({ operationId: 'op_1' })).resolves.toEqual({ cancelled: true });
-    await t.api.getState({});
-    expect(calls.map((c) => c.url)).toEqual(['http://127.0.0.1:4000/api/session', 'http://127.0.0.1:4000/api/cancel', 'http://127.0.0.1:4000/api/getState']);
+    expect(calls.map((c) => c.url)).toEqual(['http://127.0.0.1:4000/api/session', 'http://127.0.0.1:4000/api/getState', 'http://127.0.0.1:4000/api/cancel']);
     expect(calls[0]!.init.method).toBe('POST');
     expect(calls[0]!.init.headers.Authorization).toBe('Bearer s3cret');
-    expect(calls[1]!.init.method).toBe('POST');
-    expect(calls[1]!.init.headers.Authorization).toBeUndefined();
-    expect(JSON.parse(calls[1]!.init.body)).toEqual({ operationId: 'op_1' });
+    expect(calls[1]!.init.headers.Authorization).toBe('Bearer s3cret');
+    expect(calls[2]!.init.method).toBe('POST');
+    expect(calls[2]!.init.headers.Authorization).toBeUndefined();
+    expect(JSON.parse(calls[2]!.init.body)).toEqual({ operationId: 'op_1' });
     expect(t.mode).toBe('browser');
     expect(typeof t.api.queryHistory).toBe('function');
   });
@@ -62,14 +64,15 @@ describe('HTTP transport', () => {
 
   it('a failed exchange (stale token) still lets the cookie decide', async () => {
     const calls: string[] = [];
-    const fetch: FetchLike = async (url) => {
-      calls.push(url);
-      if (url.endsWith('/api/session')) return { ok: false, status: 401, text: async () => JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'old token', retryable: false } }) };
+    const fetch: FetchLike = async (url, init) => {
+      calls.push(`${url} ${init.headers.Authorization ?? 'cookie'}`);
+      if (init.headers.Authorization) return { ok: false, status: 401, text: async () => JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'old token', retryable: false } }) };
       return { ok: true, status: 200, text: async () => JSON.stringify({ result: 'state' }) };
     };
     const t = createHttpTransport({ token: 'old', baseUrl: 'http://h/', fetch, eventSource: noEvents });
     await expect(t.api.getState({})).resolves.toBe('state');
-    expect(calls).toEqual(['http://h/api/session', 'http://h/api/getState']);
+    // The early call with the stale token is refused (nothing done); once the exchange has failed, the cookie decides.
+    expect(calls).toEqual(['http://h/api/session Bearer old', 'http://h/api/getState Bearer old', 'http://h/api/getState cookie']);
   });
 
   it('opens the event stream after the exchange, without the token in the URL', async () => {
@@ -85,8 +88,7 @@ describe('HTTP transport', () => {
     });
     const off = t.api.subscribe(() => {});
     expect(urls).toEqual([]);
-    await t.api.getState({}).catch(() => null);
-    expect(urls).toEqual(['http://127.0.0.1:4000/api/events']);
+    await vi.waitFor(() => expect(urls).toEqual(['http://127.0.0.1:4000/api/events']));
     off();
   });
 });

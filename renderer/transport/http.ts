@@ -93,18 +93,32 @@ export async function callHttp(opts: Pick<HttpTransportOptions, 'token' | 'baseU
   return envelope.result;
 }
 
+/** The codes of a request the server's guard refused before doing anything (see electron/host/session.ts). */
+const AUTH_REFUSALS = new Set(['UNAUTHORIZED', 'SESSION_EXPIRED', 'FORBIDDEN', 'FORBIDDEN_ORIGIN']);
+
 export function createHttpTransport(opts: HttpTransportOptions): Transport {
   const stream = new EventStream(new URL('api/events', opts.baseUrl).toString(), opts.eventSource, {
     setTimeout: opts.setTimeout,
     clearTimeout: opts.clearTimeout,
   });
-  // Every call and the event stream wait for the exchange, then rely on the cookie alone.
-  const ready: Promise<unknown> = opts.token ? exchangeToken(opts, opts.token) : Promise.resolve();
+  // The event stream and every call after the exchange rely on the cookie alone.
+  let exchanged = !opts.token;
+  const ready: Promise<unknown> = opts.token ? exchangeToken(opts, opts.token).finally(() => (exchanged = true)) : Promise.resolve();
   const cookieOnly = { baseUrl: opts.baseUrl, fetch: opts.fetch, token: null };
 
   const api = {} as Record<string, unknown>;
   for (const method of METHOD_LIST) {
     api[method] = async (input: unknown) => {
+      if (!exchanged) {
+        // A call made while the exchange is in flight (the first getState) presents the token itself instead of
+        // waiting a round trip for the cookie: the Updates view's data arrives one request sooner. A refusal
+        // (a stale token from an old address) did nothing on the server; the cookie then decides, as below.
+        try {
+          return await callHttp(opts, method, input);
+        } catch (e) {
+          if (!(e instanceof UpshiftCallError) || !AUTH_REFUSALS.has(e.apiError.code)) throw e;
+        }
+      }
       await ready;
       return callHttp(cookieOnly, method, input);
     };
