@@ -293,7 +293,7 @@ async function scrollToEnd(served) {
           frames,
           scrollMs: scrolledAt - t0,
           lastRowMs: last ? loadedAt - scrolledAt : null,
-          lastLabel: last?.getAttribute('aria-label') ?? null,
+          lastLabel: last ? (last.getAttribute('aria-label') ?? last.textContent) : null,
           maxIndex: rows.length > 0 ? Math.max(...rows) : -1,
           atBottom: Math.abs(list.scrollTop - max) < 2,
         };

@@ -126,7 +126,7 @@ suite('dashboard journeys (browser mode)', () => {
     await ops.getByRole('option', { name: /rolled.back/i }).first().waitFor();
     await page.getByLabel('Status').selectOption('succeeded');
     await expect.poll(() => ops.getByRole('option', { name: /rolled.back/i }).count()).toBe(0);
-    await ops.getByRole('option', { name: /core, upgrade 1\.0\.0 → 1\.1\.0/ }).first().click();
+    await ops.getByRole('option', { name: /core, upgrade 1\.0\.0 → 1\.1\.0/i }).first().click();
     await page.getByText(/install/).first().waitFor();
     await screenshot(page, 'history');
     await page.getByRole('button', { name: 'Roll back' }).first().click();

@@ -10,6 +10,7 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/plan.css';
 import './styles/history.css';
+import './styles/compact.css';
 
 applyTheme();
 const root = document.getElementById('root');

@@ -68,7 +68,7 @@ export function Nav({ route }: { route: Route }) {
           </p>
         )}
         <button type="button" className="button button-ghost theme-toggle" aria-pressed={effective === 'dark'} onClick={() => setThemeChoice(nextTheme)}>
-          Dark theme
+          <span className="theme-toggle-label">Dark theme</span>
         </button>
       </div>
     </nav>

@@ -16,7 +16,8 @@ export function failingStep(op: Operation) {
   return op.steps.find((s) => s.status === 'failed' || s.status === 'cancelled') ?? op.steps.find((s) => s.error) ?? null;
 }
 
-function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]> }) {
+/** `Sub`: the heading one level below the panel's own, so the document's heading order holds wherever it is shown. */
+function FinalState({ op, logs, Sub }: { op: Operation; logs: Record<string, string[]>; Sub: 'h3' | 'h4' }) {
   const failed = failingStep(op);
   const excerpt = failed ? failed.outputExcerpt || tailLines((logs[failed.id] ?? []).join('\n'), 40) : '';
   switch (op.status) {
@@ -42,7 +43,7 @@ function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]
           {(op.error || failed?.error) && <p className="step-error">{op.error ?? failed?.error}</p>}
           {excerpt && (
             <>
-              <h4 className="small-heading">Output of “{failed?.title}”</h4>
+              <Sub className="small-heading">Output of “{failed?.title}”</Sub>
               <pre className="log log-excerpt" aria-label={`Output of the failing step ${failed?.title ?? ''}`} tabIndex={0}>
                 {excerpt}
               </pre>
@@ -78,7 +79,7 @@ function FinalState({ op, logs }: { op: Operation; logs: Record<string, string[]
           {failed && <p>Failing step: “{failed.title}”{failed.error ? ` — ${failed.error}` : ''}</p>}
           {op.manualRecovery && (
             <>
-              <h4 className="small-heading">Finish by hand</h4>
+              <Sub className="small-heading">Finish by hand</Sub>
               <pre className="log" tabIndex={0}>{op.manualRecovery}</pre>
             </>
           )}
@@ -119,7 +120,7 @@ export function OperationProgress({ operationId, headingLevel = 2 }: { operation
   }, [running]);
 
   const H = `h${headingLevel}` as 'h2';
-  const Sub = `h${headingLevel + 1}` as 'h3';
+  const Sub = `h${headingLevel + 1}` as 'h3' | 'h4';
   if (!op) {
     return (
       <section className="panel progress" aria-label="Progress">
@@ -163,7 +164,7 @@ export function OperationProgress({ operationId, headingLevel = 2 }: { operation
           {cancelling && <span className="muted" role="status">Cancelling — the running step is stopped, then everything is rolled back…</span>}
         </div>
       )}
-      <FinalState op={op} logs={live?.logs ?? {}} />
+      <FinalState op={op} logs={live?.logs ?? {}} Sub={Sub} />
       <div className="progress-grid">
         <div>
           <Sub className="small-heading">Steps</Sub>

@@ -6,48 +6,73 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Operation } from '../../shared/api/types.js';
-import { StatusBadge } from '../components/Badges.js';
 import { DurationBar } from '../components/DurationBar.js';
-import { KIND_LABELS, dayKey, formatDateTime, formatDay, formatDuration, formatEndpoints, formatTime, statusLabel } from '../lib/format.js';
+import { KIND_LABELS, dayKey, formatDateTime, formatDay, formatEndpoints, formatTime, statusLabel } from '../lib/format.js';
 import { historyItem } from '../store/history.js';
 import { useActions, useApp } from '../store/context.js';
 
 export const ROW_HEIGHT = 60;
 const THIS_YEAR = new Date().getFullYear();
 
-export function operationLabel(op: Operation): string {
-  return `${op.project}, ${KIND_LABELS[op.kind].toLowerCase()} ${formatEndpoints(op.from, op.to)}, ${statusLabel(op.status).toLowerCase()}, ${formatDateTime(op.startedAt)}, ${formatDuration(op.durationMs)}`;
+/**
+ * A comma read between the parts of a row's name and not shown. Inline and zero-sized rather than visually-hidden:
+ * an absolutely positioned element would be blockified and Chromium would set it off with spaces ("core , Upgrade").
+ */
+function Pause() {
+  return <span className="name-pause">, </span>;
 }
 
 function optionId(index: number): string {
   return `history-row-${index}`;
 }
 
+/**
+ * One operation. Its accessible name is its text, in DOM order: "core, Upgrade 1.0.0 → 1.1.0, Rolled back, Sun, Dec 6,
+ * 08:57:49 AM, 26 s" (the day is visible on the first row of a day, hidden text on the others). A separate
+ * aria-label said the same in another order, which speech input cannot match to what is on screen (axe:
+ * label-content-name-mismatch). CSS grid areas place the parts (history.css), so the DOM order is the reading order.
+ */
 function Row({ op, index, previous, selected, active, onPick }: { op: Operation; index: number; previous: Operation | undefined; selected: boolean; active: boolean; onPick: () => void }) {
   const day = dayKey(op.startedAt);
   const dayStart = !previous || dayKey(previous.startedAt) !== day;
+  const dayText = formatDay(op.startedAt, { currentYear: THIS_YEAR });
   return (
     <div
       id={optionId(index)}
       role="option"
       aria-selected={selected}
-      aria-label={operationLabel(op)}
       className={`history-row${selected ? ' selected' : ''}${active ? ' active' : ''}${dayStart ? ' day-start' : ''}`}
+      title={formatDateTime(op.startedAt)}
       onClick={onPick}
     >
-      <span className="history-when">
-        {dayStart && <span className="history-day">{formatDay(op.startedAt, { currentYear: THIS_YEAR })}</span>}
-        <span className="history-time">{formatTime(op.startedAt)}</span>
-      </span>
-      <StatusBadge status={op.status} compact />
       <span className="history-what">
-        <span className="history-project">{op.project}</span>
+        <span className="history-project">
+          {op.project}
+          <Pause />
+        </span>
         <span className="history-kind">
           {KIND_LABELS[op.kind]} {formatEndpoints(op.from, op.to)}
+          <Pause />
         </span>
       </span>
+      <span className={`history-status status-text-${op.status}`}>
+        {statusLabel(op.status)}
+        <Pause />
+      </span>
+      <span className="history-when">
+        <span className={dayStart ? 'history-day' : 'name-pause'}>
+          {dayText}
+          <Pause />
+        </span>
+        <span className="history-time">
+          {formatTime(op.startedAt)}
+          <Pause />
+        </span>
+      </span>
+      <span className={`status status-${op.status} history-marker`}>
+        <span className="status-dot" aria-hidden="true" />
+      </span>
       <DurationBar ms={op.durationMs} status={op.status} />
-      <span className={`history-status status-text-${op.status}`}>{statusLabel(op.status)}</span>
     </div>
   );
 }

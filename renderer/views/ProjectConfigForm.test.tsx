@@ -33,7 +33,7 @@ function render(c: ProjectConfig): string {
 describe('project configuration form', () => {
   it('shows each field with the value in effect and where it comes from; the configured one filled in', () => {
     const html = render(config);
-    expect(html).toMatch(/<form[^>]*aria-label="Upshift&#x27;s configuration"/);
+    expect(html).toMatch(/<form[^>]*aria-label="Upshift&#x27;s configuration of [^"]+"/);
     expect(html).toContain(`<code>${file}</code>`);
     for (const label of ['Install command', 'Smoke test command', 'Smoke test timeout (seconds)', 'Tag pattern']) {
       expect(html).toMatch(new RegExp(`<label for="[^"]+">${label.replace(/[()]/g, '\\$&')}</label>`));

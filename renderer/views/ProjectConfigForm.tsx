@@ -54,7 +54,8 @@ export function ProjectConfigFields({ config, onSave }: { config: ProjectConfig;
   return (
     <form
       className="project-config"
-      aria-label="Upshift's configuration"
+      // Each project has this form: its name tells the form landmarks apart (axe: landmark-unique).
+      aria-label={`Upshift's configuration of ${config.project}`}
       onSubmit={async (e) => {
         e.preventDefault();
         setBusy(true);

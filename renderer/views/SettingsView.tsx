@@ -116,7 +116,7 @@ function NotificationSettings({ settings }: { settings: Settings }) {
   const loginId = useId();
   return (
     <section className="panel" aria-labelledby="settings-notifications">
-      <h2 id="settings-notifications">Notifications</h2>
+      <h2 id="settings-notifications">Desktop notifications</h2>
       <p className="field-check">
         <input
           id={notifId}

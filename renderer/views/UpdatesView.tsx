@@ -32,7 +32,7 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
       <th scope="row" id={nameId} className="project-name">
         {p.name}
       </th>
-      <td>
+      <td className="project-version">
         <span className="version">{formatVersion(check?.current ?? null)}</span>
         {hasUpdate && (
           <>
@@ -45,15 +45,15 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
         {!hasUpdate && check && !check.error && <span className="muted small">{check.noSource ? ' · no release source (local only)' : ' · up to date'}</span>}
         <Decision p={p} now={now} />
       </td>
-      <td>{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
-      <td>
+      <td data-label="Risk">{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
+      <td data-label="Compatibility">
         {check && !check.noSource ? <CompatBadge compatible={check.compatible} /> : <span className="muted">—</span>}
         {check && check.blockers.length > 0 && <span className="muted small block-reason">{check.blockers[0]}</span>}
         {check?.latestCompatible && latest && check.latestCompatible.version !== latest.version && (
           <span className="muted small block-reason">Latest compatible: {check.latestCompatible.version}</span>
         )}
       </td>
-      <td>
+      <td data-label="Last checked">
         {check?.error ? (
           <span className="check-error" title={check.error.message}>
             Check failed: {check.error.message}
