@@ -3,11 +3,12 @@ import { evaluateDependents } from '../../../shared/compat/index.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { toApiError } from '../errors.js';
-import type { ReleaseSource } from '../source/types.js';
+import type { Advertisement, ReleaseSource } from '../source/types.js';
+import type { CheckMemo } from './check-memo.js';
 import { projectCurrent, type CurrentState } from './current.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
-import { discoverReleases, judgeReleases, rememberReleases, saveFacts } from './releases.js';
+import { discoverReleases, isOffline, judgeReleases, rememberReleases, saveFacts } from './releases.js';
 import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
@@ -27,11 +28,11 @@ export interface Discovery {
   moves: TagMove[];
 }
 
-export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<Discovery> {
+export async function discover(ctx: ProjectContext, source: ReleaseSource, store: StateStore, signal?: AbortSignal, advertised?: Promise<Advertisement | null> | null): Promise<Discovery> {
   const m = ctx.manifest;
   const [current, found] = await Promise.all([
     projectCurrent(store, ctx, signal),
-    discoverReleases(ctx, sourceProjectOf(ctx), source, store, signal),
+    discoverReleases(ctx, sourceProjectOf(ctx), source, store, signal, advertised),
   ]);
   // After the current-version cache wrote the project's settings, so neither write loses the other.
   if (!found.stale) rememberReleases(store, ctx.record.name, m.channel, found.releases);
@@ -47,11 +48,31 @@ export function newerThan(current: CurrentState, releases: readonly Release[]): 
 }
 
 /** One project's check: current and latest, whether it is an update, risk, gate, compatibility, the latest compatible. */
-export async function checkProject(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<ProjectCheck> {
+export async function checkProject(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, signal?: AbortSignal, memo?: CheckMemo): Promise<ProjectCheck> {
+  // Conditional discovery: the remote's advertisement first; unchanged with every other input, the last check stands.
+  let advertised: Promise<Advertisement | null> | null = null;
+  let memoKey: string | null = null;
+  if (memo && source.advertise && !isOffline(ctx, store)) {
+    advertised = source.advertise(sourceProjectOf(ctx), signal);
+    const ad = await advertised.catch(() => null);
+    if (ad) {
+      memoKey = memo.inputKey(ctx, all);
+      const again = memo.reuse(ctx, ad, memoKey);
+      if (again) return again;
+    }
+  }
+  const check = await computeCheck(ctx, all, source, store, signal, advertised);
+  const ad = advertised ? await advertised.catch(() => null) : null;
+  // The key as the check leaves things: reading release metadata may have fetched tags into the checkout.
+  if (memo && ad) memo.remember(ctx, ad, memo.inputKey(ctx, all), check);
+  return check;
+}
+
+async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[], source: ReleaseSource, store: StateStore, signal?: AbortSignal, advertised?: Promise<Advertisement | null> | null): Promise<ProjectCheck> {
   const base = { name: ctx.record.name, path: ctx.record.path, checkedAt: store.now() };
   let found: Discovery;
   try {
-    found = await discover(ctx, source, store, signal);
+    found = await discover(ctx, source, store, signal, advertised);
   } catch (err) {
     if (isNoReleaseSource(err)) return noSourceCheck(ctx, store, base.checkedAt, signal);
     return failedCheck(base.name, base.path, base.checkedAt, err);

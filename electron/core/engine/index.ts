@@ -28,6 +28,7 @@ import { SqliteHttpCache } from '../state/http-cache.js';
 import type { ReleaseSource } from '../source/types.js';
 import { assessOwner, LockHeldError, ProjectLock, resolveHome, StateStore, type LockOwner } from '../state/index.js';
 import { checkProject, failedCheck } from './check.js';
+import { CheckMemo } from './check-memo.js';
 import { mapLimit } from '../util/map-limit.js';
 import { projectCurrent } from './current.js';
 import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
@@ -216,7 +217,9 @@ export class Engine {
       }
     }
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
-    const checked = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal));
+    // UPSHIFT_DISCOVERY_MEMO=off judges every project on every check (a way out, and the benches' comparison).
+    const memo = process.env.UPSHIFT_DISCOVERY_MEMO === 'off' ? undefined : new CheckMemo(this.store);
+    const checked = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal, memo));
     // In listing order, as without isolateFailures.
     const byName = new Map([...checked, ...broken].map((c) => [c.name, c]));
     const projects = records.map((r) => byName.get(r.name)).filter((c): c is ProjectCheck => c !== undefined);

@@ -10,7 +10,7 @@ import { UpshiftError } from '../errors.js';
 import { runGit } from '../git/index.js';
 import { selectTagReleases } from '../source/github/source.js';
 import { isNoReleaseSource } from '../source/no-source.js';
-import type { ReleaseSource, ReleaseSourceProject } from '../source/types.js';
+import type { Advertisement, ReleaseSource, ReleaseSourceProject } from '../source/types.js';
 import type { StateStore } from '../state/index.js';
 import { offlineFromEnv } from './offline.js';
 import type { ProjectContext } from './projects.js';
@@ -86,7 +86,14 @@ function seenAt(store: StateStore, name: string, seen: SeenReleases): string {
  * The project's releases on `channel`: from the source, remembered for later; when the source fails (or the
  * project is offline) the last ones seen, with their age.
  */
-export async function discoverReleases(ctx: ProjectContext, project: ReleaseSourceProject, source: ReleaseSource, store: StateStore, signal?: AbortSignal): Promise<DiscoveredReleases> {
+export async function discoverReleases(
+  ctx: ProjectContext,
+  project: ReleaseSourceProject,
+  source: ReleaseSource,
+  store: StateStore,
+  signal?: AbortSignal,
+  advertised?: Promise<Advertisement | null> | null,
+): Promise<DiscoveredReleases> {
   const name = ctx.record.name;
   const channel = project.channel;
   const fromSeen = (seen: SeenReleases, why: string, error?: unknown): DiscoveredReleases => {
@@ -105,7 +112,9 @@ export async function discoverReleases(ctx: ProjectContext, project: ReleaseSour
     return fromSeen(seen, 'offline');
   }
   try {
-    const releases = await source.listReleases(project, signal);
+    // An advertisement the check already read (engine/check-memo.ts) is finished here, not listed again.
+    const ad = advertised ? await advertised : null;
+    const releases = ad ? ad.releases() : await source.listReleases(project, signal);
     return { releases, stale: null };
   } catch (err) {
     // No remote at all (a local-only project) is not an outage: releases seen before it was removed do not apply.

@@ -3,7 +3,8 @@
  * as checks will) or, offline, without a remote, or when it cannot be reached, from the checkout's own tags.
  */
 import { compileTagPattern, detectTagScheme, suggestTagPattern, tagPatternAdvice, type TagScheme } from '../../../shared/version/index.js';
-import { listRemoteTags, runGit } from '../git/index.js';
+import { runGit } from '../git/index.js';
+import { listRemoteTagsNative } from '../discovery/index.js';
 
 export interface DetectedTagScheme extends TagScheme {
   /** Where the tags were read: the remote (its name) or the checkout's local tags. */
@@ -17,7 +18,7 @@ const REMOTE_TIMEOUT_MS = 20_000;
 export async function detectProjectTagScheme(path: string, remote: string, opts: { offline: boolean }): Promise<DetectedTagScheme | null> {
   if (!opts.offline) {
     try {
-      const listed = await listRemoteTags(path, remote, { timeoutMs: REMOTE_TIMEOUT_MS });
+      const listed = await listRemoteTagsNative(path, remote, { timeoutMs: REMOTE_TIMEOUT_MS });
       const scheme = detectTagScheme(listed.tags.map((t) => t.tag));
       if (scheme) return { ...scheme, from: { remote } };
     } catch {

@@ -1,7 +1,7 @@
 import type { Release } from '../../../shared/version/index.js';
 import { loadManifest } from '../manifest/index.js';
 import { FolderSource } from './folder.js';
-import type { ReleaseAsset, ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
+import type { Advertisement, ReleaseAsset, ReleaseSource, ReleaseSourceProject, SourceReleaseNotes } from './types.js';
 
 /**
  * Sends each project to the source its manifest names: `source.type: github` to `github`, `folder` to `folder`,
@@ -34,6 +34,11 @@ export class SourceRouter implements ReleaseSource {
   listReleases(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Release[]> {
     const r = this.route(project);
     return r.source.listReleases(r.project, signal);
+  }
+
+  async advertise(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Advertisement | null> {
+    const r = this.route(project);
+    return r.source.advertise ? r.source.advertise(r.project, signal) : null;
   }
 
   async describeRelease(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null> {

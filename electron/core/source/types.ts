@@ -43,6 +43,12 @@ export interface ReleaseSource {
   describeRelease?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<SourceReleaseNotes | null>;
   /** Optional: what the last listing of this project skipped and why (a release folder's unusable entries). */
   lastWarnings?(project: ReleaseSourceProject): string[];
+  /**
+   * Optional: the remote's tag advertisement before anything is parsed or selected (git remotes): its hash lets the
+   * engine reuse a check whose inputs are all unchanged (engine/check-memo.ts); `releases()` finishes the listing
+   * (what listReleases returns) only when needed. Null: this project's source has no advertisement.
+   */
+  advertise?(project: ReleaseSourceProject, signal?: AbortSignal): Promise<Advertisement | null>;
   /** Optional: the files a release offers (GitHub release assets); null when the source does not know the release. */
   releaseAssets?(project: ReleaseSourceProject, release: Pick<Release, 'tag' | 'version'>, signal?: AbortSignal): Promise<ReleaseAsset[] | null>;
 }
@@ -53,4 +59,14 @@ export interface ReleaseAsset {
   /** Where to download it (https; plain http only to this machine). */
   url: string;
   size: number | null;
+}
+
+/** A remote's tag advertisement, hashed; see ReleaseSource.advertise. */
+export interface Advertisement {
+  /** SHA-256 of the tags and the commits they point at: equal hashes, equal tags. */
+  hash: string;
+  /** How it was read: http-v2, http-v0, files, or git (`git ls-remote`). */
+  via: string;
+  /** The project's releases from this advertisement (version parsing and selection happen here, once). */
+  releases(): Release[];
 }

@@ -399,6 +399,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX batch_members_by_operation ON batch_members (operation_id) WHERE operation_id IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'conditional discovery: each project\'s last tag advertisement hash and the inputs its check was computed from',
+    sql: `
+      -- One row per project (electron/core/state/discovery-memo.ts): the SHA-256 of its remote's tag advertisement
+      -- and a key over everything else its check read (HEAD and tag refs, manifests, trust records, the build). A check
+      -- whose advertisement and key are both unchanged reuses the stored check instead of parsing versions, selecting
+      -- releases and judging compatibility again.
+      CREATE TABLE discovery_memo (
+        project     TEXT PRIMARY KEY NOT NULL,
+        advert_hash TEXT NOT NULL,
+        input_key   TEXT NOT NULL,
+        via         TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

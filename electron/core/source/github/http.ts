@@ -73,7 +73,7 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv): URL | null {
 }
 
 /** Opens a CONNECT tunnel through `proxy` to host:port; resolves with the raw socket. */
-function tunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Socket> {
+export function tunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: `${host}:${port}` };
     if (proxy.username) {

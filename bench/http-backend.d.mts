@@ -1,0 +1,15 @@
+export interface HttpBackendOptions {
+  root: string;
+  v0Only?: boolean;
+  auth?: { user: string; password: string };
+  stall?: (path: string) => boolean;
+  redirect?: (path: string) => string | null;
+  dumb?: (path: string) => boolean;
+}
+export interface HttpBackend {
+  url: string;
+  port: number;
+  stats: { connections: number; requests: number; cgi: number };
+  close(): Promise<void>;
+}
+export function startHttpBackend(opts: HttpBackendOptions): Promise<HttpBackend>;

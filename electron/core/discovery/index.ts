@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_LS_REMOTE_TIMEOUT_MS, DEFAULT_MAX_TAGS, listRemoteTags, parseLsRemoteTags, type ListRemoteTagsOptions, type RemoteTagList } from '../git/ls-remote.js';
+import { DEFAULT_MAX_OUTPUT_BYTES } from '../git/core.js';
+import { GitError } from '../git/errors.js';
+import { assertRemote, displayName } from '../git/refname.js';
+import { CredentialCache } from './credentials.js';
+import { LocalRefsTooLarge, readLocalTagRefs } from './local-refs.js';
+import { routeRemote } from './route.js';
+import { lsRemoteTagsHttp } from './smart-http.js';
+
+export { CredentialCache } from './credentials.js';
+export { closeHttpPool } from './http-pool.js';
+
+/** How a listing was read: Upshift's smart-HTTP client (v2 ls-refs or the v0 advertisement), the files, or git. */
+export type DiscoveryVia = 'http-v2' | 'http-v0' | 'files' | 'git';
+
+export interface RemoteAdvertisement extends RemoteTagList {
+  /**
+   * SHA-256 of the tag advertisement (ls-remote's text of the tag refs and their peeled commits): equal hashes mean
+   * the remote's tags are exactly as before, so nothing computed from them can have changed.
+   */
+  hash: string;
+  via: DiscoveryVia;
+  /** Why git was asked, when it was. */
+  fallback?: string;
+}
+
+export interface NativeListOptions extends ListRemoteTagsOptions {
+  credentials?: CredentialCache;
+  env?: NodeJS.ProcessEnv;
+  /** Force `git ls-remote` (tests and benches compare the two). */
+  forceGit?: boolean;
+}
+
+const sharedCredentials = new CredentialCache();
+
+/**
+ * `git ls-remote --tags` without starting git where possible: HTTP(S) remotes through the smart-HTTP client on
+ * pooled connections, repositories on this machine read from their files; SSH, unusual configuration and every
+ * case only git can answer exactly go to `git ls-remote` (listRemoteTags). The same caps (bytes and tag count),
+ * deadline and hostile-name rules apply on every route, because every route yields ls-remote's text and
+ * parseLsRemoteTags reads it.
+ */
+export async function listRemoteTagsNative(cwd: string, remote: string, opts: NativeListOptions = {}): Promise<RemoteAdvertisement> {
+  assertRemote(remote, cwd);
+  if (opts.signal?.aborted) throw new GitError({ kind: 'aborted', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', cwd, message: 'Release discovery was cancelled. Nothing was changed.' });
+  const maxTags = opts.maxTags ?? DEFAULT_MAX_TAGS;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const route = opts.forceGit ? { kind: 'git' as const, why: 'forced' } : await routeRemote(cwd, remote, opts.env);
+  let text: string | null = null;
+  let via: DiscoveryVia = 'git';
+  let fallback: string = route.kind === 'git' ? route.why : '';
+  if (route.kind === 'http') {
+    const r = await lsRemoteTagsHttp(route.url, {
+      cwd,
+      remote,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS,
+      maxBytes,
+      signal: opts.signal,
+      credentials: opts.credentials ?? sharedCredentials,
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+    if ('text' in r) {
+      text = r.text;
+      via = r.protocol === 'v2' ? 'http-v2' : 'http-v0';
+    } else fallback = r.fallback;
+  } else if (route.kind === 'path') {
+    try {
+      const r = readLocalTagRefs(route.dir, { maxBytes, maxTags });
+      if ('text' in r) {
+        text = r.text;
+        via = 'files';
+      } else fallback = r.fallback;
+    } catch (e) {
+      if (!(e instanceof LocalRefsTooLarge)) throw e;
+      if (e.what === 'tags') throw tooManyTags(cwd, remote, e.found, maxTags);
+      throw new GitError({ kind: 'output-too-large', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', cwd, message: `The refs of ${displayName(remote)} are over the ${maxBytes}-byte limit. Upshift stopped reading rather than pick the latest release from an incomplete list. Nothing was changed.`, details: { maxBytes } });
+    }
+  }
+  if (text === null) {
+    // git prints the same text; the listing is parsed again here only to hash it alike.
+    const listed = await listRemoteTags(cwd, remote, opts);
+    return { ...listed, hash: hashTags(listed), via: 'git', fallback };
+  }
+  if (text.length > maxBytes) throw new GitError({ kind: 'output-too-large', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', cwd, message: `The refs of ${displayName(remote)} are over the ${maxBytes}-byte limit. Nothing was changed.`, details: { maxBytes } });
+  const parsed = parseLsRemoteTags(text);
+  if (parsed.tags.length > maxTags) throw tooManyTags(cwd, remote, parsed.tags.length, maxTags);
+  return { ...parsed, hash: hashTags(parsed), via };
+}
+
+function tooManyTags(cwd: string, remote: string, count: number, maxTags: number): GitError {
+  return new GitError({
+    kind: 'output-too-large',
+    args: ['ls-remote', '--tags', '--', remote],
+    exitCode: 0,
+    stderr: '',
+    cwd,
+    message: `The remote ${displayName(remote)} lists ${count} tags, more than the limit of ${maxTags}. Upshift stopped rather than pick the latest release from an incomplete list. Nothing was changed; raise the limit for this project if the remote is genuine.`,
+    details: { tagCount: count, maxTags },
+  });
+}
+
+/** The advertisement's hash, over the parsed tags in name order so every route (and ref order) hashes alike. */
+export function hashTags(list: RemoteTagList): string {
+  const h = createHash('sha256');
+  const sorted = [...list.tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  for (const t of sorted) h.update(`${t.objectSha} ${t.sha} ${t.tag}\n`);
+  h.update(`dropped ${list.droppedCount}\n`);
+  return h.digest('hex');
+}

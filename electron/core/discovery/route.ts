@@ -1,0 +1,94 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfigFile, userGitConfig, type ConfigEntries } from './git-config.js';
+
+/**
+ * How a remote's tags are read: over smart HTTP by Upshift itself, from the files of a repository on this machine,
+ * or by `git ls-remote` (SSH, git://, helpers, and every configuration native discovery does not interpret).
+ */
+export type DiscoveryRoute = { kind: 'http'; url: URL } | { kind: 'path'; dir: string } | { kind: 'git'; why: string };
+
+/**
+ * Settings that change how git reaches or lists a remote. Any of them (in the project's or the user's
+ * configuration) sends the project to `git ls-remote`, which interprets them exactly; cheap discovery that reaches
+ * a different URL, skips a proxy or ignores hidden refs would not be the same discovery.
+ */
+const GIT_ONLY = [
+  /^include\./,
+  /^includeif\./,
+  /^url\..*\.insteadof$/,
+  /^http\./,
+  /^core\.gitproxy$/,
+  /^protocol\./,
+  /^transfer\.hiderefs$/,
+  /^uploadpack\./,
+  /^extensions\.refstorage$/,
+];
+
+function gitOnlyKey(entries: ConfigEntries, allow: (key: string) => boolean = () => false): string | null {
+  for (const [key] of entries) if (GIT_ONLY.some((re) => re.test(key)) && !allow(key)) return key;
+  return null;
+}
+
+/** Environment git reads for HTTP that native discovery does not (GIT_SSL_CAINFO it does): those runs go through git. */
+const GIT_ONLY_ENV = ['GIT_SSL_NO_VERIFY', 'GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GIT_SSL_KEY', 'GIT_CURL_VERBOSE', 'GIT_TRACE_CURL', 'GIT_HTTP_USER_AGENT', 'GIT_PROXY_SSL_CERT', 'ALL_PROXY', 'all_proxy', 'GIT_PROTOCOL', 'GIT_NAMESPACE', 'GIT_ALLOW_PROTOCOL', 'GIT_PROTOCOL_FROM_USER'];
+
+/**
+ * Decides how `remote` (a configured name, a URL or a path, as given to `git ls-remote` in `cwd`) is read. Reads
+ * the project's `.git/config` itself; anything unusual (a worktree's `.git` file, legacy `.git/remotes`, several
+ * URLs, a setting from GIT_ONLY) routes to git.
+ */
+export async function routeRemote(cwd: string, remote: string, env: NodeJS.ProcessEnv = process.env): Promise<DiscoveryRoute> {
+  const envKey = GIT_ONLY_ENV.find((k) => env[k] !== undefined && env[k] !== '');
+  if (envKey) return { kind: 'git', why: `${envKey} is set` };
+  const user = await userGitConfig();
+  if (user === null) return { kind: 'git', why: 'the user configuration could not be read' };
+  const userKey = gitOnlyKey(user);
+  if (userKey) return { kind: 'git', why: `${userKey} in the user configuration` };
+
+  let url = remote;
+  const gitDir = join(cwd, '.git');
+  const local = statSync(gitDir, { throwIfNoEntry: false })?.isDirectory() ? readConfigFile(join(gitDir, 'config')) : existsSync(gitDir) ? null : [];
+  if (local === null) return { kind: 'git', why: 'the project configuration is not plain' };
+  const localKey = gitOnlyKey(local);
+  if (localKey) return { kind: 'git', why: `${localKey} in the project configuration` };
+  if (local.some(([k]) => k === 'extensions.worktreeconfig')) return { kind: 'git', why: 'per-worktree configuration' };
+  const prefix = `remote.${remote}.`;
+  const own = [...user, ...local].filter(([k]) => k.startsWith(prefix));
+  if (own.length > 0) {
+    const urls = own.filter(([k]) => k === `${prefix}url`).map(([, v]) => v);
+    if (urls.length !== 1 || urls[0] === null) return { kind: 'git', why: `remote ${remote} has ${urls.length} URLs` };
+    if (own.some(([k]) => k === `${prefix}uploadpack` || k === `${prefix}vcs` || k === `${prefix}proxy`)) return { kind: 'git', why: `remote ${remote} has transport settings` };
+    url = urls[0]!;
+  } else if (/^[A-Za-z0-9._-]+$/.test(remote) && (existsSync(join(gitDir, 'remotes', remote)) || existsSync(join(gitDir, 'branches', remote)))) {
+    return { kind: 'git', why: 'a legacy remotes file' };
+  }
+  return classifyUrl(url, cwd);
+}
+
+/** git's reading of a URL (urlmatch and transport_get): scheme URLs, `transport::address`, scp-like, else a path. */
+export function classifyUrl(url: string, cwd: string): DiscoveryRoute {
+  if (/^https?:\/\//i.test(url)) {
+    try {
+      const u = new URL(url);
+      return { kind: 'http', url: u };
+    } catch {
+      return { kind: 'git', why: 'a URL Node cannot parse' };
+    }
+  }
+  if (/^file:\/\//i.test(url)) {
+    if (!/^file:\/\/\//i.test(url)) return { kind: 'git', why: 'a file:// URL with a host' };
+    try {
+      return { kind: 'path', dir: fileURLToPath(url) };
+    } catch {
+      return { kind: 'git', why: 'a file:// URL Node cannot parse' };
+    }
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) || /^[A-Za-z0-9+.-]+::/.test(url)) return { kind: 'git', why: 'a transport git handles (ssh, git, a helper)' };
+  // scp-like `host:path`: a colon before any slash.
+  const colon = url.indexOf(':');
+  const slash = url.indexOf('/');
+  if (colon > 0 && (slash < 0 || colon < slash)) return { kind: 'git', why: 'an SSH remote' };
+  return { kind: 'path', dir: isAbsolute(url) ? url : resolve(cwd, url) };
+}

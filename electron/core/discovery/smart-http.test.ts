@@ -1,0 +1,245 @@
+import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpBackend, type HttpBackend } from '../../../bench/http-backend.mjs';
+import { createRemoteFromTagList, git, initBare, makeTempDir } from '../../../test/helpers/repos.js';
+import { GitError } from '../git/errors.js';
+import { listRemoteTags } from '../git/ls-remote.js';
+import { GitTagSource } from '../source/git-tags.js';
+import { resetUserGitConfig } from './git-config.js';
+import { closeHttpPool, CredentialCache, listRemoteTagsNative } from './index.js';
+
+// The user's own git configuration must not decide the route in tests (an insteadOf or http.proxy would).
+const saved = { global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
+beforeAll(() => {
+  process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+  process.env.GIT_CONFIG_NOSYSTEM = '1';
+  resetUserGitConfig();
+});
+afterAll(() => {
+  if (saved.global === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+  else process.env.GIT_CONFIG_GLOBAL = saved.global;
+  if (saved.nosystem === undefined) delete process.env.GIT_CONFIG_NOSYSTEM;
+  else process.env.GIT_CONFIG_NOSYSTEM = saved.nosystem;
+  resetUserGitConfig();
+});
+
+const servers: HttpBackend[] = [];
+afterEach(async () => {
+  closeHttpPool();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(opts: Omit<Parameters<typeof startHttpBackend>[0], 'root'> & { root: string }): Promise<HttpBackend> {
+  const s = await startHttpBackend(opts);
+  servers.push(s);
+  return s;
+}
+
+/** A served root with one repository `name.git`: commits, lightweight tags and annotated tags (loose and packed). */
+function repoWithTags(root: string, name: string): { dir: string; sha: (ref: string) => string } {
+  const src = path.join(root, `${name}-src`);
+  git(root, 'init', '-q', '-b', 'main', src);
+  for (let i = 0; i < 4; i++) {
+    writeFileSync(path.join(src, 'f.txt'), `${i}\n`);
+    git(src, 'add', '-A');
+    git(src, 'commit', '-q', '-m', `c${i}`);
+    if (i % 2 === 0) git(src, 'tag', `v1.${i}.0`);
+    else git(src, 'tag', '-a', '-m', `Release 1.${i}.0`, `v1.${i}.0`);
+  }
+  const dir = path.join(root, `${name}.git`);
+  git(root, 'clone', '-q', '--bare', src, dir);
+  return { dir, sha: (ref) => git(dir, 'rev-parse', ref) };
+}
+
+describe('smart HTTP discovery against git http-backend', () => {
+  it('lists lightweight and annotated tags with their peeled commits over protocol v2, as git ls-remote does', async () => {
+    const root = makeTempDir('upshift-http-');
+    const repo = repoWithTags(root, 'app');
+    const server = await serve({ root });
+    const url = `${server.url}/app.git`;
+    const native = await listRemoteTagsNative(root, url);
+    expect(native.via).toBe('http-v2');
+    const viaGit = await listRemoteTags(root, url);
+    const sort = (l: typeof viaGit.tags) => [...l].sort((a, b) => a.tag.localeCompare(b.tag));
+    expect(sort(native.tags)).toEqual(sort(viaGit.tags));
+    const annotated = native.tags.find((t) => t.tag === 'v1.1.0')!;
+    expect(annotated).toEqual({ tag: 'v1.1.0', sha: repo.sha('v1.1.0^{commit}'), objectSha: repo.sha('v1.1.0'), annotated: true });
+    expect(native.tags.find((t) => t.tag === 'v1.0.0')).toEqual({ tag: 'v1.0.0', sha: repo.sha('v1.0.0'), objectSha: repo.sha('v1.0.0'), annotated: false });
+    expect(native.tags).toHaveLength(4);
+  });
+
+  it('reads the v0 advertisement from a server that does not speak v2, with the same result and hash', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'app');
+    const v2 = await serve({ root });
+    const v0 = await serve({ root, v0Only: true });
+    const a = await listRemoteTagsNative(root, `${v2.url}/app.git`);
+    const b = await listRemoteTagsNative(root, `${v0.url}/app.git`);
+    expect(b.via).toBe('http-v0');
+    expect(b.tags).toEqual(a.tags);
+    expect(b.hash).toBe(a.hash);
+  });
+
+  it('a configured remote name resolves to its URL; many remotes on one host share a few kept-alive connections', async () => {
+    const root = makeTempDir('upshift-http-');
+    const names = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    for (const n of names) repoWithTags(root, n);
+    const server = await serve({ root });
+    const work = path.join(root, 'work');
+    git(root, 'init', '-q', work);
+    for (const n of names) git(work, 'remote', 'add', n, `${server.url}/${n}.git`);
+    const started = Date.now();
+    const results: string[] = [];
+    // Four at a time, as a check of many projects would list them.
+    for (let i = 0; i < names.length; i += 4) {
+      const batch = await Promise.all(names.slice(i, i + 4).map((n) => listRemoteTagsNative(work, n)));
+      results.push(...batch.map((r) => r.via));
+    }
+    expect(results.every((v) => v === 'http-v2')).toBe(true);
+    expect(server.stats.requests).toBe(names.length * 2);
+    expect(server.stats.connections).toBeLessThanOrEqual(4);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a stalling remote times out on its own deadline without delaying the others', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'good');
+    repoWithTags(root, 'slow');
+    const server = await serve({ root, stall: (p) => p.startsWith('/slow.git') });
+    const t0 = Date.now();
+    const slow = listRemoteTagsNative(root, `${server.url}/slow.git`, { timeoutMs: 1500 }).then(
+      () => null,
+      (e: unknown) => ({ e: e as GitError, ms: Date.now() - t0 }),
+    );
+    const good = await listRemoteTagsNative(root, `${server.url}/good.git`, { timeoutMs: 1500 });
+    const goodMs = Date.now() - t0;
+    expect(good.tags).toHaveLength(4);
+    expect(goodMs).toBeLessThan(1400);
+    const failed = await slow;
+    expect(failed?.e).toBeInstanceOf(GitError);
+    expect(failed?.e.kind).toBe('remote-unreachable');
+    expect(failed?.e.message).toMatch(/did not answer in time \(2 s\)\. Nothing was changed/);
+    expect(failed!.ms).toBeGreaterThanOrEqual(1400);
+    expect(failed!.ms).toBeLessThan(5000);
+  });
+
+  it('refuses an oversized advertisement and more tags than the limit', async () => {
+    const root = makeTempDir('upshift-http-');
+    createRemoteFromTagList(Array.from({ length: 300 }, (_, i) => `v1.${i}.0`), { dir: path.join(root, 'big') });
+    const server = await serve({ root });
+    const url = `${server.url}/big/remote.git`;
+    const bytes = await listRemoteTagsNative(root, url, { maxBytes: 4000 }).catch((e: unknown) => e as GitError);
+    expect(bytes).toBeInstanceOf(GitError);
+    expect((bytes as GitError).kind).toBe('output-too-large');
+    expect((bytes as GitError).message).toMatch(/more than 4000 bytes of refs.*Nothing was changed/);
+    const tags = await listRemoteTagsNative(root, url, { maxTags: 100 }).catch((e: unknown) => e as GitError);
+    expect((tags as GitError).kind).toBe('output-too-large');
+    expect((tags as GitError).message).toMatch(/lists 300 tags, more than the limit of 100/);
+    expect((await listRemoteTagsNative(root, url)).tags).toHaveLength(300);
+  });
+
+  it('drops hostile ref names by the same rules as git ls-remote', async () => {
+    const root = makeTempDir('upshift-http-');
+    const hostile = ['--upload-pack=/tmp/x.sh', '-u/tmp/x', '$(touch /tmp/pwned)', 'v9.9.9;touch', `v9.9.${'9'.repeat(300)}`, 'v9.9.9\u0007bell', 'v9.9.9 x', 'v1..0'];
+    createRemoteFromTagList([...hostile, 'v1.0.0', 'v1.1.0'], { dir: path.join(root, 'h') });
+    const server = await serve({ root });
+    const url = `${server.url}/h/remote.git`;
+    const native = await listRemoteTagsNative(root, url);
+    const viaGit = await listRemoteTags(root, url);
+    expect(native.tags.map((t) => t.tag).sort()).toEqual(['v1.0.0', 'v1.1.0']);
+    expect(native.droppedCount).toBe(viaGit.droppedCount);
+    expect(native.droppedCount).toBe(hostile.length);
+    // eslint-disable-next-line no-control-regex
+    for (const d of native.dropped) expect(d.display).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it('asks git credential fill once per host after a 401, and says so when the credentials are refused', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'a');
+    repoWithTags(root, 'b');
+    const server = await serve({ root, auth: { user: 'alice', password: 's3cret' } });
+    const log = path.join(root, 'helper.log');
+    const helper = path.join(root, 'helper.sh');
+    writeFileSync(helper, `#!/bin/sh\n[ "$1" = get ] || exit 0\necho asked >> ${JSON.stringify(log)}\ncat >/dev/null\necho username=alice\necho password=\${UPSHIFT_TEST_PASSWORD:-s3cret}\n`);
+    chmodSync(helper, 0o755);
+    const work = path.join(root, 'work');
+    git(root, 'init', '-q', work);
+    git(work, 'config', 'credential.helper', helper);
+    appendFileSync(log, '');
+    const credentials = new CredentialCache();
+    const [a, b] = await Promise.all([
+      listRemoteTagsNative(work, `${server.url}/a.git`, { credentials }),
+      listRemoteTagsNative(work, `${server.url}/b.git`, { credentials }),
+    ]);
+    expect(a.tags).toHaveLength(4);
+    expect(b.tags).toHaveLength(4);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['asked']);
+
+    process.env.UPSHIFT_TEST_PASSWORD = 'wrong';
+    try {
+      const e = await listRemoteTagsNative(work, `${server.url}/a.git`, { credentials: new CredentialCache() }).catch((x: unknown) => x as GitError);
+      expect(e).toBeInstanceOf(GitError);
+      expect((e as GitError).kind).toBe('auth-required');
+      expect((e as GitError).message).toMatch(/credential helper gave were refused\. Nothing was changed/);
+    } finally {
+      delete process.env.UPSHIFT_TEST_PASSWORD;
+    }
+    const none = await listRemoteTagsNative(root, `${server.url}/a.git`, { credentials: new CredentialCache({}) }).catch((x: unknown) => x as GitError);
+    expect((none as GitError).kind).toBe('auth-required');
+    expect((none as GitError).message).toMatch(/no credential helper had any/);
+  });
+
+  it('follows a redirect on the same host and refuses one to another host', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'moved');
+    const elsewhere = await serve({ root });
+    const server = await serve({
+      root,
+      redirect: (p) => (p.startsWith('/old.git') ? `${p.replace('/old.git', '/moved.git')}` : p.startsWith('/away.git') ? `${elsewhere.url}${p.replace('/away.git', '/moved.git')}` : null),
+    });
+    const same = await listRemoteTagsNative(root, `${server.url}/old.git`);
+    expect(same.tags).toHaveLength(4);
+    const e = await listRemoteTagsNative(root, `${server.url}/away.git`).catch((x: unknown) => x as GitError);
+    expect(e).toBeInstanceOf(GitError);
+    expect((e as GitError).message).toMatch(/redirects to another host \(http:\/\/127\.0\.0\.1:\d+\/\); Upshift does not follow it\. Nothing was changed/);
+    expect(elsewhere.stats.requests).toBe(0);
+  });
+
+  it('a missing repository is a clear error; a dumb HTTP server and url.insteadOf go to git', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'app');
+    initBare(path.join(root, 'empty.git'));
+    const server = await serve({ root, dumb: (p) => p.startsWith('/dumb') });
+    const missing = await listRemoteTagsNative(root, `${server.url}/nope.git`).catch((x: unknown) => x as GitError);
+    expect((missing as GitError).kind).toBe('remote-unreachable');
+    expect((missing as GitError).message).toMatch(/was not found \(HTTP 404\)/);
+    expect((await listRemoteTagsNative(root, `${server.url}/empty.git`)).tags).toEqual([]);
+
+    const work = path.join(root, 'work');
+    git(root, 'init', '-q', work);
+    git(work, 'config', `url.${server.url}/app.git.insteadOf`, 'https://example.invalid/app.git');
+    git(work, 'remote', 'add', 'origin', 'https://example.invalid/app.git');
+    const rewritten = await listRemoteTagsNative(work, 'origin');
+    expect(rewritten.via).toBe('git');
+    expect(rewritten.fallback).toMatch(/insteadof in the project configuration/);
+    expect(rewritten.tags).toHaveLength(4);
+  });
+
+  it('GitTagSource reports releases and the advertisement hash from HTTP; the hash changes when a tag is added', async () => {
+    const root = makeTempDir('upshift-http-');
+    const repo = repoWithTags(root, 'app');
+    const server = await serve({ root });
+    const source = new GitTagSource();
+    const project = { path: root, remote: `${server.url}/app.git`, tagPattern: 'v{version}', channel: 'stable' as const };
+    const first = await source.discover(project);
+    expect(first.via).toBe('http-v2');
+    expect(first.releases.map((r) => r.tag)).toEqual(['v1.3.0', 'v1.2.0', 'v1.1.0', 'v1.0.0']);
+    const again = await source.advertise(project);
+    expect(again.hash).toBe(first.hash);
+    git(repo.dir, 'tag', 'v1.4.0', 'v1.3.0^{commit}');
+    const moved = await source.advertise(project);
+    expect(moved.hash).not.toBe(first.hash);
+    expect(moved.releases()[0]?.tag).toBe('v1.4.0');
+  });
+});

@@ -1,0 +1,256 @@
+import http from 'node:http';
+import https from 'node:https';
+import { GitError } from '../git/errors.js';
+import type { CredentialCache, Credential } from './credentials.js';
+import { agentFor } from './http-pool.js';
+import { DELIM, FLUSH, parsePktLines, pktLine, pktText, PktLineError, type Pkt } from './pkt-line.js';
+
+/**
+ * `git ls-remote --tags <https-url>` spoken by Upshift itself: git's smart HTTP protocol
+ * (https://git-scm.com/docs/http-protocol), version 2's `ls-refs` with `ref-prefix refs/tags/` and `peel`
+ * (https://git-scm.com/docs/protocol-v2#_ls_refs) when the server offers it, else the version 0/1 advertisement.
+ * Two small requests on a pooled keep-alive connection instead of a git process, a TLS handshake and a fork.
+ * Returns ls-remote's text so one parser applies the hostile-name rules, or `fallback` when only git can answer
+ * (a dumb HTTP server, framing that is not git's).
+ */
+export type SmartHttpResult = { text: string; protocol: 'v2' | 'v0' } | { fallback: string };
+
+export interface SmartHttpOptions {
+  /** The project's directory: git's credential helpers run there, so its configuration applies. */
+  cwd: string;
+  /** The remote as the user named it, for messages. */
+  remote: string;
+  timeoutMs: number;
+  /** Cap on all bytes read from the server for this remote. */
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
+  credentials: CredentialCache;
+  env?: NodeJS.ProcessEnv;
+}
+
+const AGENT = 'git/2.39-upshift';
+const MAX_REDIRECTS = 5;
+const SERVICE_SUFFIX = '/info/refs?service=git-upload-pack';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The URL without user name and password, for messages. */
+export function displayUrl(url: URL): string {
+  const u = new URL(url.href);
+  u.username = '';
+  u.password = '';
+  return u.href;
+}
+
+function unreachable(remote: string, message: string, details?: Record<string, unknown>): GitError {
+  return new GitError({ kind: 'remote-unreachable', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', message, ...(details ? { details } : {}) });
+}
+
+export async function lsRemoteTagsHttp(start: URL, opts: SmartHttpOptions): Promise<SmartHttpResult> {
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, opts.timeoutMs);
+  const onAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const budget = { left: opts.maxBytes };
+  const shown = displayUrl(start);
+  try {
+    return await session(start, opts, ac.signal, budget);
+  } catch (e) {
+    if (e instanceof GitError) throw e;
+    if (opts.signal?.aborted) throw new GitError({ kind: 'aborted', args: ['ls-remote', '--tags', '--', opts.remote], exitCode: null, stderr: '', message: 'Release discovery was cancelled. Nothing was changed.' });
+    if (timedOut) {
+      throw unreachable(opts.remote, `The remote ${shown} did not answer in time (${Math.round(opts.timeoutMs / 1000)} s). Nothing was changed. Check the network connection and the remote URL (\`git remote -v\`), then try again.`);
+    }
+    if (e instanceof TooLarge) {
+      throw new GitError({
+        kind: 'output-too-large',
+        args: ['ls-remote', '--tags', '--', opts.remote],
+        exitCode: null,
+        stderr: '',
+        message: `The remote ${shown} sent more than ${opts.maxBytes} bytes of refs. Upshift stopped reading rather than pick the latest release from an incomplete list. Nothing was changed.`,
+        details: { maxBytes: opts.maxBytes },
+      });
+    }
+    throw unreachable(opts.remote, `Cannot reach ${shown}: ${(e as Error).message}. Nothing was changed. Check the network connection and the remote URL (\`git remote -v\`), then try again.`);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+class TooLarge extends Error {}
+
+async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, budget: { left: number }): Promise<SmartHttpResult> {
+  let base = new URL(start.href.replace(/\/+$/, ''));
+  let cred: Credential | null = start.username ? { username: decodeURIComponent(start.username), password: decodeURIComponent(start.password), from: 'token' } : null;
+  base.username = '';
+  base.password = '';
+  const shown = displayUrl(start);
+  let asked = false;
+
+  // Authenticated once per host per run; a 401 with a credential is final (git's helpers are told it failed).
+  const send = async (method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body?: Buffer): Promise<Reply> => {
+    for (;;) {
+      const r = await request(method, url, { ...headers, ...(cred ? { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` } : {}) }, body, signal, budget, opts.env);
+      if (r.status !== 401) {
+        if (cred && asked) void opts.credentials.report(url, opts.cwd, cred, true);
+        asked = false;
+        return r;
+      }
+      if (cred && asked) void opts.credentials.report(url, opts.cwd, cred, false);
+      if (cred || asked) break;
+      asked = true;
+      cred = await opts.credentials.get(url, opts.cwd);
+      if (!cred) break;
+    }
+    throw new GitError({
+      kind: 'auth-required',
+      args: ['ls-remote', '--tags', '--', opts.remote],
+      exitCode: null,
+      stderr: '',
+      message: `The remote ${shown} asks for credentials, and ${cred ? 'the ones git\'s credential helper gave were refused' : 'no credential helper had any'}. Nothing was changed. Set up a credential helper (\`git config credential.helper\`) or a token, and check that \`git ls-remote ${shown}\` works in a terminal.`,
+    });
+  };
+
+  // 1. The advertisement. Redirects are followed on this first request only (git's http.followRedirects=initial),
+  //    and only on the same host: a server must not send Upshift, and the credentials, elsewhere.
+  let info: Reply | null = null;
+  let url = new URL(`${base.href}${SERVICE_SUFFIX}`);
+  for (let hops = 0; hops <= MAX_REDIRECTS; hops++) {
+    info = await send('GET', url, { 'git-protocol': 'version=2', accept: '*/*', 'pragma': 'no-cache' });
+    if (![301, 302, 303, 307, 308].includes(info.status)) break;
+    const location = info.headers.location;
+    if (!location) throw unreachable(opts.remote, `The remote ${shown} answered HTTP ${info.status} without a Location. Nothing was changed.`);
+    const next = new URL(location, url);
+    if (next.host !== url.host || (url.protocol === 'https:' && next.protocol !== 'https:')) {
+      throw unreachable(opts.remote, `The remote ${shown} redirects to another host (${displayUrl(new URL(next.origin))}); Upshift does not follow it. Nothing was changed. If the repository moved, update the remote URL (\`git remote set-url\`).`, { redirect: displayUrl(next) });
+    }
+    if (!next.href.endsWith(SERVICE_SUFFIX)) throw unreachable(opts.remote, `The remote ${shown} redirects to ${displayUrl(next)}, which is not a git repository URL. Nothing was changed.`);
+    url = next;
+    base = new URL(next.href.slice(0, -SERVICE_SUFFIX.length));
+    info = null;
+  }
+  if (!info) throw unreachable(opts.remote, `The remote ${shown} redirected more than ${MAX_REDIRECTS} times. Nothing was changed.`);
+  if (info.status === 404) throw unreachable(opts.remote, `The repository ${shown} was not found (HTTP 404). Nothing was changed. Check the remote URL (\`git remote -v\`).`);
+  if (info.status !== 200) throw unreachable(opts.remote, `The remote ${shown} answered HTTP ${info.status}. Nothing was changed. Try again later, or check the remote URL (\`git remote -v\`).`);
+  if (info.headers['content-type'] !== 'application/x-git-upload-pack-advertisement') return { fallback: 'not a smart HTTP server' };
+
+  let pkts: Pkt[];
+  try {
+    pkts = parsePktLines(info.body);
+  } catch (e) {
+    if (e instanceof PktLineError) return { fallback: 'an advertisement that is not pkt-line' };
+    throw e;
+  }
+  let i = 0;
+  if (pktText(pkts[0]!) === '# service=git-upload-pack') {
+    i = 1;
+    while (i < pkts.length && pkts[i]!.kind !== 'flush') i++;
+    i++;
+  }
+  const first = pkts[i] ? pktText(pkts[i]!) : null;
+  if (first === 'version 2') {
+    const caps = new Set<string>();
+    for (i++; i < pkts.length && pkts[i]!.kind === 'data'; i++) caps.add(pktText(pkts[i]!)!);
+    if (!caps.has('ls-refs') && ![...caps].some((c) => c.startsWith('ls-refs='))) return { fallback: 'a v2 server without ls-refs' };
+    const format = [...caps].find((c) => c.startsWith('object-format='));
+    const req = Buffer.concat([
+      pktLine('command=ls-refs\n'),
+      pktLine(`agent=${AGENT}\n`),
+      ...(format ? [pktLine(`${format}\n`)] : []),
+      DELIM,
+      pktLine('peel\n'),
+      pktLine('ref-prefix refs/tags/\n'),
+      FLUSH,
+    ]);
+    const res = await send('POST', new URL(`${base.href}/git-upload-pack`), {
+      'content-type': 'application/x-git-upload-pack-request',
+      accept: 'application/x-git-upload-pack-result',
+      'git-protocol': 'version=2',
+    }, req);
+    if (res.status !== 200) throw unreachable(opts.remote, `The remote ${shown} answered HTTP ${res.status} to ls-refs. Nothing was changed. Try again later.`);
+    let refs: Pkt[];
+    try {
+      refs = parsePktLines(res.body);
+    } catch {
+      return { fallback: 'an ls-refs answer that is not pkt-line' };
+    }
+    return { text: v2Text(refs), protocol: 'v2' };
+  }
+  return { text: v0Text(pkts.slice(first === 'version 1' ? i + 1 : i)), protocol: 'v0' };
+}
+
+const V2_LINE = /^([0-9a-f]{40}|[0-9a-f]{64}) (\S(?:.*?)?)((?: (?:symref-target|peeled):\S+)*)$/;
+
+/** `<oid> <ref>[ symref-target:…][ peeled:<oid>]` lines → ls-remote's `<oid>\t<ref>` and `<peeled>\t<ref>^{}`. */
+export function v2Text(pkts: readonly Pkt[]): string {
+  let text = '';
+  for (const p of pkts) {
+    const line = pktText(p);
+    if (line === null) continue;
+    const m = V2_LINE.exec(line);
+    if (!m || !m[2]!.startsWith('refs/tags/')) continue;
+    text += `${m[1]}\t${m[2]}\n`;
+    const peeled = / peeled:([0-9a-f]{40}|[0-9a-f]{64})/.exec(m[3]!);
+    if (peeled) text += `${peeled[1]}\t${m[2]}^{}\n`;
+  }
+  return text;
+}
+
+/** The v0 advertisement (`<oid> <ref>`, capabilities after a NUL on the first line) → ls-remote's tag lines. */
+export function v0Text(pkts: readonly Pkt[]): string {
+  let text = '';
+  for (const p of pkts) {
+    if (p.kind !== 'data') continue;
+    let line = pktText(p)!;
+    const nul = line.indexOf('\0');
+    if (nul >= 0) line = line.slice(0, nul);
+    const sp = line.indexOf(' ');
+    if (sp < 0) continue;
+    const ref = line.slice(sp + 1);
+    if (!ref.startsWith('refs/tags/')) continue;
+    text += `${line.slice(0, sp)}\t${ref}\n`;
+  }
+  return text;
+}
+
+function request(method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, budget: { left: number }, env?: NodeJS.ProcessEnv): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(
+      url,
+      { method, agent: agentFor(url, env), signal, headers: { 'user-agent': AGENT, ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > budget.left) {
+          res.destroy();
+          reject(new TooLarge());
+          return;
+        }
+        res.on('data', (c: Buffer) => {
+          budget.left -= c.length;
+          if (budget.left < 0) {
+            res.destroy();
+            reject(new TooLarge());
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('the connection closed mid-response')));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
