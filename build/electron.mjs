@@ -5,6 +5,7 @@
 // 'electron' is provided by the runtime; better-sqlite3 is a native addon resolved from node_modules (rebuilt for
 // Electron's ABI by build/start.mjs, or by electron-builder when packaging). Run: node build/electron.mjs
 import { build } from 'esbuild';
+import { buildInfoDefine } from './build-info.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,10 @@ export async function buildElectron({ quiet = false, outDir = OUT_DIR } = {}) {
     entryPoints: [`${root}electron/main/main.ts`],
     outfile: `${outDir}/main.cjs`,
     // nodemailer and node-notifier are loaded only when a mail or a headless notification is sent (notify/).
-    external: ['electron', 'better-sqlite3', 'nodemailer', 'node-notifier', 'pino', 'prom-client'],
+    // electron-updater is loaded lazily by the main process (main/self-updater.ts) and shipped in node_modules.
+    external: ['electron', 'better-sqlite3', 'nodemailer', 'node-notifier', 'pino', 'prom-client', 'electron-updater'],
+    // Version, commit, dirty flag and build time for the About view (build/build-info.mjs).
+    define: buildInfoDefine(),
   });
   const preload = await build({
     ...common,

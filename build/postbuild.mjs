@@ -2,6 +2,7 @@
 // about half the time of ~100 small modules (zod alone is dozens), and `upshift` is started often, by people
 // and by scripts. better-sqlite3 stays external: it is a native addon resolved from node_modules.
 import { build } from 'esbuild';
+import { buildInfoDefine } from './build-info.mjs';
 import { chmodSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +22,8 @@ await build({
   // on the first log line written, prom-client on serve's first /metrics scrape (electron/core/telemetry).
   external: ['better-sqlite3', 'electron', 'nodemailer', 'node-notifier', 'pino', 'prom-client'],
   sourcemap: 'linked',
-  define: { __UPSHIFT_VERSION__: JSON.stringify(version) },
+  // Version, commit, dirty flag and build time for `upshift --version` and the About view (build/build-info.mjs).
+  define: { __UPSHIFT_VERSION__: JSON.stringify(version), ...buildInfoDefine() },
   logLevel: 'warning',
   // CommonJS dependencies (yaml, semver) call require(); give the ES module bundle one.
   banner: { js: "import { createRequire as __upshiftCreateRequire } from 'node:module'; const require = __upshiftCreateRequire(import.meta.url);" },

@@ -422,6 +422,6 @@ export function globalHelp(): string {
     '',
     'Exit codes: 0 ok, 1 failed (rolled back), 2 usage or configuration error, 3 blocked, 4 nothing to do, 5 state directory failed, 6 upgraded but stashed work kept aside, 7 release source unreachable.',
     'Run from inside a watched checkout, commands that take a project name use that project when none is given.',
-    'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift help <command>` for details; `upshift --version`.',
+    'State lives in $UPSHIFT_HOME (default: the per-user data directory). `upshift help <command>` for details; `upshift --version [--json]`: version, commit and build time.',
   ].join('\n');
 }

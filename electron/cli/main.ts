@@ -14,7 +14,7 @@ import { commandHelp, CONFIG_FLAG_KEYS, globalHelp, parseCommand, type ParsedCom
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { inferProject } from './infer.js';
 import { formatWhen, systemTime } from './time.js';
-import { upshiftVersion } from './version.js';
+import { versionDocument, versionText } from './version.js';
 import { InterruptHandler } from './interrupt.js';
 import { importCommand } from './import.js';
 import { configCommand } from './config.js';
@@ -353,7 +353,12 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
   try {
     const cmd = parseCommand(argv);
     if (cmd.help) {
-      io.out(cmd.spec ? commandHelp(cmd.spec) : 'version' in cmd ? `upshift ${upshiftVersion()}` : globalHelp());
+      if ('version' in cmd) {
+        const doc = versionDocument();
+        io.out(json ? JSON.stringify(doc) : versionText(doc));
+        return ExitCode.ok;
+      }
+      io.out(cmd.spec ? commandHelp(cmd.spec) : globalHelp());
       return ExitCode.ok;
     }
     if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));

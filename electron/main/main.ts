@@ -23,6 +23,8 @@ import { createElectronTray } from './tray-electron.js';
 import type { TrayAction } from './tray-model.js';
 import { TrayService } from './tray-service.js';
 import { createMainWindow, denyAllPermissions, hardenWebContents } from './window.js';
+import { createUpdaterPort, loadElectronUpdater } from './self-updater.js';
+import type { SelfUpdateOptions } from '../core/service/self-update.js';
 
 const log = createLog('main');
 const paths = appPaths(__dirname);
@@ -168,6 +170,9 @@ function run(): void {
       case 'open-window':
         showWindow();
         return;
+      case 'open-about':
+        showWindow('#/about');
+        return;
       case 'quit':
         app.quit();
         return;
@@ -186,6 +191,24 @@ function run(): void {
     }
   }
 
+  // ---- Upshift's own updates ----
+
+  /**
+   * The updater for a packaged app (electron-updater reads the feed electron-builder baked into app-update.yml);
+   * a development build has none, and says so in About. UPSHIFT_SELF_UPDATE=off turns it off (managed installs).
+   */
+  async function selfUpdateOptions(): Promise<SelfUpdateOptions> {
+    const host = { mode: 'app' as const, installPath: app.getAppPath(), electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null };
+    if (!app.isPackaged) return { host, disabled: 'This is a development build (npm start), not a packaged app: it has no update feed. Update it with git pull and npm run build.' };
+    if (process.env.UPSHIFT_SELF_UPDATE === 'off') return { host, disabled: 'Self-update is turned off (UPSHIFT_SELF_UPDATE=off): whoever installed Upshift updates it.' };
+    try {
+      return { host, port: createUpdaterPort(await loadElectronUpdater()), log: (message, fields) => log(message, fields) };
+    } catch (err) {
+      log('could not load the updater', { error: String(err) });
+      return { host, disabled: `The updater could not be loaded (${String(err)}); Upshift still works, but will not update itself.` };
+    }
+  }
+
   // ---- start and quit ----
 
   async function start(): Promise<void> {
@@ -200,7 +223,7 @@ function run(): void {
     try {
       // After `ready`: safeStorage can only tell whether the keychain is usable once the app is ready.
       const secretStore = createKeychainStore({ safeStorage, file: join(resolveHome(process.env), TOKEN_FILE), log });
-      service = await UpshiftService.open({ env: process.env, notifier, secretStore });
+      service = await UpshiftService.open({ env: process.env, notifier, secretStore, selfUpdate: await selfUpdateOptions() });
     } catch (err) {
       const e = serializeError(err);
       log('could not open the engine', { ...e });
@@ -219,6 +242,7 @@ function run(): void {
     const state = await service.getState({});
     tray.setProjects(state.projects);
     tray.setPoller(state.poller);
+    tray.setSelfUpdate((await service.getAbout({})).selfUpdate);
     applyLoginItem(state.settings.launchAtLogin);
     ready = true;
     const atLogin = process.argv.includes(HIDDEN_FLAG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_UPDATE_ITEMS, TOOLTIP_MAX, offeredUpdates, trayModel, type MenuItemModel, type TrayState } from './tray-model.js';
 import { NOW, POLLER, view } from '../../test/helpers/tray-views.js';
+import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
 
 function state(partial: Partial<TrayState> = {}): TrayState {
   return { projects: [], poller: POLLER, operationsRunning: 0, lastError: null, ...partial };
@@ -224,5 +225,49 @@ describe('a project without a release source (local only, no remote)', () => {
 
   it('leaves the icon to the other projects: updates elsewhere still show', () => {
     expect(trayModel(state({ projects: [view('core', { latest: '1.3.0' }), local()] }), NOW).icon).toBe('updates');
+  });
+});
+
+describe('trayModel: Upshift updating itself', () => {
+  const base: SelfUpdateStatus = {
+    managed: 'app',
+    note: null,
+    current: '0.1.0',
+    channel: 'stable',
+    phase: 'available',
+    available: { version: '0.2.0', releaseName: null, notes: 'Faster.', releaseDate: null },
+    offer: 'offer',
+    remindUntil: null,
+    installOnQuit: false,
+    progress: null,
+    lastCheckAt: null,
+    error: null,
+    refused: null,
+  };
+  const self = (s: Partial<SelfUpdateStatus>) => trayModel(state({ projects: [view('core')], selfUpdate: { ...base, ...s } }), NOW);
+
+  it('offers a new Upshift with an item that opens About, and says so in the tooltip; the icon stays about projects', () => {
+    const m = self({});
+    expect(byId(m.menu, 'self-update')).toEqual({ kind: 'item', id: 'self-update', label: 'Upshift 0.2.0 is available…', enabled: true, action: { type: 'open-about' } });
+    expect(m.tooltip).toBe('Upshift: 1 project, up to date · Upshift 0.2.0 available');
+    expect(m.icon).toBe('idle');
+    // Before "Open Upshift" and "Quit", after the status lines.
+    expect(m.menu.findIndex((i) => i.id === 'self-update')).toBeLessThan(m.menu.findIndex((i) => i.id === 'check-now'));
+  });
+
+  it('keeps quiet about a skipped or postponed version, and where Upshift does not update itself', () => {
+    expect(byId(self({ offer: 'skipped' }).menu, 'self-update')).toBeUndefined();
+    expect(byId(self({ offer: 'remind-later' }).menu, 'self-update')).toBeUndefined();
+    expect(byId(self({ managed: 'external', available: null, offer: null }).menu, 'self-update')).toBeUndefined();
+    expect(self({ offer: 'skipped' }).tooltip).not.toContain('0.2.0');
+    expect(byId(trayModel(state({ selfUpdate: null }), NOW).menu, 'sep-self-update')).toBeUndefined();
+  });
+
+  it('shows the download, then that it will be installed on quit', () => {
+    expect(byId(self({ installOnQuit: true, phase: 'downloading', progress: { percent: 42.7, transferred: 1, total: 2, bytesPerSecond: 1 } }).menu, 'self-update')).toEqual({ kind: 'info', id: 'self-update', label: 'Downloading Upshift 0.2.0… 42%' });
+    const done = self({ installOnQuit: true, phase: 'downloaded' });
+    expect(byId(done.menu, 'self-update')).toEqual({ kind: 'info', id: 'self-update', label: 'Upshift 0.2.0 will be installed when you quit' });
+    expect(done.tooltip).not.toContain('available');
+    expect(byId(self({ installOnQuit: true, phase: 'error', error: 'net::ERR' }).menu, 'self-update')).toMatchObject({ kind: 'item', label: 'Upshift 0.2.0 could not be downloaded: see About…', action: { type: 'open-about' } });
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { PollerState, ProjectView } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
+import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
 
 export type TrayIcon = 'idle' | 'updates' | 'working' | 'error';
 
@@ -14,6 +15,8 @@ export type TrayAction =
   | { type: 'check-now' }
   | { type: 'pause-checks'; paused: boolean }
   | { type: 'open-window' }
+  /** The About view, where Upshift's own update is shown with its notes, Skip, Remind me later, Install on quit. */
+  | { type: 'open-about' }
   | { type: 'quit' };
 
 export type MenuItemModel =
@@ -29,6 +32,8 @@ export interface TrayState {
   operationsRunning: number;
   /** A failure that is not one project's check (the engine failed to open, "Check now" from the tray failed). */
   lastError: ApiError | null;
+  /** Upshift's own update (self-update-changed events); absent or null until the first status arrives. */
+  selfUpdate?: SelfUpdateStatus | null;
 }
 
 export interface TrayModel {
@@ -99,6 +104,8 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (working > 0) parts.push(`${working} upgrading`);
   if (failedChecks.length > 0) parts.push(`${plural(failedChecks.length, 'check')} failed`);
   if (state.lastError) parts.push(`error: ${state.lastError.message}`);
+  const selfOffered = offeredSelfUpdate(state.selfUpdate ?? null);
+  if (selfOffered) parts.push(`Upshift ${selfOffered} available`);
   if (paused) parts.push('checks paused');
   const tooltip = truncate(`Upshift: ${parts.join(' · ')}`, TOOLTIP_MAX);
 
@@ -113,6 +120,8 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (noSource.length > 0) info('no-source', truncate(`No release source (local only): ${noSource.join(', ')}`, 80));
   if (state.lastError) info('error', truncate(state.lastError.message, 80));
   if (paused) info('paused', 'Background checks are paused');
+  const self = selfUpdateItems(state.selfUpdate ?? null);
+  if (self.length > 0) menu.push({ kind: 'separator', id: 'sep-self-update' }, ...self);
 
   if (updates.length > 0) {
     menu.push({ kind: 'separator', id: 'sep-updates' });
@@ -136,4 +145,29 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
     { kind: 'item', id: 'quit', label: 'Quit', enabled: true, action: { type: 'quit' } },
   );
   return { icon, tooltip, menu };
+}
+
+/** The version of Upshift itself worth headlining: newer, not skipped or postponed, not already chosen. */
+export function offeredSelfUpdate(status: SelfUpdateStatus | null): string | null {
+  if (!status || status.managed !== 'app' || !status.available || status.offer !== 'offer' || status.installOnQuit) return null;
+  return status.available.version;
+}
+
+/**
+ * Upshift's own update in the menu: offered (opens About, where the notes and the choices are), downloading,
+ * or waiting to be installed on quit. Skipped and postponed versions stay quiet, as they do for projects.
+ */
+function selfUpdateItems(status: SelfUpdateStatus | null): MenuItemModel[] {
+  if (!status || status.managed !== 'app' || !status.available) return [];
+  const v = status.available.version;
+  if (status.installOnQuit && status.phase === 'downloading') {
+    const pct = status.progress ? ` ${Math.floor(status.progress.percent)}%` : '';
+    return [{ kind: 'info', id: 'self-update', label: `Downloading Upshift ${v}…${pct}` }];
+  }
+  if (status.installOnQuit && status.phase === 'downloaded') return [{ kind: 'info', id: 'self-update', label: `Upshift ${v} will be installed when you quit` }];
+  if (status.installOnQuit && status.phase === 'error') {
+    return [{ kind: 'item', id: 'self-update', label: `Upshift ${v} could not be downloaded: see About…`, enabled: true, action: { type: 'open-about' } }];
+  }
+  if (offeredSelfUpdate(status)) return [{ kind: 'item', id: 'self-update', label: `Upshift ${v} is available…`, enabled: true, action: { type: 'open-about' } }];
+  return [];
 }

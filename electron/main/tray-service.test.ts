@@ -86,6 +86,20 @@ describe('TrayService', () => {
     expect(tray().calls).toEqual(['icon:updates', 'tooltip', 'menu']);
   });
 
+  it("follows Upshift's own update: the item appears with self-update-changed, and an unchanged status redraws nothing", () => {
+    const { service, tray } = setup();
+    service.setProjects([view('core')]);
+    const status = { managed: 'app', note: null, current: '0.1.0', channel: 'stable', phase: 'available', available: { version: '0.2.0', releaseName: null, notes: null, releaseDate: null }, offer: 'offer', remindUntil: null, installOnQuit: false, progress: null, lastCheckAt: null, error: null, refused: null } as const;
+    tray().calls.length = 0;
+    service.handleEvent({ type: 'self-update-changed', status });
+    expect(tray().menu.find((m) => m.id === 'self-update')).toMatchObject({ label: 'Upshift 0.2.0 is available…' });
+    expect(tray().calls).toEqual(['tooltip', 'menu']);
+    service.handleEvent({ type: 'self-update-changed', status: { ...status } });
+    expect(tray().calls).toEqual(['tooltip', 'menu']);
+    service.handleEvent({ type: 'self-update-changed', status: { ...status, offer: 'skipped' } });
+    expect(tray().menu.some((m) => m.id === 'self-update')).toBe(false);
+  });
+
   it('follows engine events: state, one project, operations starting and finishing', () => {
     const { service, tray } = setup();
     service.handleEvent({ type: 'state-changed', state: { projects: [view('core')], poller: POLLER, settings: { pollMinutes: 60, paused: false, notifications: { enabled: true }, launchAtLogin: false, offline: false, projects: {} } } });

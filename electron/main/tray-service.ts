@@ -6,6 +6,7 @@
  */
 import type { PollerState, ProjectView, UpshiftEvent } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
+import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
 import { trayModel, type MenuItemModel, type TrayAction, type TrayIcon, type TrayModel, type TrayState } from './tray-model.js';
 
 /** What the service needs from a tray; tray-electron.ts implements it over Electron's Tray and Menu. */
@@ -73,6 +74,12 @@ export class TrayService {
     this.render();
   }
 
+  setSelfUpdate(status: SelfUpdateStatus | null): void {
+    if (sameJson(status, this.state.selfUpdate ?? null)) return;
+    this.state = { ...this.state, selfUpdate: status };
+    this.render();
+  }
+
   setLastError(error: ApiError | null): void {
     if (sameJson(error, this.state.lastError)) return;
     this.state = { ...this.state, lastError: error };
@@ -98,6 +105,9 @@ export class TrayService {
       case 'operation-finished':
         this.running.delete(event.operation.id);
         this.setOperationsRunning(this.running.size);
+        return;
+      case 'self-update-changed':
+        this.setSelfUpdate(event.status);
         return;
       default:
         return;

@@ -18,6 +18,8 @@ import type {
 import { METHOD_LIST, type MethodName } from './methods.js';
 import type { ChannelHealth, NotifyTestResult } from './notify.js';
 import type { Approval, Schedule } from '../policy/index.js';
+import type { AboutInfo } from './about.js';
+import type { SelfUpdateStatus } from '../policy/selfupdate.js';
 
 export type { MethodName };
 
@@ -177,6 +179,22 @@ export const inputs = {
   reject: z.object({ project: name, version: version.optional() }),
   /** What the scheduler will do and why not, per project: the same document as `upshift schedule --json`. */
   getSchedule: z.object({}),
+  /** Which Upshift this is (version, commit, build time, runtime, install path) and the state of its own updates. */
+  getAbout: z.object({}),
+  /**
+   * A decision about Upshift's own update (the tray app only; elsewhere SELF_UPDATE_UNMANAGED): check now, skip or
+   * postpone the version offered, install it when Upshift quits (or not), the update channel. Decisions name the
+   * version they mean, so one taken on a stale screen cannot apply to a newer release.
+   */
+  selfUpdate: z.discriminatedUnion('action', [
+    z.object({ action: z.literal('check') }),
+    z.object({ action: z.literal('skip'), version }),
+    z.object({ action: z.literal('unskip'), version }),
+    z.object({ action: z.literal('remind-later'), version }),
+    z.object({ action: z.literal('install-on-quit'), version }),
+    z.object({ action: z.literal('cancel-install-on-quit') }),
+    z.object({ action: z.literal('set-channel'), channel: z.enum(['stable', 'beta']) }),
+  ]),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -209,6 +227,8 @@ export interface MethodOutputs {
   approve: ApprovalDecisionResult;
   reject: ApprovalDecisionResult;
   getSchedule: ScheduleDocument;
+  getAbout: AboutInfo;
+  selfUpdate: SelfUpdateStatus;
 }
 
 /** An approval after a decision; `changed` is false when it was already so (approving twice). */
@@ -243,7 +263,9 @@ export type UpshiftEvent =
   /** The approval queue changed (a decision here, or another process's): read it again with listApprovals. */
   | { type: 'approvals-changed' }
   | { type: 'notification'; id: string; project: string; version: string; title: string; body: string }
-  | { type: 'check-failed'; project: string; error: ApiError };
+  | { type: 'check-failed'; project: string; error: ApiError }
+  /** Upshift's own update changed (checked, found, downloading, downloaded, a decision): the tray and About follow it. */
+  | { type: 'self-update-changed'; status: SelfUpdateStatus };
 
 export const METHOD_NAMES: readonly MethodName[] = METHOD_LIST;
 

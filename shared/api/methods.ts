@@ -31,6 +31,8 @@ export const METHOD_LIST = [
   'approve',
   'reject',
   'getSchedule',
+  'getAbout',
+  'selfUpdate',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -36,6 +36,10 @@ class App extends EventEmitter {
   dock = undefined;
   setName() {}
   setAppUserModelId() {}
+  // Electron's app.getAppPath(): the folder of the app's package.json (here, the bundle's folder).
+  getAppPath() {
+    return process.cwd();
+  }
   requestSingleInstanceLock() {
     return true;
   }

@@ -43,6 +43,8 @@ describe('input validation', () => {
     approve: [{ project: 'core', when: 'tomorrow' }, 'when'],
     reject: [{ project: 'core', version: '' }, 'version'],
     getSchedule: [7, '(input)'],
+    getAbout: ['not an object', '(input)'],
+    selfUpdate: [{ action: 'skip', version: '' }, 'version'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

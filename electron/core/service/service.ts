@@ -32,6 +32,7 @@ import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
 import type { MetricsSources } from '../telemetry/index.js';
 import { ApprovalStore, currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
+import { SelfUpdateHub, type SelfUpdateOptions } from './self-update.js';
 
 export interface ServiceOptions {
   /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
@@ -59,6 +60,11 @@ export interface ServiceOptions {
   secretStore?: SecretStore;
   /** What notification channels need from outside (a headless desktop; in tests, hosts pointed at 127.0.0.1). */
   notifyDeps?: ChannelDeps;
+  /**
+   * Who serves the dashboard (About) and how Upshift updates itself: the tray app passes its updater (a port over
+   * electron-updater), browser mode nothing (updated by whatever installed it). See self-update.ts.
+   */
+  selfUpdate?: SelfUpdateOptions;
 }
 
 type Impl = { [M in MethodName]: (input: MethodOutputsInput<M>) => Promise<MethodOutputs[M]> | MethodOutputs[M] };
@@ -88,6 +94,7 @@ export class UpshiftService implements UpshiftApi {
   private approvalsSeen: string;
   private recovering: Promise<void> | null = null;
   private closed = false;
+  private readonly selfUpdates: SelfUpdateHub;
 
   private constructor(
     readonly engine: Engine,
@@ -98,6 +105,10 @@ export class UpshiftService implements UpshiftApi {
     this.approvalsSeen = this.approvalStore.signature();
     this.backups = new BackupKeeper(engine.store, this.clock);
     this.githubToken = new GithubTokenSettings(opts.env ?? process.env, opts.secretStore ?? null);
+    this.selfUpdates = new SelfUpdateHub(engine.store, this.clock, opts.selfUpdate ?? {}, {
+      emit: (status) => this.emit({ type: 'self-update-changed', status }),
+      offline: () => this.settings().offline,
+    });
     const settings = this.settings();
     this.channels = new NotifyHub({
       db: engine.store.database,
@@ -192,6 +203,7 @@ export class UpshiftService implements UpshiftApi {
     service.channels.start();
     if (opts.poll !== false) service.poller.start();
     service.armReminder();
+    service.selfUpdates.start();
     return service;
   }
 
@@ -221,6 +233,7 @@ export class UpshiftService implements UpshiftApi {
     if (this.closed) return;
     this.closed = true;
     this.poller.stop();
+    this.selfUpdates.stop();
     this.watcher?.stop();
     if (this.reminderTimer !== null) this.clock.clearTimeout(this.reminderTimer);
     this.checksAbort.abort();
@@ -329,6 +342,12 @@ export class UpshiftService implements UpshiftApi {
   getSchedule(input: MethodInput<'getSchedule'>): Promise<MethodOutputs['getSchedule']> {
     return this.invoke('getSchedule', input);
   }
+  getAbout(input: MethodInput<'getAbout'>): Promise<MethodOutputs['getAbout']> {
+    return this.invoke('getAbout', input);
+  }
+  selfUpdate(input: MethodInput<'selfUpdate'>): Promise<MethodOutputs['selfUpdate']> {
+    return this.invoke('selfUpdate', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -414,6 +433,8 @@ export class UpshiftService implements UpshiftApi {
     approve: (i) => this.decideApproval({ kind: 'approve', project: i.project, ...(i.version ? { version: i.version } : {}), timing: i.when }),
     reject: (i) => this.decideApproval({ kind: 'reject', project: i.project, ...(i.version ? { version: i.version } : {}) }),
     getSchedule: () => scheduleReport(this.engine, new Date(this.clock.now())),
+    getAbout: () => this.selfUpdates.about(this.engine.store.paths.home),
+    selfUpdate: (i) => this.selfUpdates.act(i),
   };
 
   private async decideApproval(decision: Parameters<typeof decideApproval>[1]): Promise<MethodOutputs['approve']> {
