@@ -1,6 +1,6 @@
 export interface HttpBackendOptions {
   root: string;
-  v0Only?: boolean;
+  v0Only?: boolean | ((path: string) => boolean);
   auth?: { user: string; password: string };
   stall?: (path: string) => boolean;
   redirect?: (path: string) => string | null;

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { Buffer } from 'node:buffer';
 
 /**
- * @param {{ root: string, v0Only?: boolean, auth?: { user: string, password: string }, stall?: (path: string) => boolean,
+ * @param {{ root: string, v0Only?: boolean | ((path: string) => boolean), auth?: { user: string, password: string }, stall?: (path: string) => boolean,
  *   redirect?: (path: string) => string | null, dumb?: (path: string) => boolean }} opts
  */
 export async function startHttpBackend(opts) {
@@ -41,7 +41,8 @@ export async function startHttpBackend(opts) {
       return;
     }
     stats.cgi++;
-    const protocol = opts.v0Only ? undefined : req.headers['git-protocol'];
+    const v0 = typeof opts.v0Only === 'function' ? opts.v0Only(path) : opts.v0Only;
+    const protocol = v0 ? undefined : req.headers['git-protocol'];
     const env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',

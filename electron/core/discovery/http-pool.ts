@@ -58,8 +58,12 @@ function tunnelAgent(url: URL, proxy: URL, ca: string | undefined): http.Agent {
   return new TunnelAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_ORIGIN });
 }
 
+/** Origins that advertised protocol v2 with ls-refs (and SHA-1) in this process: later remotes skip the advertisement. */
+export const v2Origins = new Set<string>();
+
 /** Closes every pooled connection (tests, and a long-lived process that wants its sockets back). */
 export function closeHttpPool(): void {
   for (const a of agents.values()) a.destroy();
   agents.clear();
+  v2Origins.clear();
 }

@@ -90,16 +90,31 @@ describe('smart HTTP discovery against git http-backend', () => {
     git(root, 'init', '-q', work);
     for (const n of names) git(work, 'remote', 'add', n, `${server.url}/${n}.git`);
     const started = Date.now();
-    const results: string[] = [];
+    const results: string[] = [(await listRemoteTagsNative(work, names[0]!)).via];
     // Four at a time, as a check of many projects would list them.
-    for (let i = 0; i < names.length; i += 4) {
+    for (let i = 1; i < names.length; i += 4) {
       const batch = await Promise.all(names.slice(i, i + 4).map((n) => listRemoteTagsNative(work, n)));
       results.push(...batch.map((r) => r.via));
     }
     expect(results.every((v) => v === 'http-v2')).toBe(true);
-    expect(server.stats.requests).toBe(names.length * 2);
+    // The first remote: advertisement and ls-refs; the host speaks v2, so the others: ls-refs alone.
+    expect(server.stats.requests).toBe(2 + (names.length - 1));
     expect(server.stats.connections).toBeLessThanOrEqual(4);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a repository on a v2 host that answers v0 still gets the full exchange after the direct ls-refs fails', async () => {
+    const root = makeTempDir('upshift-http-');
+    repoWithTags(root, 'new');
+    repoWithTags(root, 'old');
+    const server = await serve({ root, v0Only: (p) => p.startsWith('/old.git') });
+    expect((await listRemoteTagsNative(root, `${server.url}/new.git`)).via).toBe('http-v2');
+    const old = await listRemoteTagsNative(root, `${server.url}/old.git`);
+    expect(old.via).toBe('http-v0');
+    expect(old.tags).toHaveLength(4);
+    expect((await listRemoteTagsNative(root, `${server.url}/new.git`)).via).toBe('http-v2');
+    // new: 2, old: direct POST + GET, new again: 1.
+    expect(server.stats.requests).toBe(5);
   });
 
   it('a stalling remote times out on its own deadline without delaying the others', async () => {

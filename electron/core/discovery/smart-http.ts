@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { GitError } from '../git/errors.js';
 import type { CredentialCache, Credential } from './credentials.js';
-import { agentFor } from './http-pool.js';
+import { agentFor, v2Origins } from './http-pool.js';
 import { DELIM, FLUSH, parsePktLines, pktLine, pktText, PktLineError, type Pkt } from './pkt-line.js';
 
 /**
@@ -120,6 +120,18 @@ async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, 
     });
   };
 
+  // 0. A host that already answered a v2 advertisement with ls-refs this run is asked ls-refs directly: one request
+  //    per remote instead of two. Anything but a well-formed ls-refs answer (a v0 repository on that host, another
+  //    object format, a redirect) falls through to the full exchange below.
+  const origin = `${base.protocol}//${base.host}`;
+  if (v2Origins.has(origin)) {
+    const res = await send('POST', new URL(`${base.href}/git-upload-pack`), LS_REFS_HEADERS, lsRefsRequest(undefined));
+    if (res.status === 200 && res.headers['content-type'] === 'application/x-git-upload-pack-result') {
+      const text = strictV2Text(res.body);
+      if (text !== null) return { text, protocol: 'v2' };
+    }
+  }
+
   // 1. The advertisement. Redirects are followed on this first request only (git's http.followRedirects=initial),
   //    and only on the same host: a server must not send Upshift, and the credentials, elsewhere.
   let info: Reply | null = null;
@@ -162,20 +174,8 @@ async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, 
     for (i++; i < pkts.length && pkts[i]!.kind === 'data'; i++) caps.add(pktText(pkts[i]!)!);
     if (!caps.has('ls-refs') && ![...caps].some((c) => c.startsWith('ls-refs='))) return { fallback: 'a v2 server without ls-refs' };
     const format = [...caps].find((c) => c.startsWith('object-format='));
-    const req = Buffer.concat([
-      pktLine('command=ls-refs\n'),
-      pktLine(`agent=${AGENT}\n`),
-      ...(format ? [pktLine(`${format}\n`)] : []),
-      DELIM,
-      pktLine('peel\n'),
-      pktLine('ref-prefix refs/tags/\n'),
-      FLUSH,
-    ]);
-    const res = await send('POST', new URL(`${base.href}/git-upload-pack`), {
-      'content-type': 'application/x-git-upload-pack-request',
-      accept: 'application/x-git-upload-pack-result',
-      'git-protocol': 'version=2',
-    }, req);
+    if (format === undefined || format === 'object-format=sha1') v2Origins.add(origin);
+    const res = await send('POST', new URL(`${base.href}/git-upload-pack`), LS_REFS_HEADERS, lsRefsRequest(format));
     if (res.status !== 200) throw unreachable(opts.remote, `The remote ${shown} answered HTTP ${res.status} to ls-refs. Nothing was changed. Try again later.`);
     let refs: Pkt[];
     try {
@@ -186,6 +186,41 @@ async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, 
     return { text: v2Text(refs), protocol: 'v2' };
   }
   return { text: v0Text(pkts.slice(first === 'version 1' ? i + 1 : i)), protocol: 'v0' };
+}
+
+const LS_REFS_HEADERS = {
+  'content-type': 'application/x-git-upload-pack-request',
+  accept: 'application/x-git-upload-pack-result',
+  'git-protocol': 'version=2',
+};
+
+/** `command=ls-refs` for the tags, peeled (https://git-scm.com/docs/protocol-v2#_ls_refs). */
+function lsRefsRequest(format: string | undefined): Buffer {
+  return Buffer.concat([
+    pktLine('command=ls-refs\n'),
+    pktLine(`agent=${AGENT}\n`),
+    ...(format ? [pktLine(`${format}\n`)] : []),
+    DELIM,
+    pktLine('peel\n'),
+    pktLine('ref-prefix refs/tags/\n'),
+    FLUSH,
+  ]);
+}
+
+/** An ls-refs answer only if it is exactly one: ref lines, then a flush, nothing else. */
+function strictV2Text(body: Buffer): string | null {
+  let pkts: Pkt[];
+  try {
+    pkts = parsePktLines(body);
+  } catch {
+    return null;
+  }
+  if (pkts.length === 0 || pkts[pkts.length - 1]!.kind !== 'flush') return null;
+  for (const p of pkts.slice(0, -1)) {
+    const line = pktText(p);
+    if (line === null || !V2_LINE.test(line)) return null;
+  }
+  return v2Text(pkts);
 }
 
 const V2_LINE = /^([0-9a-f]{40}|[0-9a-f]{64}) (\S(?:.*?)?)((?: (?:symref-target|peeled):\S+)*)$/;
