@@ -1,17 +1,18 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Nav } from './components/Nav.js';
 import { SkeletonBlock } from './components/Skeleton.js';
 import { Toasts } from './components/Toasts.js';
 import { markNavigated, parseRoute, type Route } from './lib/route.js';
 import { useActions, useApp } from './store/context.js';
+import { VIEW_CHUNKS } from './viewChunks.js';
 import { UpdatesView } from './views/UpdatesView.js';
 
 // The first view is Updates; the others load on demand, with what they alone need: the Plan view's markdown
 // renderer (marked), the History view's virtual list (@tanstack/react-virtual). See README "Performance".
-const PlanView = lazy(() => import('./views/PlanView.js').then((m) => ({ default: m.PlanView })));
-const HistoryView = lazy(() => import('./views/HistoryView.js').then((m) => ({ default: m.HistoryView })));
-const OperationView = lazy(() => import('./views/OperationView.js').then((m) => ({ default: m.OperationView })));
-const SettingsView = lazy(() => import('./views/SettingsView.js').then((m) => ({ default: m.SettingsView })));
+const PlanView = lazy(() => VIEW_CHUNKS.plan().then((m) => ({ default: m.PlanView })));
+const HistoryView = lazy(() => VIEW_CHUNKS.history().then((m) => ({ default: m.HistoryView })));
+const OperationView = lazy(() => VIEW_CHUNKS.operation().then((m) => ({ default: m.OperationView })));
+const SettingsView = lazy(() => VIEW_CHUNKS.settings().then((m) => ({ default: m.SettingsView })));
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -35,8 +36,8 @@ const TITLES: Record<Route['view'], string> = {
 };
 
 /** Renders nothing; mounts only when the Suspense boundary it sits in shows its view (the lazy chunk is in). */
-function Shown({ onShown }: { onShown: (shown: true) => void }) {
-  useEffect(() => onShown(true), [onShown]);
+function Shown({ onShown }: { onShown: () => void }) {
+  useEffect(() => onShown(), [onShown]);
   return null;
 }
 
@@ -64,17 +65,25 @@ export function App() {
   const { refresh } = useActions();
   const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
 
-  // Set once the first view's code has loaded and rendered (views other than Updates load on demand).
-  const [viewShown, setViewShown] = useState(false);
-
-  useEffect(() => {
+  // Set once the first view's code has loaded and rendered (views other than Updates load on demand). A ref, not
+  // state: marking the view shown must not render the whole tree a second time before the first paint.
+  const viewShown = useRef(false);
+  const latestStatus = useRef(status);
+  latestStatus.current = status;
+  const mark = useCallback(() => {
     // The e2e tests wait for this: the first state has arrived and the view on screen shows real data.
     const root = document.getElementById('root');
     if (!root) return;
-    if (status === 'ready' && viewShown) root.dataset.ready = 'true';
+    const now = latestStatus.current;
+    if (now === 'ready' && viewShown.current) root.dataset.ready = 'true';
     // A failed first load is marked too, so a test can wait for either outcome.
-    if (status !== 'ready' || viewShown) root.dataset.load = status;
-  }, [status, viewShown]);
+    if (now !== 'ready' || viewShown.current) root.dataset.load = now;
+  }, []);
+  const onShown = useCallback(() => {
+    viewShown.current = true;
+    mark();
+  }, [mark]);
+  useEffect(mark, [status, mark]);
 
   useEffect(() => {
     // The Electron shell may ask to show a view (a tray item or a notification opens a plan).
@@ -123,7 +132,7 @@ export function App() {
         )}
         <Suspense fallback={<SkeletonBlock lines={4} label={`Loading ${TITLES[route.view]}…`} />}>
           <View route={route} />
-          <Shown onShown={setViewShown} />
+          <Shown onShown={onShown} />
         </Suspense>
       </main>
       <Toasts />

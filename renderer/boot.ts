@@ -7,11 +7,14 @@
 import { parseRoute } from './lib/route.js';
 import { createAppStore } from './store/store.js';
 import { chooseTransport } from './transport/index.js';
+import { prefetchView } from './viewChunks.js';
 
 // Reads (and strips) #token=… before anything routes on the hash.
 export const store = createAppStore(chooseTransport());
+const route = parseRoute(window.location.hash);
 
 void store.getState().actions.init();
 // Opened straight on the history: ask for its first page alongside the state instead of after the first render
 // (the view's own openHistory then finds it loading and does not ask twice).
-if (parseRoute(window.location.hash).view === 'history') store.getState().actions.openHistory();
+if (route.view === 'history') store.getState().actions.openHistory();
+prefetchView(route.view);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, domId, formatDay, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, shortSha, statusLabel, tailLines } from './format.js';
+import { dayKey, domId, formatDay, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, relativeEn, shortSha, statusLabel, tailLines } from './format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -39,6 +39,17 @@ describe('formatRelative', () => {
     ['2026-11-07T12:00:00Z', '2 weeks ago'],
   ])('%j → %s', (iso, text) => {
     expect(formatRelative(iso, now)).toBe(text);
+  });
+});
+
+describe('relativeEn', () => {
+  it('says what Intl.RelativeTimeFormat("en", { numeric: "auto" }) says, for every unit and many values', () => {
+    const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+    const units: Intl.RelativeTimeFormatUnit[] = ['minute', 'hour', 'day', 'week', 'month', 'year'];
+    const values = [-0, 0, 1, -1, 2, -2, 5, -5, 11, -59, 100, 999, -999, 1000, -1000, 12345];
+    for (const unit of units) {
+      for (const value of values) expect(relativeEn(value, unit), `${value} ${unit}`).toBe(rtf.format(value, unit));
+    }
   });
 });
 

@@ -33,6 +33,29 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 
 const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
 
+/** What `Intl.RelativeTimeFormat('en', { numeric: 'auto' })` says for these units, where it does not say a number. */
+const EN_NAMED: Partial<Record<Intl.RelativeTimeFormatUnit, Record<number, string>>> = {
+  minute: { 0: 'this minute' },
+  hour: { 0: 'this hour' },
+  day: { [-1]: 'yesterday', 0: 'today', 1: 'tomorrow' },
+  week: { [-1]: 'last week', 0: 'this week', 1: 'next week' },
+  month: { [-1]: 'last month', 0: 'this month', 1: 'next month' },
+  year: { [-1]: 'last year', 0: 'this year', 1: 'next year' },
+};
+
+/**
+ * English relative time, the same text as Intl.RelativeTimeFormat('en', { numeric: 'auto' }) (format.test.ts
+ * compares them), without it: the first Intl formatter a page builds loads the locale data, tens of milliseconds
+ * on a cold load, and the Updates view would pay them before its first paint (README "Performance").
+ */
+export function relativeEn(value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  const named = EN_NAMED[unit]?.[value];
+  if (named !== undefined) return named;
+  const n = Math.abs(value);
+  const text = `${n >= 1000 ? n.toLocaleString('en') : n} ${unit}${n === 1 ? '' : 's'}`;
+  return value < 0 || Object.is(value, -0) ? `${text} ago` : `in ${text}`;
+}
+
 /** "just now", "5 minutes ago", "in 3 hours", "yesterday". */
 export function formatRelative(iso: string | null | undefined, now: number, locale = 'en'): string {
   if (!iso) return 'never';
@@ -41,6 +64,12 @@ export function formatRelative(iso: string | null | undefined, now: number, loca
   const diff = t - now;
   const abs = Math.abs(diff);
   if (abs < 45_000) return 'just now';
+  if (locale === 'en') {
+    for (const [unit, size] of UNITS) {
+      if (abs >= size) return relativeEn(Math.round(diff / size), unit);
+    }
+    return relativeEn(Math.round(diff / 60_000), 'minute');
+  }
   let rtf = relativeFormatters.get(locale);
   if (!rtf) {
     rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
@@ -177,7 +206,8 @@ export function durationBarPercent(ms: number | null | undefined, fullScaleMs = 
 
 /** Plural helper: plural(3, 'file') → "3 files". */
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? word : pluralWord}`;
+  // Below 1,000 there is nothing to group: no Intl (its first use loads locale data; see relativeEn).
+  return `${Number.isInteger(n) && Math.abs(n) < 1000 ? n : n.toLocaleString('en')} ${n === 1 ? word : pluralWord}`;
 }
 
 /** Last `maxLines` lines of a text block. */

@@ -42,7 +42,7 @@ function Row({ op, index, previous, selected, active, onPick }: { op: Operation;
       role="option"
       aria-selected={selected}
       className={`history-row${selected ? ' selected' : ''}${active ? ' active' : ''}${dayStart ? ' day-start' : ''}`}
-      title={formatDateTime(op.startedAt)}
+      onPointerEnter={(e) => (e.currentTarget.title ||= formatDateTime(op.startedAt))}
       onClick={onPick}
     >
       <span className="history-what">

@@ -22,6 +22,10 @@ function Decision({ p, now }: { p: ProjectView; now: number }) {
   return <span className="muted small decision">{notes.join(' · ')}</span>;
 }
 
+/**
+ * One project. The exact time of the last check is its tooltip, formatted when the pointer comes over it: the
+ * first Intl date formatter of a page loads the locale data, which the first paint should not wait for.
+ */
 function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
   const nameId = domId('project', p.name);
   const check = p.check;
@@ -59,7 +63,7 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
             Check failed: {check.error.message}
           </span>
         ) : check ? (
-          <time dateTime={check.checkedAt} title={formatDateTime(check.checkedAt)}>
+          <time dateTime={check.checkedAt} onPointerEnter={(e) => (e.currentTarget.title ||= formatDateTime(check.checkedAt))}>
             {formatRelative(check.checkedAt, now)}
           </time>
         ) : (
