@@ -11,6 +11,7 @@ import './styles/components.css';
 import './styles/plan.css';
 import './styles/history.css';
 import './styles/compact.css';
+import './styles/trust.css';
 
 applyTheme();
 const root = document.getElementById('root');

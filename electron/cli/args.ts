@@ -231,10 +231,11 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'trust',
-    usage: 'upshift trust <project> <tag> [--json]',
-    summary: 'Accept the commit a release tag points at now, after it moved since Upshift first saw it (trust on first use; recorded with who and when). See docs/trust.md.',
+    usage: 'upshift trust accept <project> <tag> [--json] | upshift trust list [project...] [--json]',
+    summary:
+      'Release tags that moved since Upshift first saw them (trust on first use): `list` shows them; `accept` trusts the commit a tag points at now (recorded with who and when; `upshift trust <project> <tag>` for short). See docs/trust.md.',
     options: { json },
-    positionals: [2, 2],
+    positionals: [1, Infinity],
   },
   {
     name: 'doctor',

@@ -10,7 +10,7 @@ export function eolBadge(s: Style, st: SupportStatus | null | undefined): string
 
 /** The loud lines of a check: moved tags, and the current version's end of life. */
 export function checkTrustLines(s: Style, p: { name: string; tagMoves?: TagMove[]; support?: SupportStatus | null }): string[] {
-  const out = (p.tagMoves ?? []).map((m) => `  ${s.red('TAG MOVED')}: ${m.tag} was ${m.was.slice(0, 12)}, now ${m.now.slice(0, 12)} — not installed until \`upshift trust ${p.name} ${m.tag}\``);
+  const out = (p.tagMoves ?? []).map((m) => `  ${s.red('TAG MOVED')}: ${m.tag} was ${m.was.slice(0, 12)}, now ${m.now.slice(0, 12)} — not installed until \`upshift trust accept ${p.name} ${m.tag}\``);
   if (p.support && (p.support.eol || p.support.soon)) out.push(`  ${p.support.eol ? s.red('EOL') : s.yellow('EOL soon')}: ${p.support.message}`);
   return out;
 }

@@ -65,6 +65,8 @@ export interface Actions {
   approveUpdate(project: string, version: string, when: 'now' | 'next-window'): Promise<boolean>;
   /** Rejects a release: it never upgrades unattended. False (with a toast) when refused. */
   rejectUpdate(project: string, version: string): Promise<boolean>;
+  /** Trusts where a moved release tag points now (`upshift trust accept`); false (with a toast) when refused. */
+  acceptTag(project: string, tag: string): Promise<boolean>;
   /** Upshift's configuration for a project (outside its checkout) and where each setting comes from; null on failure (toast). */
   loadProjectConfig(project: string): Promise<ProjectConfig | null>;
   /** Sets and removes keys; the engine checks them first. The new configuration, or the refusal (nothing was written). */
@@ -375,6 +377,17 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           return true;
         } catch (e) {
           fail(`Could not reject ${project} ${version}`, e);
+          return false;
+        }
+      },
+
+      async acceptTag(project, tag) {
+        try {
+          const accepted = await api.acceptTag({ project, tag });
+          actions.toast({ kind: 'success', title: `Trusted ${project} ${tag}`, body: `Now trusted at ${accepted.sha.slice(0, 12)} (was ${accepted.previousSha.slice(0, 12)}), recorded as accepted by ${accepted.by}.` });
+          return true;
+        } catch (e) {
+          fail(`Could not trust ${project} ${tag}`, e);
           return false;
         }
       },

@@ -9,6 +9,7 @@ import { EmptyState } from '../components/EmptyState.js';
 import { OperationProgress } from '../components/OperationProgress.js';
 import { RemindLater } from '../components/RemindLater.js';
 import { SkeletonBlock } from '../components/Skeleton.js';
+import { PlanTrustBadges } from '../components/TrustBadges.js';
 import { BUMP_LABELS, formatEstimate, shortSha } from '../lib/format.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
@@ -32,11 +33,11 @@ function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
       >
         {plan.to.version && !plan.candidates.some((c) => c.version === plan.to.version) && <option value={plan.to.version}>{plan.to.version}</option>}
         {plan.candidates.map((c) => (
-          <option key={c.version} value={c.version} disabled={c.blocked}>
+          <option key={c.version} value={c.version} disabled={c.blocked && !c.onlyIfAsked}>
             {c.version}
             {c.prerelease ? ' (prerelease)' : ''}
             {c.version === latest ? ' — latest' : ''}
-            {c.blocked ? ` — blocked: ${c.reason ?? 'not allowed'}` : ''}
+            {c.blocked ? (c.onlyIfAsked ? ` — ${c.onlyIfAsked}` : ` — blocked: ${c.reason ?? 'not allowed'}`) : ''}
           </option>
         ))}
       </select>
@@ -159,6 +160,7 @@ function PlanBody({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         <p className="muted small">
           {plan.to.tag && <>Tag <code>{plan.to.tag}</code> · </>}commit <code>{shortSha(plan.to.sha)}</code> · {plan.path}
         </p>
+        <PlanTrustBadges plan={plan} />
         <p className="estimate">
           Estimated time: <strong>{formatEstimate(plan.estimatedSeconds)}</strong>
         </p>

@@ -4,6 +4,7 @@ import { CompatBadge, RiskBadge } from '../components/Badges.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { Skeleton } from '../components/Skeleton.js';
+import { ProjectTrustBadges } from '../components/TrustBadges.js';
 import { BUMP_LABELS, domId, formatDateTime, formatRelative, formatVersion } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
@@ -48,6 +49,7 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
         )}
         {!hasUpdate && check && !check.error && <span className="muted small">{check.noSource ? ' · no release source (local only)' : ' · up to date'}</span>}
         <Decision p={p} now={now} />
+        {check && <ProjectTrustBadges project={p.name} tagMoves={check.tagMoves} support={check.support} />}
       </td>
       <td data-label="Risk">{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
       <td data-label="Compatibility">

@@ -17,6 +17,7 @@ import type {
 } from './types.js';
 import { METHOD_LIST, type MethodName } from './methods.js';
 import type { ChannelHealth, NotifyTestResult } from './notify.js';
+import type { TagAcceptance } from './trust.js';
 import type { Approval, Schedule } from '../policy/index.js';
 import type { AboutInfo } from './about.js';
 import type { SelfUpdateStatus } from '../policy/selfupdate.js';
@@ -195,6 +196,11 @@ export const inputs = {
     z.object({ action: z.literal('cancel-install-on-quit') }),
     z.object({ action: z.literal('set-channel'), channel: z.enum(['stable', 'beta']) }),
   ]),
+  /**
+   * Trusts the commit a release tag points at now, after it moved since first seen (`upshift trust accept`): checked
+   * again first, recorded with the OS user@host of the service's process. TAG_NOT_SEEN / NOTHING_TO_DO change nothing.
+   */
+  acceptTag: z.object({ project: name, tag: z.string().min(1).max(255).regex(/^[^\s]+$/, 'a tag name, without spaces') }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -229,6 +235,7 @@ export interface MethodOutputs {
   getSchedule: ScheduleDocument;
   getAbout: AboutInfo;
   selfUpdate: SelfUpdateStatus;
+  acceptTag: TagAcceptance;
 }
 
 /** An approval after a decision; `changed` is false when it was already so (approving twice). */

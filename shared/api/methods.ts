@@ -33,6 +33,7 @@ export const METHOD_LIST = [
   'getSchedule',
   'getAbout',
   'selfUpdate',
+  'acceptTag',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -51,3 +51,15 @@ export interface SupportStatus {
   /** One sentence for the badge's tooltip and the CLI. */
   message: string;
 }
+
+/** A moved tag accepted (`upshift trust accept`, the dashboard's "Trust …" button): the record as it stands now. */
+export interface TagAcceptance {
+  project: string;
+  tag: string;
+  /** The commit the tag is trusted at from now on. */
+  sha: string;
+  /** The commit it pointed at before (first seen, or last accepted). */
+  previousSha: string;
+  by: string;
+  at: string;
+}

@@ -274,7 +274,14 @@ export interface UpgradePlan {
    */
   uncommittedWork?: { appliesCleanly: boolean; conflicts: string[]; untrackedCollisions: string[] };
   /** Every release newer than the current one, newest first, with whether it could be chosen. */
-  candidates: Array<ReleaseRef & { blocked: boolean; reason: string | null }>;
+  candidates: Array<
+    ReleaseRef & {
+      blocked: boolean;
+      reason: string | null;
+      /** Held back only by its end of life (support windows): not offered, but choosing it as the target installs it; says so. */
+      onlyIfAsked?: string;
+    }
+  >;
   /**
    * A plan made without a target: the newest release that only an explicit choice installs (a `manual` gate), when it
    * is newer than `to` or is `to` itself because nothing else is offered (then `upgrade` without `--to` refuses it).

@@ -13,9 +13,8 @@ import { isNoReleaseSource, NO_SOURCE_REASON } from '../source/no-source.js';
 import { sourceProjectOf } from './source-project.js';
 import { readForVerdict } from './verdict-read.js';
 import { DivergenceReader } from './divergence.js';
-import { releaseHolds, TagCommitRecord } from '../trust/index.js';
+import { currentSupport, eolOfReadings, releaseHolds, TagCommitRecord } from '../trust/index.js';
 import type { TagMove } from '../../../shared/api/trust.js';
-import { supportStatus } from '../../../shared/policy/support.js';
 import { defaultTarget, explicitChoiceOf, releaseVerdicts, verdictReleases, type ReleaseVerdict } from './verdict.js';
 
 export interface Discovery {
@@ -92,7 +91,7 @@ async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[],
   // Moved tags and support windows (electron/core/trust/holds.ts), the same input of the verdict as in the plan.
   const now = Date.parse(store.now());
   const released = found.releases.map((r) => r.version.normalized);
-  const { held } = releaseHolds({ project: ctx.record.name, releases: ascending, released, moves: found.moves, support: ctx.manifest.support, now });
+  const { held } = releaseHolds({ project: ctx.record.name, releases: ascending, released, moves: found.moves, support: ctx.manifest.support, eol: eolOfReadings(readings), now });
   const plain = releaseVerdicts(ctx, all, current.version, ascending, readings, judged, new Map(), held);
   // Which releases lack commits of HEAD (engine/divergence.ts), as an input of the same verdict: the latest, and the
   // ones the default target depends on. Counted once per HEAD and target, then remembered.
@@ -135,7 +134,8 @@ async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[],
   const installed = latest && !updateAvailable ? evaluateDependents(ctx.record.name, { version: latest.version.normalized, contractsVersion: null, breaking: [] }, dependentsOf(ctx.record.name, all)) : null;
   const bump = latest ? classifyBump(current.version, latest.version.normalized) : null;
   // A latest release that is not a descendant of HEAD says so first (issue 8 §1).
-  const support = current.version && ctx.manifest.support ? supportStatus(now, ctx.manifest.support, current.version, released) : null;
+  // The running version's end of life: the manifest's `support:` and the metadata of the release checked out.
+  const support = await currentSupport(store, { path: ctx.record.path, kind: ctx.manifest.kind ?? 'git', policy: ctx.manifest.support }, current, released, now, signal);
   if (support && (support.eol || support.soon)) notes.unshift(`support: ${support.message}`);
   for (const mv of found.moves) if (verdict?.release.tag !== mv.tag) notes.unshift(mv.message);
   const blockers = [...(verdict?.divergence ? [verdict.divergence.message] : []), ...(verdict ? verdict.blockers : installed ? installed.dependents.filter((d) => !d.compatible).map((d) => d.reason) : []), ...notes];
@@ -173,7 +173,7 @@ async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[],
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
     ...(found.moves.length > 0 ? { tagMoves: found.moves } : {}),
-    ...(ctx.manifest.support ? { support } : {}),
+    ...(ctx.manifest.support || support ? { support } : {}),
   };
 }
 

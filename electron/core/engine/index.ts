@@ -54,6 +54,8 @@ export interface EngineOptions {
   listener?: OperationListener;
   /** The app's keychain store: the GitHub token's last resort, after the environment and `gh auth token`. */
   secretStore?: SecretStore;
+  /** The engine's clock (timestamps, support windows' "today"); tests inject one. Default: the real time. */
+  now?: () => Date;
 }
 
 export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
@@ -98,7 +100,7 @@ export class Engine {
   ) {}
 
   static async open(opts: EngineOptions = {}): Promise<Engine> {
-    const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env));
+    const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env), opts.now ? { now: opts.now } : {});
     configureLogging({ home: store.paths.home, env: opts.env ?? process.env });
     try {
       const recovery: EngineRecoveryReport = { ...(await recoverInterrupted(store, opts.listener)), batches: [] };

@@ -24,9 +24,8 @@ import { rememberTreeReading } from './verdict-read.js';
 import { hopsTo } from './plan-hops.js';
 import { planCheckout, type CheckoutMode } from './checkout-plan.js';
 import { DivergenceReader } from './divergence.js';
-import { releaseHolds, verifyTag } from '../trust/index.js';
+import { currentSupport as currentSupportOf, eolOfReadings, releaseHolds, verifyTag } from '../trust/index.js';
 import type { TagVerification } from '../../../shared/api/trust.js';
-import { supportStatus, type ReleaseEol } from '../../../shared/policy/support.js';
 import { mapLimit } from '../util/map-limit.js';
 import { defaultTarget, explicitChoiceOf, MAX_RELEASES_READ, metadataReading, releaseVerdicts, type ReadResult } from './verdict.js';
 
@@ -178,8 +177,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     const checked = await mapLimit(ascending, 4, (r) => verifyTag(path, r.tag, m.verify!, opts.signal));
     checked.forEach((v) => verifications.set(v.tag, v));
   }
-  const eolOf = new Map<string, ReleaseEol>();
-  for (const [tag, i] of infos) if (i.metadata?.eolDate || i.metadata?.replacement) eolOf.set(tag, { eolDate: i.metadata.eolDate ?? null, replacement: i.metadata.replacement ?? null });
+  // End-of-life dates as the verdict reads them (the same readings `check` uses).
+  const eolOf = eolOfReadings(readings);
   const now = Date.parse(store.now());
   const released = releases.map((r) => r.version.normalized);
   const asked = opts.to ? (findRelease(candidates, opts.to)?.tag ?? null) : null;
@@ -287,7 +286,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   });
   // Said first: commits that leave the working tree, then what happens to the branch.
   const warnings = [...(verdict.divergence ? [verdict.divergence.message] : []), ...(checkout && (checkout.plan.fromBranch || checkout.plan.branch) ? [checkout.plan.note] : [])];
-  const currentSupport = current.version && m.support ? supportStatus(now, m.support, current.version, released) : null;
+  const currentSupport = await currentSupportOf(store, { path, kind, policy: m.support }, current, released, now, opts.signal);
   const targetSupport = holds.support.get(chosen.tag) ?? null;
   if (targetSupport?.eol) warnings.push(`support: ${targetSupport.message}; installed only because you asked for it`);
   else if (targetSupport?.soon) warnings.push(`support: ${targetSupport.message}`);
@@ -317,13 +316,21 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     ...(checkout ? { checkout: checkout.plan } : {}),
     candidates: listed.map((r) => {
       const b = verdicts.get(r.tag)!.blockers;
-      return { ...toReleaseRef(r), ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null };
+      // Only its end of life holds it back (trust/holds.ts): asking for it installs it, so a target picker may offer it.
+      const eolOnly = b.length > 0 && b.every((x) => x.startsWith('support: ')) && holds.support.get(r.tag)?.eol === true;
+      return {
+        ...toReleaseRef(r),
+        ...(infos.has(r.tag) ? { sha: infos.get(r.tag)!.sha } : {}),
+        blocked: b.length > 0,
+        reason: b.length > 0 ? b.join('; ') : null,
+        ...(eolOnly ? { onlyIfAsked: `end of life${holds.support.get(r.tag)!.eolDate ? ` since ${holds.support.get(r.tag)!.eolDate}` : ''}: installed only if you choose it` } : {}),
+      };
     }),
     ...(opts.to ? {} : { explicitChoice: byDefault.explicitOnly ? explicitChoiceOf(byDefault.explicitOnly) : null }),
     ...(kind === 'git' && m.verify ? { verification: verifications.get(chosen.tag) ?? null } : {}),
     ...(moves.length > 0 ? { tagMoves: moves } : {}),
     ...(hops ? { hops } : {}),
-    ...(m.support || targetSupport ? { support: { current: currentSupport, target: targetSupport } } : {}),
+    ...(m.support || targetSupport || currentSupport ? { support: { current: currentSupport, target: targetSupport } } : {}),
   };
   return { plan, target: chosen, remote: chosenRemote, ...extras };
 }

@@ -90,7 +90,7 @@ export async function readForVerdict(
 }
 
 function emptyReading(): ReleaseReading {
-  return { contractsVersion: null, breaking: [], lts: null, security: null };
+  return { contractsVersion: null, breaking: [], lts: null, security: null, eol: null };
 }
 
 /** A reading as the ReleaseInfo applySourceNotes takes (only the fields it merges matter). */
@@ -103,7 +103,14 @@ function asInfo(r: Release, reading: ReleaseReading): ReleaseInfo {
     note: { version, tag: r.tag, body: '', source: 'none', breaking: [], date: null },
     breaking: reading.breaking,
     contractsVersion: reading.contractsVersion,
-    metadata: reading.lts === null ? null : ({ lts: reading.lts } as ReleaseInfo['metadata']),
+    metadata:
+      reading.lts === null && reading.eol === null
+        ? null
+        : ({
+            ...(reading.lts !== null ? { lts: reading.lts } : {}),
+            ...(reading.eol?.eolDate ? { eolDate: reading.eol.eolDate } : {}),
+            ...(reading.eol?.replacement ? { replacement: reading.eol.replacement } : {}),
+          } as ReleaseInfo['metadata']),
     commitCount: null,
     security: reading.security,
     warnings: [],
@@ -155,7 +162,7 @@ async function readTrees(
       return;
     }
     const hit = cached.get(keyText(keyOf(r, i)));
-    if (hit) out.set(r.tag, { contractsVersion: hit.contractsVersion, breaking: hit.breaking, lts: hit.lts, security: hit.security });
+    if (hit) out.set(r.tag, { contractsVersion: hit.contractsVersion, breaking: hit.breaking, lts: hit.lts, security: hit.security, eol: hit.eol });
     else misses.push({ r, sha, previous: previousOf(i), previousTag: i === 0 ? null : ascending[i - 1]!.tag });
   });
   if (misses.length === 0) return out;

@@ -6,6 +6,7 @@
  * or that of a release crossed on the way to it, could not be read is never called compatible: it carries a
  * blocker saying what was not read and why (issue 15, point 2: `check` used to judge version bounds alone).
  */
+import type { ReleaseEol } from '../../../shared/policy/support.js';
 import type { BumpType, CompatibilityReport, Divergence, ExplicitChoice, GateAction } from '../../../shared/api/types.js';
 import { evaluateDependents, type TargetRelease } from '../../../shared/compat/index.js';
 import { bumpInWords, classifyBump, crossedBump, gateRule, stricterGate, type GatedBump, type NumericBump, type StrategyResult } from '../../../shared/policy/index.js';
@@ -19,13 +20,19 @@ import { dependentsOf, type ProjectContext } from './projects.js';
 /** At most this many releases newer than the current one are read and judged (the newest ones). */
 export const MAX_RELEASES_READ = 30;
 
-/** What the verdict needs from one release: its metadata's contracts version, its breaking changes, its LTS flag. */
+/**
+ * What the verdict needs from one release: its metadata's contracts version, its breaking changes, its LTS flag, and
+ * its end of life (`eol_date`/`replacement`, issue 10 §4), so check, plan and the dashboard hold back the same EOL
+ * releases (electron/core/trust/holds.ts).
+ */
 export interface ReleaseReading {
   contractsVersion: string | null;
   breaking: BreakingChange[];
   lts: boolean | null;
   /** A security release, and why (issue 9 §1); null when nothing it says marks one. */
   security: SecurityFinding | null;
+  /** `eol_date`/`replacement` in its metadata (support windows), null when it says neither. */
+  eol: ReleaseEol | null;
 }
 
 /** A release read, or why it was not (offline and not local, a fetch that failed). */
@@ -69,7 +76,9 @@ export function verdictReleases(current: CurrentState, releases: readonly Releas
 
 /** The part of a release's info the verdict uses (after the source's notes were applied). */
 export function readingOf(info: Pick<ReleaseInfo, 'contractsVersion' | 'breaking' | 'metadata' | 'security' | 'note'>): ReleaseReading {
-  return { contractsVersion: info.contractsVersion, breaking: info.breaking, lts: typeof info.metadata?.lts === 'boolean' ? info.metadata.lts : null, security: securityOfInfo(info) };
+  const m = info.metadata;
+  const eol = m?.eolDate || m?.replacement ? { eolDate: m.eolDate ?? null, replacement: m.replacement ?? null } : null;
+  return { contractsVersion: info.contractsVersion, breaking: info.breaking, lts: typeof m?.lts === 'boolean' ? m.lts : null, security: securityOfInfo(info), eol };
 }
 
 /**

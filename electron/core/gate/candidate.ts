@@ -126,7 +126,7 @@ export async function readCandidate(core: GateCore, c: Candidate, previous: Rele
   const disk = readMetadataFromDisk(core.path, version, c.label, warnings);
   const commits = c.sha !== null ? await commitBreaking(core.path, previous?.sha ?? null, c.sha, version) : [];
   const breaking = mergeBreaking(disk.metadata, commits, version);
-  const read: ReadResult = disk.unread !== null ? { unread: disk.unread } : { reading: { contractsVersion: disk.metadata?.contractsVersion ?? null, breaking, lts: disk.metadata?.lts ?? null, security: null } };
+  const read: ReadResult = disk.unread !== null ? { unread: disk.unread } : { reading: { contractsVersion: disk.metadata?.contractsVersion ?? null, breaking, lts: disk.metadata?.lts ?? null, security: null, eol: null } };
   return {
     read,
     info: {

@@ -32,7 +32,7 @@ export type NotifyInput = Omit<NotifyEvent, 'id' | 'at' | 'from' | 'to' | 'versi
 
 /** The `tag_moved` event of a moved release tag; its id makes each (tag, new commit) one message per channel. */
 export function tagMovedEvent(project: string, move: TagMove): NotifyInput {
-  return { id: `tag-moved:${project}:${move.tag}:${move.now}`, type: 'tag_moved', project, title: `Release tag ${move.tag} of ${project} MOVED`, body: `${move.message}. Run \`upshift trust ${project} ${move.tag}\` once you have checked it.` };
+  return { id: `tag-moved:${project}:${move.tag}:${move.now}`, type: 'tag_moved', project, title: `Release tag ${move.tag} of ${project} MOVED`, body: `${move.message}. Run \`upshift trust accept ${project} ${move.tag}\` (or use Trust in the dashboard's Updates view) once you have checked it.` };
 }
 
 export class NotifyHub {

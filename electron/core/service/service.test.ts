@@ -45,6 +45,7 @@ describe('input validation', () => {
     getSchedule: [7, '(input)'],
     getAbout: ['not an object', '(input)'],
     selfUpdate: [{ action: 'skip', version: '' }, 'version'],
+    acceptTag: [{ project: 'core', tag: 'v1 .0' }, 'tag'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

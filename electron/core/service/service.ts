@@ -31,6 +31,7 @@ import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
 import type { MetricsSources } from '../telemetry/index.js';
+import { acceptMovedTag } from '../trust/index.js';
 import { ApprovalStore, currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
 import { SelfUpdateHub, type SelfUpdateOptions } from './self-update.js';
 
@@ -348,6 +349,9 @@ export class UpshiftService implements UpshiftApi {
   selfUpdate(input: MethodInput<'selfUpdate'>): Promise<MethodOutputs['selfUpdate']> {
     return this.invoke('selfUpdate', input);
   }
+  acceptTag(input: MethodInput<'acceptTag'>): Promise<MethodOutputs['acceptTag']> {
+    return this.invoke('acceptTag', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -435,6 +439,14 @@ export class UpshiftService implements UpshiftApi {
     getSchedule: () => scheduleReport(this.engine, new Date(this.clock.now())),
     getAbout: () => this.selfUpdates.about(this.engine.store.paths.home),
     selfUpdate: (i) => this.selfUpdates.act(i),
+    // The same function as `upshift trust accept` (core/trust/accept.ts): it checks the project again, so the
+    // project's view no longer flags the tag once accepted.
+    acceptTag: async (i) => {
+      const accepted = await acceptMovedTag(this.engine, i.project, i.tag, whoAmI(), this.checksAbort.signal);
+      this.watcher?.resync([i.project]);
+      this.emitProject(i.project);
+      return accepted;
+    },
   };
 
   private async decideApproval(decision: Parameters<typeof decideApproval>[1]): Promise<MethodOutputs['approve']> {

@@ -8,6 +8,8 @@ export interface StoredReading {
   lts: boolean | null;
   /** A security release and why (issue 9 §1); null when not. */
   security: { critical: boolean; ids: string[]; because: string[] } | null;
+  /** `eol_date`/`replacement` in the release metadata; null when it says neither. */
+  eol: { eolDate: string | null; replacement: string | null } | null;
 }
 
 /** Which reading: the release's commit, the commit before it ('' for none), and the version its metadata is read for. */
@@ -69,9 +71,10 @@ export function keyText(key: ReadingKey): string {
 function parseReading(text: string): StoredReading | null {
   try {
     const v = JSON.parse(text) as StoredReading;
-    // A reading stored before security releases were told apart (no `security` key) is read again, once.
-    if (!Array.isArray(v.breaking) || !('security' in v)) return null;
-    return { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null, security: validSecurity(v.security) };
+    // A reading stored before security releases were told apart or end-of-life dates were read (no `security` or
+    // `eol` key) is read again, once.
+    if (!Array.isArray(v.breaking) || !('security' in v) || !('eol' in v)) return null;
+    return { contractsVersion: v.contractsVersion ?? null, breaking: v.breaking, lts: typeof v.lts === 'boolean' ? v.lts : null, security: validSecurity(v.security), eol: v.eol ?? null };
   } catch {
     return null; // a damaged row is read again
   }
