@@ -6,6 +6,7 @@
 import type { PollerState, ProjectView } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
 import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
+import { trayTrust } from './tray-trust.js';
 
 export type TrayIcon = 'idle' | 'updates' | 'working' | 'error';
 
@@ -101,6 +102,9 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (state.projects.length === 0) parts.push('no projects watched');
   else if (updates.length > 0) parts.push(`${plural(updates.length, 'update')} available`);
   else parts.push(state.projects.length === 1 ? '1 project, up to date' : `${state.projects.length} projects, all up to date`);
+  // Loud before the rest (the tooltip is cut at 127 characters): a moved tag, an end of life (tray-trust.ts).
+  const trust = trayTrust(state.projects);
+  parts.push(...trust.tooltip);
   if (working > 0) parts.push(`${working} upgrading`);
   if (failedChecks.length > 0) parts.push(`${plural(failedChecks.length, 'check')} failed`);
   if (state.lastError) parts.push(`error: ${state.lastError.message}`);
@@ -120,6 +124,7 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (noSource.length > 0) info('no-source', truncate(`No release source (local only): ${noSource.join(', ')}`, 80));
   if (state.lastError) info('error', truncate(state.lastError.message, 80));
   if (paused) info('paused', 'Background checks are paused');
+  for (const line of trust.lines) info(line.id, truncate(line.label, 80));
   const self = selfUpdateItems(state.selfUpdate ?? null);
   if (self.length > 0) menu.push({ kind: 'separator', id: 'sep-self-update' }, ...self);
 

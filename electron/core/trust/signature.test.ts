@@ -11,6 +11,13 @@ describe('readVerifyOutput', () => {
     expect(readVerifyOutput('v4', 1, 'error: v4: cannot verify a non-tag object of type commit.\n')).toMatchObject({ status: 'unsigned' });
     expect(readVerifyOutput('v5', 0, '[GNUPG:] GOODSIG ABCD Alice <a@x>\n[GNUPG:] VALIDSIG 0123FPR 2026\n')).toMatchObject({ status: 'good', signer: 'Alice <a@x>', key: '0123FPR' });
     expect(readVerifyOutput('v6', 1, '[GNUPG:] ERRSIG ABCD 22 10 00 1 9\n[GNUPG:] NO_PUBKEY ABCD\n')).toMatchObject({ status: 'untrusted', key: 'ABCD' });
+    // GnuPG 2.2.40: the signer's fingerprint closes the ERRSIG line, and is what the refusal names.
+    const fpr = 'D840A7422EA221E25FF79D3FA00E83FF4D45A00D';
+    expect(readVerifyOutput('v7', 1, `[GNUPG:] NEWSIG\n[GNUPG:] ERRSIG A00E83FF4D45A00D 22 8 00 1796548739 9 ${fpr}\n[GNUPG:] NO_PUBKEY A00E83FF4D45A00D\n`)).toMatchObject({
+      status: 'untrusted',
+      key: fpr,
+      message: `tag v7 is signed by OpenPGP key ${fpr}, which is not in the allowed keyring`,
+    });
   });
 });
 

@@ -74,8 +74,13 @@ export function readVerifyOutput(tag: string, exitCode: number, output: string):
   if (good && exitCode === 0) return { status: 'good', signer: good[2]!.trim(), key: fpr ?? good[1]!, message: `tag ${tag} is signed by ${good[2]!.trim()} (${fpr ?? good[1]})` };
   const bad = /\[GNUPG:\] BADSIG (\S+) (.*)/.exec(text);
   if (bad) return { status: 'bad', signer: bad[2]!.trim(), key: bad[1]!, message: `tag ${tag} has a BAD signature claiming to be by ${bad[2]!.trim()} (${bad[1]}): the tag was altered after signing` };
-  const missing = /\[GNUPG:\] (?:NO_PUBKEY|ERRSIG) (\S+)/.exec(text);
-  if (missing) return { status: 'untrusted', signer: null, key: missing[1]!, message: `tag ${tag} is signed by OpenPGP key ${missing[1]}, which is not in the allowed keyring` };
+  // ERRSIG <keyid> <algo> <hash> <class> <time> <rc> [<fingerprint>] (GnuPG ≥ 2.2.7 adds the signer's fingerprint).
+  const errsig = /\[GNUPG:\] ERRSIG (\S+)(?: \S+){5}(?: ([0-9A-F]{40,64}))?/.exec(text);
+  const missing = errsig ?? /\[GNUPG:\] NO_PUBKEY (\S+)/.exec(text);
+  if (missing) {
+    const key = errsig?.[2] ?? missing[1]!;
+    return { status: 'untrusted', signer: null, key, message: `tag ${tag} is signed by OpenPGP key ${key}, which is not in the allowed keyring` };
+  }
   if (exitCode === 0) return { status: 'good', signer: null, key: null, message: `tag ${tag} has a good signature` };
   const first = text.split('\n').find((l) => l.trim() !== '') ?? `git verify-tag exited ${exitCode}`;
   return { status: 'bad', signer: null, key: null, message: `tag ${tag} could not be verified: ${first}` };
