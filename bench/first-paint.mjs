@@ -51,7 +51,9 @@ const home = join(tmp, 'home');
 // The served folder: the build as it is, plus the static comparison page, sized after the first view's files
 // (index.html, the entry script and its stylesheet; the lazily loaded views are not part of the first view).
 const served = join(tmp, 'renderer');
-cpSync(RENDERER, served, { recursive: true });
+// Timestamps kept: the server sends a precompressed .br/.gz only when it is not older than its file, and a plain
+// copy may write the sibling first (then every first load would be compressed on the fly, at a lower level).
+cpSync(RENDERER, served, { recursive: true, preserveTimestamps: true });
 const assets = readdirSync(join(served, 'assets'));
 const firstViewFiles = ['index.html', ...assets.filter((f) => /^index-[^.]+\.(js|css)$/.test(f)).map((f) => `assets/${f}`)];
 const firstViewSize = firstViewFiles.reduce((sum, f) => sum + statSync(join(served, f)).size, 0);

@@ -1,5 +1,6 @@
 /**
- * Every view and state at desktop width (1280 px) and tray-popover width (400 px), in both themes (issue 11 §2, §4):
+ * Every view and state at desktop width (1280 px) and tray-popover width (400 px), in both themes (issue 11 §2, §4),
+ * with the dialogs and the "Remind me later" menu open:
  * no sideways scrolling and every control inside the viewport; axe-core finds no serious or critical violation
  * (nor the moderate heading-order and landmark-unique ones); the screenshots in docs/screenshots come from here.
  */
@@ -97,7 +98,7 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
     cleanupTempDirs();
   });
 
-  it('Updates, Plan, Operation, History with its detail and the rollback dialog, Settings', async () => {
+  it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog', async () => {
     const ws = demoWorkspace();
     expect(ws.cli.run('upgrade', 'core', '--to', '1.1.0', '--yes').code).toBe(0);
     expect(ws.cli.run('upgrade', 'core', '--to', '1.2.0', '--yes').code).toBe(1);
@@ -125,6 +126,11 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
         await page.getByRole('button', { name: 'Start upgrade' }).waitFor();
         await page.locator('.plan-body[aria-busy="false"]').waitFor();
         await check(page, 'Plan', width, theme, found, shot('plan'));
+        await page.getByRole('button', { name: 'Remind me later' }).click();
+        await page.getByRole('button', { name: 'In 1 day' }).waitFor();
+        await check(page, 'Plan with the "Remind me later" menu', width, theme, found);
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'In 1 day' }).waitFor({ state: 'hidden' });
 
         await go(page, `#/operation/${rolledBack.id}`);
         await page.getByText('smoke: the widget is broken').first().waitFor();
@@ -162,6 +168,12 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
         await go(page, '#/settings');
         await page.getByRole('textbox', { name: 'Project path' }).waitFor();
         await check(page, 'Settings', width, theme, found, shot('settings'));
+        await page.getByRole('button', { name: 'Remove' }).first().click();
+        const remove = page.getByRole('alertdialog');
+        await remove.waitFor();
+        await check(page, '"Stop watching" dialog', width, theme, found);
+        await remove.getByRole('button', { name: 'Cancel' }).click();
+        await remove.waitFor({ state: 'hidden' });
         await page.context().close();
       }
     }
