@@ -23,6 +23,7 @@ import { dependentsOf, type ProjectContext } from './projects.js';
 export class CheckMemo {
   private readonly store: DiscoveryMemoStore;
   private readonly rows: Map<string, DiscoveryMemoRow>;
+  private trustRows: ReturnType<StateStore['database']['prepare']> | null = null;
 
   constructor(private readonly state: StateStore) {
     this.store = new DiscoveryMemoStore(state.database, () => state.now());
@@ -42,7 +43,7 @@ export class CheckMemo {
     h.update(`refs ${refs.fingerprint}\n`);
     h.update(JSON.stringify({ record, manifest: m, core: ctx.core, dependents: dependentsOf(ctx.record.name, all), facts: settings.releaseFacts ?? null }));
     h.update(`\npin ${env[pinVariable(ctx.record.name)] ?? ''}\n`);
-    const trust = this.state.database.prepare('SELECT tag, sha, moved_sha, previous_sha, accepted_at FROM tag_commits WHERE project = ? ORDER BY tag').all(ctx.record.name);
+    const trust = (this.trustRows ??= this.state.database.prepare('SELECT tag, sha, moved_sha, previous_sha, accepted_at FROM tag_commits WHERE project = ? ORDER BY tag')).all(ctx.record.name);
     h.update(JSON.stringify(trust));
     return h.digest('hex');
   }
