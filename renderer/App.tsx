@@ -13,6 +13,7 @@ const PlanView = lazy(() => VIEW_CHUNKS.plan().then((m) => ({ default: m.PlanVie
 const HistoryView = lazy(() => VIEW_CHUNKS.history().then((m) => ({ default: m.HistoryView })));
 const OperationView = lazy(() => VIEW_CHUNKS.operation().then((m) => ({ default: m.OperationView })));
 const SettingsView = lazy(() => VIEW_CHUNKS.settings().then((m) => ({ default: m.SettingsView })));
+const AboutView = lazy(() => VIEW_CHUNKS.about().then((m) => ({ default: m.AboutView })));
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(location.hash));
@@ -33,6 +34,7 @@ const TITLES: Record<Route['view'], string> = {
   operation: 'Operation',
   history: 'History',
   settings: 'Projects & settings',
+  about: 'About',
 };
 
 /** Renders nothing; mounts only when the Suspense boundary it sits in shows its view (the lazy chunk is in). */
@@ -51,6 +53,8 @@ function View({ route }: { route: Route }) {
       return <HistoryView />;
     case 'settings':
       return <SettingsView />;
+    case 'about':
+      return <AboutView />;
     default:
       return <UpdatesView />;
   }

@@ -10,6 +10,7 @@ export const VIEW_CHUNKS = {
   history: () => import('./views/HistoryView.js'),
   operation: () => import('./views/OperationView.js'),
   settings: () => import('./views/SettingsView.js'),
+  about: () => import('./views/AboutView.js'),
 } satisfies Partial<Record<Route['view'], () => Promise<unknown>>>;
 
 /** Starts loading the chunk of a lazily loaded view; nothing for the first view (Updates), which is in the entry. */

@@ -1,5 +1,5 @@
 /**
- * Hash routes: #/updates, #/plan/<project>[?to=<version>], #/operation/<id>, #/history, #/settings.
+ * Hash routes: #/updates, #/plan/<project>[?to=<version>], #/operation/<id>, #/history, #/settings, #/about.
  * The first load in browser mode also carries `#token=…`: transport/token.ts reads and strips it before routing.
  */
 export type Route =
@@ -7,7 +7,8 @@ export type Route =
   | { view: 'plan'; project: string; to: string | null }
   | { view: 'operation'; id: string }
   | { view: 'history' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'about' };
 
 export type ViewName = Route['view'];
 
@@ -27,6 +28,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'history' };
     case 'settings':
       return { view: 'settings' };
+    case 'about':
+      return { view: 'about' };
     default:
       return { view: 'updates' };
   }
