@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { updateOffer } from '../shared/policy/offer.js';
 import { Nav } from './components/Nav.js';
 import { SkeletonBlock } from './components/Skeleton.js';
 import { Toasts } from './components/Toasts.js';
@@ -67,7 +68,7 @@ export function App() {
   const authLost = useApp((s) => s.authLost);
   const mode = useApp((s) => s.transport.mode);
   const { refresh } = useActions();
-  const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
+  const updates = useApp((s) => s.app?.projects.filter((p) => updateOffer(p.check, p.decision.skipped).counts).length ?? 0);
 
   // Set once the first view's code has loaded and rendered (views other than Updates load on demand). A ref, not
   // state: marking the view shown must not render the whole tree a second time before the first paint.

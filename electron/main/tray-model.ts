@@ -7,6 +7,8 @@ import type { PollerState, ProjectView } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
 import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
 import { trayTrust } from './tray-trust.js';
+import { updateOffer } from '../../shared/policy/offer.js';
+import { skippedBy } from '../../shared/policy/skips.js';
 
 export type TrayIcon = 'idle' | 'updates' | 'working' | 'error';
 
@@ -71,7 +73,9 @@ export function offeredUpdates(projects: readonly ProjectView[], now: number): O
     // What `upgrade` without a target installs (the gates allow it without an explicit choice); else the newest
     // compatible, whose plan asks for that choice; else the blocked latest, whose plan says why.
     const target = check.offered ?? check.latestCompatible ?? check.latest;
-    if (p.decision.skipped.includes(target.version)) continue;
+    if (skippedBy(p.decision.skipped, target.version)) continue;
+    // A `skip` gate never offers it (issue 11 §1): not an update to count or show.
+    if (updateOffer(check, p.decision.skipped).hiddenByGate.includes(target.version)) continue;
     if (p.decision.snoozedUntil !== null && Date.parse(p.decision.snoozedUntil) > now) continue;
     out.push({ project: p.name, version: target.version, blocked: check.latestCompatible === null, busy: p.operationInProgress !== null });
   }

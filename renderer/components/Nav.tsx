@@ -1,4 +1,5 @@
 import type { Route } from '../lib/route.js';
+import { updateOffer } from '../../shared/policy/offer.js';
 import { setThemeChoice, useTheme } from '../lib/theme.js';
 import { useApp } from '../store/context.js';
 
@@ -17,7 +18,7 @@ const ITEMS: Item[] = [
 
 /** The sidebar: the views, how many updates wait, offline mode, the live connection, the theme toggle. */
 export function Nav({ route }: { route: Route }) {
-  const updates = useApp((s) => s.app?.projects.filter((p) => p.check?.updateAvailable).length ?? 0);
+  const updates = useApp((s) => s.app?.projects.filter((p) => updateOffer(p.check, p.decision.skipped).counts).length ?? 0);
   const connection = useApp((s) => s.connection);
   const mode = useApp((s) => s.transport.mode);
   const offline = useApp((s) => s.app?.settings.offline === true);

@@ -11,13 +11,18 @@ import { StatusBadge } from './Badges.js';
 import { LogTail } from './LogTail.js';
 import { SkeletonBlock } from './Skeleton.js';
 import { StepTimeline } from './StepTimeline.js';
+import { UndoneNote } from './UndoneNote.js';
 
 export function failingStep(op: Operation) {
   return op.steps.find((s) => s.status === 'failed' || s.status === 'cancelled') ?? op.steps.find((s) => s.error) ?? null;
 }
 
-/** `Sub`: the heading one level below the panel's own, so the document's heading order holds wherever it is shown. */
-function FinalState({ op, logs, Sub }: { op: Operation; logs: Record<string, string[]>; Sub: 'h3' | 'h4' }) {
+/**
+ * The outcome in words. `Sub`: the heading one level below the panel's own, so the document's heading order holds
+ * wherever it is shown. `past`: an operation this dashboard did not watch finish (opened from the history or a link)
+ * speaks in the past tense — "core was put back on 1.1.0" — since the project may have moved on since.
+ */
+function FinalState({ op, logs, Sub, past }: { op: Operation; logs: Record<string, string[]>; Sub: 'h3' | 'h4'; past: boolean }) {
   const failed = failingStep(op);
   const excerpt = failed ? failed.outputExcerpt || tailLines((logs[failed.id] ?? []).join('\n'), 40) : '';
   switch (op.status) {
@@ -28,8 +33,12 @@ function FinalState({ op, logs, Sub }: { op: Operation; logs: Record<string, str
         <div className="outcome outcome-succeeded" role="status">
           <strong>Succeeded.</strong>{' '}
           {op.kind === 'upgrade'
-            ? `${op.project} is now on ${formatVersion(op.to)}.`
-            : `${op.project} is back on ${formatVersion(op.to)}.`}{' '}
+            ? past
+              ? `${op.project} was upgraded to ${formatVersion(op.to)}.`
+              : `${op.project} is now on ${formatVersion(op.to)}.`
+            : past
+              ? `${op.project} was put back on ${formatVersion(op.to)}.`
+              : `${op.project} is back on ${formatVersion(op.to)}.`}{' '}
           Took {formatDuration(op.durationMs)}.
         </div>
       );
@@ -37,8 +46,8 @@ function FinalState({ op, logs, Sub }: { op: Operation; logs: Record<string, str
       return (
         <div className="outcome outcome-rolled_back" role="status">
           <p>
-            <strong>Rolled back.</strong> {failed ? <>The step “{failed.title}” failed</> : 'The operation failed'}, so everything was put back:{' '}
-            {op.project} is on {formatVersion(op.from)} again.
+            <strong>Rolled back.</strong> {failed ? <>The step “{failed.title}” failed</> : 'The operation failed'},{' '}
+            {past ? `so ${op.project} was put back on ${formatVersion(op.from)}.` : `so everything was put back: ${op.project} is on ${formatVersion(op.from)} again.`}
           </p>
           {(op.error || failed?.error) && <p className="step-error">{op.error ?? failed?.error}</p>}
           {excerpt && (
@@ -65,8 +74,8 @@ function FinalState({ op, logs, Sub }: { op: Operation; logs: Record<string, str
       return (
         <div className="outcome outcome-cancelled" role="status">
           <p>
-            <strong>Cancelled.</strong> {failed ? <>It was stopped during “{failed.title}”</> : 'It was stopped'}, so everything was put back:{' '}
-            {op.project} is on {formatVersion(op.from)} again.
+            <strong>Cancelled.</strong> {failed ? <>It was stopped during “{failed.title}”</> : 'It was stopped'},{' '}
+            {past ? `so ${op.project} was put back on ${formatVersion(op.from)}.` : `so everything was put back: ${op.project} is on ${formatVersion(op.from)} again.`}
           </p>
         </div>
       );
@@ -164,7 +173,8 @@ export function OperationProgress({ operationId, headingLevel = 2 }: { operation
           {cancelling && <span className="muted" role="status">Cancelling — the running step is stopped, then everything is rolled back…</span>}
         </div>
       )}
-      <FinalState op={op} logs={live?.logs ?? {}} Sub={Sub} />
+      <FinalState op={op} logs={live?.logs ?? {}} Sub={Sub} past={Object.keys(live?.stepStartedAt ?? {}).length === 0} />
+      {live?.undoneBy && <UndoneNote undoneBy={live.undoneBy} />}
       <div className="progress-grid">
         <div>
           <Sub className="small-heading">Steps</Sub>

@@ -17,10 +17,23 @@ function ToastItem({ toast }: { toast: Toast }) {
         {toast.body && <p>{toast.body}</p>}
       </div>
       <div className="toast-actions">
-        {toast.action && (
+        {toast.action && 'href' in toast.action && (
           <a className="button button-small" href={toast.action.href} onClick={() => dismissToast(toast.id)}>
             {toast.action.label}
           </a>
+        )}
+        {toast.action && 'run' in toast.action && (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              const { run } = toast.action as { run: () => void };
+              dismissToast(toast.id);
+              run();
+            }}
+          >
+            {toast.action.label}
+          </button>
         )}
         <button type="button" className="button button-small button-ghost" onClick={() => dismissToast(toast.id)} aria-label={`Dismiss: ${toast.title}`}>
           ✕

@@ -18,6 +18,8 @@ export interface MarkdownProps {
   source: string;
   /** Added to heading levels: notes shown under an h3 pass 3, so "# Title" becomes an h4. */
   headingOffset?: number;
+  /** Instead of an offset: the level of the document's top headings; deeper ones follow without gaps (headingLevels). */
+  headingStart?: number;
   className?: string;
 }
 
@@ -31,14 +33,34 @@ export function lex(source: string): Token[] {
 
 interface Ctx {
   headingOffset: number;
+  /** Depth → level, when the levels are compressed (headingStart). */
+  levels?: ReadonlyMap<number, number>;
 }
 
-export function Markdown({ source, headingOffset = 0, className }: MarkdownProps) {
+/**
+ * The heading levels of a document placed under a heading of level `start - 1`: its distinct depths, in order, become
+ * `start`, `start + 1`, … (at most 6), so "## Fixes" under an h3 is an h4, never an h5 that skips a level (axe
+ * heading-order), whatever depth the notes' author began at.
+ */
+export function headingLevels(tokens: readonly Token[], start: number): Map<number, number> {
+  const depths = new Set<number>();
+  const visit = (list: readonly Token[]): void => {
+    for (const t of list) {
+      if (t.type === 'heading') depths.add((t as Tokens.Heading).depth);
+      else if (t.type === 'blockquote') visit((t as Tokens.Blockquote).tokens);
+    }
+  };
+  visit(tokens);
+  return new Map([...depths].sort((a, b) => a - b).map((d, i) => [d, Math.min(6, start + i)]));
+}
+
+export function Markdown({ source, headingOffset = 0, headingStart, className }: MarkdownProps) {
   const tokens = useMemo(() => lex(source), [source]);
+  const levels = useMemo(() => (headingStart ? headingLevels(tokens, headingStart) : undefined), [tokens, headingStart]);
   const truncated = source.length > MAX_SOURCE_CHARS;
   return (
     <div className={className ? `markdown ${className}` : 'markdown'}>
-      {renderBlocks(tokens, { headingOffset })}
+      {renderBlocks(tokens, levels ? { headingOffset, levels } : { headingOffset })}
       {truncated && <p className="md-truncated">(Truncated: the notes are longer than {MAX_SOURCE_CHARS.toLocaleString('en')} characters.)</p>}
     </div>
   );
@@ -57,7 +79,7 @@ function renderBlock(token: Token, ctx: Ctx): ReactNode {
       return <hr />;
     case 'heading': {
       const t = token as Tokens.Heading;
-      const level = Math.min(6, Math.max(1, t.depth + ctx.headingOffset));
+      const level = ctx.levels?.get(t.depth) ?? Math.min(6, Math.max(1, t.depth + ctx.headingOffset));
       const Tag = `h${level}` as 'h1';
       return <Tag className="md-heading">{renderInline(t.tokens)}</Tag>;
     }

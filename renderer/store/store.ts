@@ -12,6 +12,8 @@ import type { ConnectionChange, Transport } from '../transport/types.js';
 import { EMPTY_FILTERS, PAGE_SIZE, applyHistoryPage, buildHistoryQuery, missingPages, resetHistory } from './history.js';
 import { applyOperation, emptyLive, pushToast, reduceEvent, removeProjectView, seedLogs, unknownOperation, upsertProject } from './reducers.js';
 import type { DataState, HistoryFilters, Toast } from './types.js';
+import { skipActions, type SkipActions } from './skips.js';
+import { nothingNewMessage } from './check-summary.js';
 import type { UpshiftEvent } from '../../shared/api/contract.js';
 
 export interface StartUpgradeOptions {
@@ -21,7 +23,7 @@ export interface StartUpgradeOptions {
   confirmManual?: boolean;
 }
 
-export interface Actions {
+export interface Actions extends SkipActions {
   init(): Promise<void>;
   refresh(): Promise<void>;
   handleEvent(event: UpshiftEvent): void;
@@ -41,7 +43,6 @@ export interface Actions {
   startUpgrade(project: string, to: string | null, opts?: StartUpgradeOptions): Promise<string | null>;
   cancelOperation(id: string): Promise<void>;
   followOperation(id: string): Promise<void>;
-  skipVersion(project: string, version: string): Promise<boolean>;
   snooze(project: string, version: string, minutes: number): Promise<boolean>;
   setHistoryFilters(filters: Partial<HistoryFilters>): void;
   ensureHistoryRange(start: number, end: number): void;
@@ -175,6 +176,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
     };
 
     const actions: Actions = {
+      ...skipActions({ api, set, toast: (t) => actions.toast(t), fail }),
       async init() {
         if (!unsubscribe) {
           const offEvents = api.subscribe((e) => actions.handleEvent(e));
@@ -259,7 +261,10 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         if (get().checking) return;
         set({ checking: true });
         try {
+          const before = get().app;
           const result = await api.checkNow({});
+          const nothingNew = nothingNewMessage(before, result);
+          if (nothingNew) actions.toast({ kind: 'info', title: nothingNew });
           const failed = result.projects.filter((p) => p.error);
           if (failed.length > 0) {
             actions.toast({
@@ -335,7 +340,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           const detail = await api.getOperation({ id });
           set((s) => {
             let next: DataState = applyOperation(s, detail.operation, now());
-            next = { ...next, operations: { ...next.operations, [id]: seedLogs(next.operations[id]!, detail.logs) } };
+            next = { ...next, operations: { ...next.operations, [id]: { ...seedLogs(next.operations[id]!, detail.logs), undoneBy: detail.undoneBy ?? null } } };
             return next;
           });
         } catch {
@@ -388,18 +393,6 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           return true;
         } catch (e) {
           fail(`Could not trust ${project} ${tag}`, e);
-          return false;
-        }
-      },
-
-      async skipVersion(project, version) {
-        try {
-          const view = await api.skipVersion({ project, version });
-          set((s) => ({ app: upsertProject(s.app, view) }));
-          actions.toast({ kind: 'info', title: `Skipped ${project} ${version}`, body: 'You will not be notified about this version again.' });
-          return true;
-        } catch (e) {
-          fail(`Could not skip ${version}`, e);
           return false;
         }
       },
@@ -468,7 +461,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
             let next: DataState = { ...s, history: { ...s.history, detail: { status: 'ready', data: detail, error: null } } };
             if (detail.operation.status === 'running' || s.operations[id]) {
               next = applyOperation(next, detail.operation, now());
-              next = { ...next, operations: { ...next.operations, [id]: seedLogs(next.operations[id]!, detail.logs) } };
+              next = { ...next, operations: { ...next.operations, [id]: { ...seedLogs(next.operations[id]!, detail.logs), undoneBy: detail.undoneBy ?? null } } };
             }
             return next;
           });

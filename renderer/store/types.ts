@@ -16,6 +16,8 @@ export interface LiveOperation {
   stepStartedAt: Record<string, number>;
   /** Step updates that arrived before the operation record; merged into it when it comes. */
   pendingSteps: Array<Partial<OperationStep> & { id: string }>;
+  /** The rollback that undid this operation, as getOperation last said (absent: not asked yet). */
+  undoneBy?: OperationDetail['undoneBy'];
 }
 
 export interface PlanState {
@@ -57,7 +59,8 @@ export interface Toast {
   kind: ToastKind;
   title: string;
   body?: string;
-  action?: { label: string; href: string };
+  /** A link to follow, or something to do at once (Undo). */
+  action?: { label: string; href: string } | { label: string; run: () => void };
 }
 
 export interface DataState {

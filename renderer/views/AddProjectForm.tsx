@@ -102,13 +102,11 @@ export function AddProjectForm() {
               )}
             </span>
           ) : result && !result.ok ? (
-            <span className="invalid">
-              ✕ {result.error.message}
-              {nameClash && ' Enter another name below to add it under that name.'}
-            </span>
+            <span className="invalid">✕ {result.error.message}</span>
           ) : (
-            <span className="muted">The root of a git checkout. Its upshift.yml (or vertical_manifest.yaml) is checked as you type.</span>
+            <span className="muted">The root of a git checkout (a relative path is read from your home folder). Its upshift.yml (or vertical_manifest.yaml) is checked as you type.</span>
           )}
+          {result?.note && <span className="muted path-note"> {result.note}</span>}
         </p>
       </div>
       <div className="field-grid">

@@ -10,6 +10,8 @@ import { OperationProgress } from '../components/OperationProgress.js';
 import { SkeletonBlock } from '../components/Skeleton.js';
 import { KIND_LABELS, formatDateTime, formatDuration, formatEndpoints, formatVersion, shortSha } from '../lib/format.js';
 import { useActions, useApp } from '../store/context.js';
+import { formatRoute } from '../lib/route.js';
+import { UndoneNote } from '../components/UndoneNote.js';
 
 function RollbackDialog({ op, open, onClose }: { op: Operation; open: boolean; onClose: () => void }) {
   const { rollback } = useActions();
@@ -62,7 +64,8 @@ function StaticDetail({ detail }: { detail: OperationDetail }) {
   const op = detail.operation;
   const projectBusy = useApp((s) => Boolean(s.app?.projects.find((p) => p.name === op.project)?.operationInProgress));
   const [confirming, setConfirming] = useState(false);
-  const canRollBack = op.kind === 'upgrade' && op.status === 'succeeded';
+  // An upgrade a rollback already undid offers no second "Roll back" (the service refuses it: ALREADY_UNDONE).
+  const canRollBack = op.kind === 'upgrade' && op.status === 'succeeded' && !detail.undoneBy;
   const scale = Math.max(1000, ...op.steps.map((s) => s.durationMs ?? 0));
   return (
     <>
@@ -87,7 +90,9 @@ function StaticDetail({ detail }: { detail: OperationDetail }) {
           <>
             <dt>Undid</dt>
             <dd>
-              <code>{op.target}</code>
+              <a href={formatRoute({ view: 'operation', id: op.target })}>
+                <code>{op.target}</code>
+              </a>
             </dd>
           </>
         )}
@@ -104,6 +109,7 @@ function StaticDetail({ detail }: { detail: OperationDetail }) {
           </>
         )}
       </dl>
+      {detail.undoneBy && <UndoneNote undoneBy={detail.undoneBy} />}
       {op.error && <p className="step-error">{op.error}</p>}
       {op.manualRecovery && (
         <div className="outcome outcome-failed" role="alert">

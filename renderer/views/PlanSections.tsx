@@ -1,6 +1,7 @@
 /** The read-only parts of a plan: risk, dependents, release notes, commits, diffstat, steps. */
 import type { UpgradePlan } from '../../shared/api/types.js';
 import { RiskBadge } from '../components/Badges.js';
+import { withoutBreakingSection } from '../markdown/breaking.js';
 import { Markdown } from '../markdown/Markdown.js';
 import { domId, formatDateTime, plural, shortSha } from '../lib/format.js';
 
@@ -91,7 +92,7 @@ export function ReleaseNotesSection({ plan }: { plan: UpgradePlan }) {
               </ul>
             </div>
           )}
-          {note.body.trim() ? <Markdown source={note.body} headingOffset={3} /> : <p className="muted">No notes for this release.</p>}
+          {note.body.trim() ? <Markdown source={withoutBreakingSection(note.body, note.breaking)} headingStart={4} /> : <p className="muted">No notes for this release.</p>}
         </article>
       ))}
     </section>

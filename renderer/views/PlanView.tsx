@@ -18,6 +18,8 @@ import { PlanCheckSummary } from './PlanCheckSummary.js';
 import { PlanNotices } from './PlanNotices.js';
 import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
+import { FocusOnMount, PlanFailedNote } from './PlanOutcome.js';
+import { majorSkip } from '../../shared/policy/skips.js';
 
 function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
   const id = useId();
@@ -33,11 +35,12 @@ function TargetSelect({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
       >
         {plan.to.version && !plan.candidates.some((c) => c.version === plan.to.version) && <option value={plan.to.version}>{plan.to.version}</option>}
         {plan.candidates.map((c) => (
-          <option key={c.version} value={c.version} disabled={c.blocked && !c.onlyIfAsked}>
+          // A blocked release stays choosable: its plan opens read-only and lists why (once, as a list, in the banner).
+          <option key={c.version} value={c.version}>
             {c.version}
             {c.prerelease ? ' (prerelease)' : ''}
             {c.version === latest ? ' — latest' : ''}
-            {c.blocked ? (c.onlyIfAsked ? ` — ${c.onlyIfAsked}` : ` — blocked: ${c.reason ?? 'not allowed'}`) : ''}
+            {c.blocked ? (c.onlyIfAsked ? ` — ${c.onlyIfAsked}` : ' — blocked (plan read-only)') : ''}
           </option>
         ))}
       </select>
@@ -65,8 +68,10 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
   const manualId = useId();
   const chosenId = useId();
   const confirmManual = manual && chosen;
+  const majorLine = version ? majorSkip(version) : null;
   return (
     <section className="panel decision-panel" aria-label="Decision">
+      <PlanFailedNote project={plan.project} version={version} />
       {blocked && (
         <div id={reasonId} className="banner banner-warning" role="note">
           <strong>This upgrade is blocked.</strong>
@@ -96,15 +101,18 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         <button
           type="button"
           className="button button-primary"
-          disabled={blocked || busy || starting || !version || (manual && !chosen)}
+          // While starting, the button stays enabled (aria-disabled): disabling it would drop focus to <body>.
+          disabled={blocked || busy || !version || (manual && !chosen)}
+          aria-disabled={starting || undefined}
           aria-describedby={blocked ? reasonId : manual ? manualId : undefined}
           onClick={async () => {
+            if (starting) return;
             setStarting(true);
             await startUpgrade(plan.project, version, { stash, keepOnConflict, confirmManual });
             setStarting(false);
           }}
         >
-          Start upgrade
+          {starting ? 'Starting…' : blocked ? 'Start upgrade' : `Start upgrade to ${version}`}
         </button>
         <button
           type="button"
@@ -116,6 +124,18 @@ function Decision({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         >
           Skip this version
         </button>
+        {majorLine && (
+          <button
+            type="button"
+            className="button"
+            disabled={busy || !version}
+            onClick={async () => {
+              if (version && (await skipVersion(plan.project, version, 'major'))) navigate('#/updates');
+            }}
+          >
+            Skip all {majorLine}
+          </button>
+        )}
         <RemindLater
           disabled={busy || !version}
           onChoose={async (minutes) => {
@@ -220,7 +240,9 @@ export function PlanView({ project, to }: { project: string; to: string | null }
 
       {showProgress && (
         <>
-          <OperationProgress operationId={activeId} />
+          <FocusOnMount label={`Progress of ${project}`}>
+            <OperationProgress operationId={activeId} />
+          </FocusOnMount>
           {!activeRunning && (
             <div className="actions">
               <a className="button" href="#/updates">

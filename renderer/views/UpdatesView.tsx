@@ -10,17 +10,14 @@ import { useNow } from '../lib/hooks.js';
 import { formatRoute, navigate, planHref } from '../lib/route.js';
 import { useActions, useApp } from '../store/context.js';
 import { ApprovalControls } from './ApprovalControls.js';
+import { BlockedReleases, ExplicitRelease, FailedReleaseNotes, GateNote, SkippedVersions } from './UpdateOffer.js';
+import { classifyBump } from '../../shared/policy/bump.js';
+import { updateOffer } from '../../shared/policy/offer.js';
 import { ViewHeading } from './ViewHeading.js';
 
-function Decision({ p, now }: { p: ProjectView; now: number }) {
-  const latest = p.check?.latest?.version;
-  const notes: string[] = [];
-  if (latest && p.decision.skipped.includes(latest)) notes.push(`You skipped ${latest}`);
-  if (p.decision.snoozedUntil && Date.parse(p.decision.snoozedUntil) > now) {
-    notes.push(`Reminder ${formatRelative(p.decision.snoozedUntil, now)}`);
-  }
-  if (notes.length === 0) return null;
-  return <span className="muted small decision">{notes.join(' · ')}</span>;
+function Snoozed({ p, now }: { p: ProjectView; now: number }) {
+  if (!p.decision.snoozedUntil || Date.parse(p.decision.snoozedUntil) <= now) return null;
+  return <span className="muted small decision">Reminder {formatRelative(p.decision.snoozedUntil, now)}</span>;
 }
 
 /**
@@ -30,33 +27,47 @@ function Decision({ p, now }: { p: ProjectView; now: number }) {
 function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
   const nameId = domId('project', p.name);
   const check = p.check;
-  const latest = check?.latest ?? null;
-  const hasUpdate = Boolean(check?.updateAvailable && latest);
+  // What the row acts on: the plan's default target, not the newest release (that may be blocked or gated skip).
+  const offer = updateOffer(check, p.decision.skipped);
+  const target = offer.target;
+  const targetCandidate = target ? check?.candidates?.find((c) => c.version === target.version) : undefined;
+  const bump = target && check?.current.version ? classifyBump(check.current.version, target.version) : null;
+  const failed = p.failedReleases ?? [];
   return (
-    <tr aria-labelledby={nameId} className={hasUpdate ? 'row-update' : undefined}>
+    <tr aria-labelledby={nameId} className={offer.counts ? 'row-update' : undefined}>
       <th scope="row" id={nameId} className="project-name">
         {p.name}
       </th>
       <td className="project-version">
         <span className="version">{formatVersion(check?.current ?? null)}</span>
-        {hasUpdate && (
+        {target && (
           <>
             <span aria-hidden="true"> → </span>
             <span className="visually-hidden"> to </span>
-            <span className="version version-new">{latest!.version}</span>
-            {check?.bump && <span className="muted small"> ({BUMP_LABELS[check.bump]})</span>}
+            <span className="version version-new">{target.version}</span>
+            {bump && <span className="muted small"> ({BUMP_LABELS[bump]})</span>}
+            <GateNote gate={target.gate} />
           </>
         )}
-        {!hasUpdate && check && !check.error && <span className="muted small">{check.noSource ? ' · no release source (local only)' : ' · up to date'}</span>}
-        <Decision p={p} now={now} />
+        {!target && check && !check.error && (
+          <span className="muted small">{check.noSource ? ' · no release source (local only)' : offer.blocked.length > 0 || offer.explicit ? ' · nothing installable by default' : ' · up to date'}</span>
+        )}
+        {offer.hiddenByGate.length > 0 && <span className="muted small block-reason">{offer.hiddenByGate.join(', ')} never offered (gate: Skip)</span>}
+        <ExplicitRelease project={p.name} offer={offer} />
+        <BlockedReleases project={p.name} offer={offer} />
+        <FailedReleaseNotes failed={failed} now={now} />
+        <SkippedVersions p={p} />
+        <Snoozed p={p} now={now} />
         {check && <ProjectTrustBadges project={p.name} tagMoves={check.tagMoves} support={check.support} />}
       </td>
-      <td data-label="Risk">{hasUpdate ? <RiskBadge risk={check!.risk} /> : <span className="muted">—</span>}</td>
+      <td data-label="Risk">{target ? <RiskBadge risk={target.risk} /> : <span className="muted">—</span>}</td>
       <td data-label="Compatibility">
-        {check && !check.noSource ? <CompatBadge compatible={check.compatible} /> : <span className="muted">—</span>}
-        {check && check.blockers.length > 0 && <span className="muted small block-reason">{check.blockers[0]}</span>}
-        {check?.latestCompatible && latest && check.latestCompatible.version !== latest.version && (
-          <span className="muted small block-reason">Latest compatible: {check.latestCompatible.version}</span>
+        {!check || check.noSource ? (
+          <span className="muted">—</span>
+        ) : target ? (
+          <CompatBadge compatible={targetCandidate?.verdict?.compatible ?? (targetCandidate ? !targetCandidate.blocked : check.compatible)} />
+        ) : (
+          <CompatBadge compatible={offer.blocked.length > 0 ? false : check.compatible} />
         )}
       </td>
       <td data-label="Last checked">
@@ -77,9 +88,9 @@ function ProjectRow({ p, now }: { p: ProjectView; now: number }) {
           <a className="button button-small" href={formatRoute({ view: 'operation', id: p.operationInProgress.id })} aria-describedby={nameId}>
             {p.operationInProgress.kind === 'upgrade' ? 'Upgrading…' : 'Working…'}
           </a>
-        ) : hasUpdate ? (
-          <button type="button" className="button button-primary button-small" onClick={() => navigate(planHref(p.name))} aria-describedby={nameId}>
-            Upgrade
+        ) : target ? (
+          <button type="button" className="button button-primary button-small" onClick={() => navigate(planHref(p.name, target.version))} aria-describedby={nameId}>
+            Upgrade to {target.version}
           </button>
         ) : null}
         {!p.operationInProgress && <ApprovalControls p={p} describedBy={nameId} />}
@@ -112,7 +123,7 @@ export function UpdatesView() {
   const now = useNow(30_000);
   const projects = app?.projects ?? [];
   const poller = app?.poller;
-  const updates = projects.filter((p) => p.check?.updateAvailable).length;
+  const updates = projects.filter((p) => updateOffer(p.check, p.decision.skipped).counts).length;
 
   return (
     <div className="view">

@@ -37,14 +37,15 @@ function referenced(html: string, elementPattern: RegExp, attr: string): string 
 }
 
 describe('Updates view', () => {
-  it('lists projects with versions, risk, compatibility and an Upgrade button that names its project', () => {
+  it('lists projects with versions, risk, compatibility and an Upgrade button that names its project and version', () => {
     const html = render(<UpdatesView />, { ...ready, app: appState([projectView('core'), projectView('finance', { check: { ...projectView('finance').check!, updateAvailable: false, latest: null } })]) });
     expect(html).toMatch(/<h1[^>]*>Updates<\/h1>/);
     expect(html).toMatch(/<button[^>]*>Check now<\/button>/);
     expect(html).toContain('Medium risk');
     expect(html).toContain('Compatible');
-    expect(html.match(/>Upgrade<\/button>/g)).toHaveLength(1);
-    expect(referenced(html, /<button[^>]*>Upgrade<\/button>/, 'aria-describedby')).toBe('core');
+    expect(html.match(/>Upgrade to 1\.3\.0<\/button>/g)).toHaveLength(1);
+    expect(referenced(html, /<button[^>]*>Upgrade to 1\.3\.0<\/button>/, 'aria-describedby')).toBe('core');
+    expect(html).toContain('gate: Review');
     expect(referenced(html, /<tr aria-labelledby[^>]*>/, 'aria-labelledby')).toBe('core');
     expect(html).toContain('1.2.0');
     expect(html).toContain('1.3.0');
@@ -66,7 +67,7 @@ describe('Updates view', () => {
       ...ready,
       app: { ...appState([projectView('core', { operationInProgress: { id: 'op_1', kind: 'upgrade' } })]), poller: { paused: true, lastCheckAt: null, nextCheckAt: null, failures: 0 } },
     });
-    expect(html).not.toContain('>Upgrade</button>');
+    expect(html).not.toMatch(/>Upgrade to [^<]*<\/button>/);
     expect(html).toContain('href="#/operation/op_1"');
     expect(html).toMatch(/<button[^>]*>Resume checks<\/button>/);
   });
@@ -172,9 +173,11 @@ describe('Plan view', () => {
     const html = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
     expect(html).toMatch(/<h1[^>]*>Plan<\/h1>/);
     expect(html).toMatch(/<label for="([^"]+)">Target version<\/label><select id="\1"/);
-    expect(html).toMatch(/<option value="2.0.0" disabled="">2.0.0 — latest — blocked: finance requires core &lt;=1.x.x<\/option>/);
+    // A blocked release stays choosable (its plan opens read-only); its reasons are not repeated in the selector.
+    expect(html).toMatch(/<option value="2.0.0">2.0.0 — latest — blocked \(plan read-only\)<\/option>/);
     expect(html).toMatch(/<option value="1.3.0" selected="">1.3.0<\/option>/);
-    expect(html).toMatch(/<button type="button" class="button button-primary">Start upgrade<\/button>/);
+    expect(html).toMatch(/<button type="button" class="button button-primary">Start upgrade to 1.3.0<\/button>/);
+    expect(html).toMatch(/<button[^>]*>Skip all 1.x<\/button>/);
     expect(html).toMatch(/<button[^>]*>Skip this version<\/button>/);
     expect(html).toMatch(/<button[^>]*aria-haspopup="true"[^>]*>Remind me later<\/button>/);
     for (const heading of ['Risk', 'Dependents', 'Release notes', 'Commits (3)', 'Changes', 'Steps']) expect(html).toContain(`>${heading}`);
@@ -221,7 +224,7 @@ describe('Plan view', () => {
   it('asks for an explicit choice before a manual-gated upgrade, and names a manual release the default left out', () => {
     const manual = plan({ bump: 'major', gate: 'manual', to: { version: '2.0.0', tag: 'v2.0.0', sha: 'c'.repeat(40) } });
     const html = render(<PlanView project="core" to="2.0.0" />, { ...ready, app: appState(), ...planState(manual) });
-    const button = /<button[^>]*>Start upgrade<\/button>/.exec(html)![0];
+    const button = /<button[^>]*>Start upgrade to 2.0.0<\/button>/.exec(html)![0];
     // Start waits for the checkbox; the button points at the explanation.
     expect(button).toContain('disabled=""');
     const id = /aria-describedby="([^"]+)"/.exec(button)![1];
@@ -231,7 +234,7 @@ describe('Plan view', () => {
 
     // A review gate needs no such choice.
     const review = render(<PlanView project="core" to="1.3.0" />, { ...ready, app: appState(), ...planState() });
-    expect(/<button[^>]*>Start upgrade<\/button>/.exec(review)![0]).not.toContain('disabled');
+    expect(/<button[^>]*>Start upgrade to [^<]*<\/button>/.exec(review)![0]).not.toContain('disabled');
     expect(review).not.toContain('gated manual');
 
     const withMajor = plan({ explicitChoice: { version: '2.0.0', tag: 'v2.0.0', bump: 'major', gate: 'manual', message: '2.0.0 is a major upgrade, gated manual: run `upshift upgrade core --to 2.0.0`' } });
@@ -279,12 +282,19 @@ describe('Progress', () => {
     expect(html).toContain('<strong>Rolled back.</strong>');
     expect(html).toContain('The step “Run smoke tests” failed');
     expect(html).toContain('FAIL test/a.test.js\nexpected 1 to be 2');
-    expect(html).toContain('core is on 1.2.0 again');
+    // Not watched here (no step seen starting): the past tense.
+    expect(html).toContain('failed, so core was put back on 1.2.0.');
+    // Watched finishing in this dashboard: the present.
+    const live = render(<OperationProgress operationId={op.id} />, { operations: { [op.id]: { id: op.id, operation: op, logs: {}, stepStartedAt: { smoke: 1 }, pendingSteps: [] } } });
+    expect(live).toContain('core is on 1.2.0 again');
   });
 
   it('says succeeded, and loudly when a rollback needs a hand', () => {
     const ok = operation({ status: 'succeeded', durationMs: 1200 });
-    expect(render(<OperationProgress operationId={ok.id} />, { operations: { [ok.id]: { id: ok.id, operation: ok, logs: {}, stepStartedAt: {}, pendingSteps: [] } } })).toContain('core is now on 1.3.0');
+    expect(render(<OperationProgress operationId={ok.id} />, { operations: { [ok.id]: { id: ok.id, operation: ok, logs: {}, stepStartedAt: { smoke: 1 }, pendingSteps: [] } } })).toContain('core is now on 1.3.0');
+    const old = render(<OperationProgress operationId={ok.id} />, { operations: { [ok.id]: { id: ok.id, operation: ok, logs: {}, stepStartedAt: {}, pendingSteps: [], undoneBy: { id: 'op_2', finishedAt: null } } } });
+    expect(old).toContain('core was upgraded to 1.3.0.');
+    expect(old).toMatch(/Undone by <a href="#\/operation\/op_2"><code>op_2<\/code><\/a>/);
     const bad = operation({ status: 'failed', error: 'restore failed', manualRecovery: 'git checkout main' });
     const html = render(<OperationProgress operationId={bad.id} />, { operations: { [bad.id]: { id: bad.id, operation: bad, logs: {}, stepStartedAt: {}, pendingSteps: [] } } });
     expect(html).toMatch(/role="alert"/);

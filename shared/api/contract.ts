@@ -78,6 +78,7 @@ export type HistoryQuery = z.input<typeof historyQuerySchema>;
 
 /** Why an update is not offered right now, when the user said so. */
 export interface UpdateDecision {
+  /** Skipped versions (`1.2.0`) and skipped major lines (`2.x`: every 2.x release), in the order they sort. */
   skipped: string[];
   snoozedUntil: string | null;
 }
@@ -111,6 +112,21 @@ export interface ProjectView extends ProjectInfo {
   /** Versions the user skipped, and a remind-me-later time for the latest. */
   decision: UpdateDecision;
   operationInProgress: { id: string; kind: Operation['kind'] } | null;
+  /**
+   * Releases still newer than the current version whose upgrade failed and was rolled back, newest release first,
+   * the last attempt each: "1.2.0 failed its smoke tests on Dec 4 — rolled back". Absent from older services.
+   */
+  failedReleases?: FailedRelease[];
+}
+
+/** The last rolled-back upgrade to one release, and the step that failed. */
+export interface FailedRelease {
+  version: string;
+  operationId: string;
+  /** The step that failed (`smoke`, `install`, a health check), with its title; null when none is recorded. */
+  step: { id: string; title: string } | null;
+  /** When it was rolled back (the operation's end). */
+  at: string;
 }
 
 export interface PollerState {
@@ -129,6 +145,8 @@ export interface AppState {
 
 export interface OperationDetail {
   operation: Operation;
+  /** The succeeded rollback that undid this operation, when one did (then it offers no second "Roll back"). */
+  undoneBy?: { id: string; finishedAt: string | null } | null;
   /** The last lines of each step's log, by step id. */
   logs: Record<string, string>;
 }
@@ -149,7 +167,10 @@ export const inputs = {
   getOperation: z.object({ id: operationId }),
   getSettings: z.object({}),
   setSettings: settingsSchema.partial(),
-  skipVersion: z.object({ project: name, version }),
+  /** `scope: 'major'` skips every release of that version's major line ("Skip this major", stored as `2.x`). */
+  skipVersion: z.object({ project: name, version, scope: z.enum(['version', 'major']).optional() }),
+  /** Takes back a skip: a version (`1.2.0`) or a skipped major line (`2.x`) as ProjectView.decision.skipped lists it. */
+  unskipVersion: z.object({ project: name, version }),
   snooze: z.object({ project: name, version, minutes: z.number().int().min(1).max(60 * 24 * 365) }),
   pauseChecks: z.object({ paused: z.boolean() }),
   githubTokenStatus: z.object({}),
@@ -208,7 +229,13 @@ export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 export interface MethodOutputs {
   getState: AppState;
   addProject: ProjectInfo;
-  validateProject: { ok: true; manifest: ProjectInfo['manifest']; name: string; warnings: string[] } | { ok: false; error: ApiError };
+  /**
+   * `path`: the absolute path it was read as (a relative one is read from the user's home, never the server's working
+   * directory), `note` says so in words; both absent from older services.
+   */
+  validateProject:
+    | { ok: true; manifest: ProjectInfo['manifest']; name: string; warnings: string[]; path?: string; note?: string | null }
+    | { ok: false; error: ApiError; path?: string; note?: string | null };
   removeProject: ProjectInfo;
   checkNow: CheckResult;
   getPlan: UpgradePlan;
@@ -220,6 +247,7 @@ export interface MethodOutputs {
   getSettings: Settings;
   setSettings: Settings;
   skipVersion: ProjectView;
+  unskipVersion: ProjectView;
   snooze: ProjectView;
   pauseChecks: PollerState;
   githubTokenStatus: GithubTokenStatus;

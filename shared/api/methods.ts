@@ -18,6 +18,7 @@ export const METHOD_LIST = [
   'getSettings',
   'setSettings',
   'skipVersion',
+  'unskipVersion',
   'snooze',
   'pauseChecks',
   'githubTokenStatus',

@@ -121,7 +121,17 @@ export interface ProjectCheck {
    * Every release newer than the current one (up to 30), newest first, with the verdict `plan` gives it; absent in
    * checks recorded before it existed.
    */
-  candidates?: Array<ReleaseRef & { blocked: boolean; reason: string | null; verdict?: CandidateVerdict }>;
+  candidates?: Array<
+    ReleaseRef & {
+      blocked: boolean;
+      reason: string | null;
+      verdict?: CandidateVerdict;
+      /** Each reason it is blocked, one per entry (`reason` joins them); absent in older checks. */
+      reasons?: string[];
+      /** The risk of upgrading to this release (not to the newest); absent in older checks. */
+      risk?: Risk;
+    }
+  >;
   /** The latest release is not a descendant of HEAD (its message is also the first of `blockers`); absent or null otherwise. */
   divergence?: Divergence | null;
   /** Set when the check itself failed (remote unreachable, bad manifest); other fields are then best effort. */
@@ -321,6 +331,8 @@ export interface SettingOrigin {
   source: SettingSource;
   /** The file it was read from (manifest: relative to the project root; config: absolute), else null. */
   file: string | null;
+  /** For an override: the value it replaces and where that comes from ("As in the manifest" in the dashboard). */
+  beneath?: { value: JsonValue; source: Exclude<SettingSource, 'override'>; file: string | null };
 }
 
 export type OperationKind = 'upgrade' | 'rollback' | 'recovery';

@@ -11,3 +11,5 @@ export { describePeriod, isOpen, nextOpening, parseClock, parseLocalDate, window
 export { formatWhen, isValidTimeZone, resolveLocal, wallTime } from './zoned.js';
 export { EOL_WARNING_DAYS, lineParts, minorLine, newestMinorLines, supportStatus, supportTable, type ReleaseEol, type SupportedLine, type SupportPolicy } from './support.js';
 export { mergeSecurity, securityFromMetadata, securityFromText, type SecurityFinding, type SecurityMetadata } from './security.js';
+export { describeSkip, isMajorSkip, majorSkip, skippedBy } from './skips.js';
+export { updateOffer, type BlockedRelease, type OfferedRelease, type UpdateOffer } from './offer.js';

@@ -1,4 +1,4 @@
-import type { CandidateVerdict, Divergence, ProjectCheck } from '../../../shared/api/types.js';
+import type { CandidateVerdict, Divergence, ProjectCheck, Risk } from '../../../shared/api/types.js';
 import { evaluateDependents } from '../../../shared/compat/index.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, toReleaseRef, type Release } from '../../../shared/version/index.js';
@@ -168,13 +168,25 @@ async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[],
       const v = verdicts.get(r.tag)!;
       const b = v.blockers;
       const excluded = judged.excluded.find((e) => e.tag === r.tag)?.reason ?? judged.unjudged.find((u) => u.tag === r.tag)?.reason ?? null;
-      return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null, verdict: candidateVerdict(v, excluded) };
+      return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null, reasons: b, risk: releaseRisk(v, ctx.manifest.smoke !== null), verdict: candidateVerdict(v, excluded) };
     }),
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
     error: found.stale?.error !== undefined ? toApiError(found.stale.error) : null,
     ...(found.moves.length > 0 ? { tagMoves: found.moves } : {}),
     ...(ctx.manifest.support || support ? { support } : {}),
   };
+}
+
+/** The risk of upgrading to one release, as the plan rates it: the Updates row shows the risk of what you would get. */
+function releaseRisk(v: ReleaseVerdict, hasSmokeTests: boolean): Risk {
+  return assessRisk({
+    bump: v.bump,
+    crosses: v.crosses,
+    breaking: v.target.breaking.map((b) => b.text),
+    incompatibleDependents: v.report.dependents.filter((d) => !d.compatible).map((d) => d.project),
+    hasSmokeTests,
+    diverged: v.divergence ? { count: v.divergence.count, localOnly: v.divergence.localOnly, target: v.release.tag } : null,
+  });
 }
 
 /** What the scheduler decides on (shared/policy schedule's CandidateRelease), from the one verdict per release. */

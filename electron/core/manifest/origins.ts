@@ -51,7 +51,12 @@ export function settingOrigins(layers: readonly SettingLayer[], effective: Recor
 
 /** The origins with the dashboard's overrides (channel, gates) marked as such, carrying their values. */
 export function withOverrideOrigins(origins: readonly SettingOrigin[], overridden: Record<string, JsonValue>): SettingOrigin[] {
-  const out = origins.map((o) => (o.key in overridden ? { key: o.key, value: overridden[o.key]!, source: 'override' as const, file: null } : o));
+  // The value beneath the override is kept: the dashboard shows it beside "As in the manifest".
+  const out = origins.map((o) =>
+    o.key in overridden
+      ? { key: o.key, value: overridden[o.key]!, source: 'override' as const, file: null, ...(o.source !== 'override' ? { beneath: { value: o.value, source: o.source, file: o.file } } : o.beneath ? { beneath: o.beneath } : {}) }
+      : o,
+  );
   for (const [key, value] of Object.entries(overridden)) if (!out.some((o) => o.key === key)) out.push({ key, value, source: 'override', file: null });
   return out;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { UpshiftEvent } from '../../../shared/api/contract.js';
 import type { ApiError, Channel, ProjectCheck } from '../../../shared/api/types.js';
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
+import { majorSkip } from '../../../shared/policy/skips.js';
 import type { StateStore } from '../state/index.js';
 import type { Clock } from './clock.js';
 import { tagMovedEvent, type NotifyInput } from '../notify/hub.js';
@@ -61,6 +62,8 @@ export function updateVerdict(check: ProjectCheck, channel: Channel | (() => Cha
   if (latest.prerelease && (typeof channel === 'function' ? channel() : channel) === 'stable') return { notify: false, reason: 'prerelease on the stable channel' };
   const decision = store.getDecision(check.name, target.normalized);
   if (decision?.kind === 'skip') return { notify: false, reason: 'skipped' };
+  // "Skip this major": every release of that major line (shared/policy/skips.ts).
+  if (store.getDecision(check.name, majorSkip(target.normalized)!)?.kind === 'skip') return { notify: false, reason: 'skipped' };
   if (decision?.kind === 'snooze' && decision.until) {
     if (Date.parse(decision.until) > now) return { notify: false, reason: 'snoozed' };
     return { notify: true, version: target.normalized, remindAfter: decision.until };

@@ -30,6 +30,7 @@ describe('input validation', () => {
     getSettings: [null as unknown as string, '(input)'],
     setSettings: [{ notifications: { enabled: 'sometimes' } }, 'notifications.enabled'],
     skipVersion: [{ project: 'core' }, 'version'],
+    unskipVersion: [{ project: 'core', version: '' }, 'version'],
     snooze: [{ project: 'core', version: '1.2.0', minutes: 0 }, 'minutes'],
     pauseChecks: [{ paused: 1 }, 'paused'],
     githubTokenStatus: ['not an object', '(input)'],
@@ -113,7 +114,7 @@ describe('projects', () => {
   it('validateProject says what add would say, without adding', async () => {
     const fx = coreFixture();
     const h = await openService();
-    expect(await h.service.validateProject({ path: fx.work })).toEqual({ ok: true, manifest: 'upshift.yml', name: 'work', warnings: [] });
+    expect(await h.service.validateProject({ path: fx.work })).toEqual({ ok: true, manifest: 'upshift.yml', name: 'work', warnings: [], path: fx.work, note: null });
     writeFileSync(path.join(fx.work, 'upshift.yml'), 'install: npm ci\nsmoke:\n  command: npm test\n  timeoutSeconds: fast\n');
     const r = await h.service.validateProject({ path: fx.work });
     expect(r.ok).toBe(false);

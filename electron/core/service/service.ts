@@ -13,6 +13,9 @@ import {
 } from '../../../shared/api/contract.js';
 import type { CheckResult, Channel } from '../../../shared/api/types.js';
 import { parseVersion } from '../../../shared/version/index.js';
+import { isMajorSkip, majorSkip } from '../../../shared/policy/skips.js';
+import { refuseUndone } from './outcomes.js';
+import { dashboardPath, forTheForm } from './add-path.js';
 import { Engine } from '../engine/index.js';
 import { toApiError } from '../errors.js';
 import type { SecretStore } from '../source/github/secret-store.js';
@@ -304,6 +307,9 @@ export class UpshiftService implements UpshiftApi {
   skipVersion(input: MethodInput<'skipVersion'>): Promise<ProjectView> {
     return this.invoke('skipVersion', input);
   }
+  unskipVersion(input: MethodInput<'unskipVersion'>): Promise<ProjectView> {
+    return this.invoke('unskipVersion', input);
+  }
   snooze(input: MethodInput<'snooze'>): Promise<ProjectView> {
     return this.invoke('snooze', input);
   }
@@ -369,18 +375,21 @@ export class UpshiftService implements UpshiftApi {
   private readonly impl: Impl = {
     getState: () => this.state(),
     addProject: async (i) => {
-      const project = await this.engine.addProject(i.path, { ...(i.name ? { name: i.name } : {}), ...(i.core ? { core: i.core } : {}) });
+      const project = await this.engine.addProject(dashboardPath(i.path).path, { ...(i.name ? { name: i.name } : {}), ...(i.core ? { core: i.core } : {}) }).catch((err: unknown) => {
+        throw forTheForm(err);
+      });
       this.watcher?.resync();
       this.emitState();
       this.recheck([project.name]);
       return project;
     },
     validateProject: async (i) => {
+      const where = dashboardPath(i.path);
       try {
-        const p = await this.engine.inspectProject(i.path);
-        return { ok: true as const, manifest: p.manifest.file ?? 'none', name: p.name, warnings: p.manifest.warnings };
+        const p = await this.engine.inspectProject(where.path);
+        return { ok: true as const, manifest: p.manifest.file ?? 'none', name: p.name, warnings: p.manifest.warnings, path: where.path, note: where.note };
       } catch (err) {
-        return { ok: false as const, error: toApiError(err) };
+        return { ok: false as const, error: toApiError(forTheForm(err)), path: where.path, note: where.note };
       }
     },
     removeProject: (i) => {
@@ -399,18 +408,23 @@ export class UpshiftService implements UpshiftApi {
     getPlan: (i) => this.engine.plan(i.project, i.to ? { to: i.to } : {}),
     startUpgrade: (i) => this.runner.start({ kind: 'upgrade', project: i.project, to: i.to, confirmManual: i.confirmManual, stash: i.stash, force: i.force, keepOnConflict: i.keepOnConflict }),
     cancel: (i) => this.runner.cancel(i.operationId, (id) => this.engine.store.getOperation(id)),
-    rollback: (i) => this.runner.start({ kind: 'rollback', project: i.project, to: i.to, stash: i.stash }),
+    rollback: (i) => {
+      if (i.to) refuseUndone(this.engine.store, i.to);
+      return this.runner.start({ kind: 'rollback', project: i.project, to: i.to, stash: i.stash });
+    },
     queryHistory: (i) => this.engine.store.queryOperations(i),
     getOperation: (i) => {
       const operation = this.engine.store.getOperation(i.id);
       if (!operation) throw serviceError('UNKNOWN_OPERATION', `No operation with id "${i.id}" is recorded.`, { id: i.id });
       const logs: Record<string, string> = {};
       for (const s of operation.steps) if (s.logPath) logs[s.id] = tailFile(s.logPath, this.opts.logTailBytes);
-      return { operation, logs };
+      const undo = this.engine.store.undoneBy(operation.id);
+      return { operation, logs, undoneBy: undo ? { id: undo.id, finishedAt: undo.finishedAt } : null };
     },
     getSettings: () => this.settings(),
     setSettings: (i) => this.updateSettings(i),
-    skipVersion: (i) => this.decide(i.project, i.version, 'skip', null),
+    skipVersion: (i) => this.decide(i.project, i.version, i.scope === 'major' ? 'skip-major' : 'skip', null),
+    unskipVersion: (i) => this.unskip(i.project, i.version),
     snooze: (i) => this.decide(i.project, i.version, 'snooze', new Date(this.clock.now() + i.minutes * 60_000).toISOString()),
     pauseChecks: (i) => {
       this.engine.store.setSettings({ paused: i.paused });
@@ -514,11 +528,29 @@ export class UpshiftService implements UpshiftApi {
     return next;
   }
 
-  private decide(project: string, version: string, kind: 'skip' | 'snooze', until: string | null): ProjectView {
+  private decide(project: string, version: string, kind: 'skip' | 'skip-major' | 'snooze', until: string | null): ProjectView {
     if (!this.engine.store.getProject(project)) throw serviceError('PROJECT_NOT_FOUND', `No watched project is named "${project}".`, { field: 'project' });
     const normalized = parseVersion(version)?.normalized;
-    if (!normalized) throw serviceError('BAD_INPUT', `${kind === 'skip' ? 'skipVersion' : 'snooze'}: version: "${version}" is not a version.`, { field: 'version' });
-    this.engine.store.setDecision(project, normalized, kind, until);
+    if (!normalized) throw serviceError('BAD_INPUT', `${kind === 'snooze' ? 'snooze' : 'skipVersion'}: version: "${version}" is not a version. Nothing was changed.`, { field: 'version' });
+    // "Skip this major" is stored as the major line (`2.x`) beside single skips: shared/policy/skips.ts reads both.
+    if (kind === 'skip-major') this.engine.store.setDecision(project, majorSkip(normalized)!, 'skip', null);
+    else this.engine.store.setDecision(project, normalized, kind, until);
+    return this.decided(project);
+  }
+
+  /** Takes back a skip (a version or a major line); refuses, naming what is skipped, when there is no such skip. */
+  private unskip(project: string, version: string): ProjectView {
+    if (!this.engine.store.getProject(project)) throw serviceError('PROJECT_NOT_FOUND', `No watched project is named "${project}".`, { field: 'project' });
+    const entry = isMajorSkip(version) ? version : parseVersion(version)?.normalized;
+    const skipped = this.engine.store.listDecisions(project).filter((d) => d.kind === 'skip').map((d) => d.version);
+    if (!entry || !skipped.includes(entry)) {
+      throw serviceError('BAD_INPUT', `unskipVersion: version: ${project} has no skip of "${version}" (skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}). Nothing was changed.`, { field: 'version' });
+    }
+    this.engine.store.clearDecision(project, entry);
+    return this.decided(project);
+  }
+
+  private decided(project: string): ProjectView {
     this.watcher?.resync();
     this.armReminder();
     const view = this.view(project)!;

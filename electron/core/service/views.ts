@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, settingsSchema, type ProjectView, type Settings } from '../../../shared/api/contract.js';
 import type { Operation } from '../../../shared/api/types.js';
 import { toInfo } from '../engine/projects.js';
+import { failedReleases } from './outcomes.js';
 import { assessOwner, type ProjectRecord, type StateStore } from '../state/index.js';
 
 /**
@@ -64,5 +65,6 @@ export function projectView(store: StateStore, record: ProjectRecord, settings: 
       snoozedUntil: snooze?.until ?? null,
     },
     operationInProgress: inProgress,
+    failedReleases: failedReleases(store, record.name, check),
   };
 }

@@ -458,4 +458,12 @@ export class OperationsRepo {
     const row = this.ctx.stmts.get(sql).get(project) as OperationRow | undefined;
     return row ? this.toOperation(row) : null;
   }
+
+  /** The succeeded rollback that undid operation `id` (the latest, should there be several), or null. */
+  undoneBy(id: string): Operation | null {
+    const row = this.ctx.stmts
+      .get(`SELECT ${OP_COLUMNS} FROM operations WHERE target_id = ? AND kind = 'rollback' AND status = 'succeeded' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+      .get(id) as OperationRow | undefined;
+    return row ? this.toOperation(row) : null;
+  }
 }

@@ -207,6 +207,10 @@ export class StateStore {
   pastStepDurations(project: string, limit?: number): Record<string, number[]> {
     return this.operations.pastStepDurations(project, limit);
   }
+  /** The succeeded rollback that undid operation `id`, or null. */
+  undoneBy(id: string): Operation | null {
+    return this.operations.undoneBy(id);
+  }
   lastSucceededUpgrade(project: string, opts?: { excludeUndone?: boolean }): Operation | null {
     return this.operations.lastSucceededUpgrade(project, opts);
   }
