@@ -8,7 +8,7 @@
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import type { UpshiftEvent } from '../../shared/api/contract.js';
-import { UpshiftService, type Notification as UpshiftNotification } from '../core/service/index.js';
+import { deviceProbe, UpshiftService, type Notification as UpshiftNotification } from '../core/service/index.js';
 import { resolveHome } from '../core/state/index.js';
 import { EVENT_CHANNEL, NAVIGATE_CHANNEL, PICK_FOLDER_CHANNEL } from '../preload/channels.js';
 import { createAppProtocolHandler } from './app-protocol.js';
@@ -223,7 +223,8 @@ function run(): void {
     try {
       // After `ready`: safeStorage can only tell whether the keychain is usable once the app is ready.
       const secretStore = createKeychainStore({ safeStorage, file: join(resolveHome(process.env), TOKEN_FILE), log });
-      service = await UpshiftService.open({ env: process.env, notifier, secretStore, selfUpdate: await selfUpdateOptions() });
+      // The app runs the scheduler (issue 9 §2) unless another app, `serve` or a daemon already leads this state directory.
+      service = await UpshiftService.open({ env: process.env, notifier, secretStore, selfUpdate: await selfUpdateOptions(), scheduler: { role: 'app', device: deviceProbe() } });
     } catch (err) {
       const e = serializeError(err);
       log('could not open the engine', { ...e });

@@ -120,6 +120,8 @@ const policyFields = {
   timeZone: timeZoneSchema.nullable().describe('The IANA time zone of windows that name none; null: the system\'s.'),
   battery: z.enum(['wait', 'allow']).describe('On battery power, where the OS tells: wait (default) or allow.'),
   metered: z.enum(['wait', 'allow']).describe('On a metered connection, where the OS tells: wait (default) or allow.'),
+  onBattery: z.enum(['defer', 'allow']).describe('The same as battery: defer (= wait) or allow; battery wins when both are given.'),
+  onMetered: z.enum(['defer', 'allow']).describe('The same as metered: defer (= wait) or allow; metered wins when both are given.'),
   pause: pauseSchema.nullable().describe('Nothing upgrades unattended until then; null: not paused.'),
 };
 

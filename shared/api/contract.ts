@@ -222,6 +222,16 @@ export const inputs = {
    * again first, recorded with the OS user@host of the service's process. TAG_NOT_SEEN / NOTHING_TO_DO change nothing.
    */
   acceptTag: z.object({ project: name, tag: z.string().min(1).max(255).regex(/^[^\s]+$/, 'a tag name, without spaces') }),
+  /**
+   * Pauses every unattended upgrade (the global `automation.pause`) until `until` — ISO 8601 with an offset, in the
+   * future — or until resumed (null). Recorded with the OS user@host of the service's process. Upgrades running go on.
+   */
+  pauseAutomation: z.object({
+    until: z.iso.datetime({ offset: true }).nullable(),
+    reason: z.string().trim().min(1).max(200).optional(),
+  }),
+  /** Lifts the global pause (per-project pauses stay). */
+  resumeAutomation: z.object({}),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -264,6 +274,8 @@ export interface MethodOutputs {
   getAbout: AboutInfo;
   selfUpdate: SelfUpdateStatus;
   acceptTag: TagAcceptance;
+  pauseAutomation: ScheduleDocument;
+  resumeAutomation: ScheduleDocument;
 }
 
 /** An approval after a decision; `changed` is false when it was already so (approving twice). */
@@ -276,6 +288,7 @@ export interface ApprovalDecisionResult {
 export interface ScheduleDocument {
   schedule: Schedule;
   problems: string[];
+  /** The scheduler holding the lease of this state directory now (`app`, `serve`, `daemon`), if one runs. */
   scheduler: { role: string; pid: number; host: string } | null;
 }
 
@@ -297,6 +310,11 @@ export type UpshiftEvent =
   | { type: 'history-changed' }
   /** The approval queue changed (a decision here, or another process's): read it again with listApprovals. */
   | { type: 'approvals-changed' }
+  /**
+   * What the scheduler would do may have changed (it evaluated and something differs, it started an upgrade, the pause
+   * or the policy changed here or in another process): read it again with getSchedule.
+   */
+  | { type: 'schedule-changed' }
   | { type: 'notification'; id: string; project: string; version: string; title: string; body: string }
   | { type: 'check-failed'; project: string; error: ApiError }
   /** Upshift's own update changed (checked, found, downloading, downloaded, a decision): the tray and About follow it. */

@@ -35,6 +35,8 @@ export const METHOD_LIST = [
   'getAbout',
   'selfUpdate',
   'acceptTag',
+  'pauseAutomation',
+  'resumeAutomation',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

@@ -68,7 +68,23 @@ export interface AutomationSettings extends AutomationPolicy {
 }
 
 /** What a project (its manifest, or the global settings' `projects`) may override. */
-export type ProjectAutomationPolicy = Partial<Omit<AutomationPolicy, 'security'>> & { security?: Partial<SecurityPolicy> };
+export type ProjectAutomationPolicy = Partial<Omit<AutomationPolicy, 'security'>> & { security?: Partial<SecurityPolicy> } & DeviceKeys;
+
+/**
+ * `onBattery: defer` / `onMetered: defer` — the spelling issue 9 and the docs use — are `battery: wait` /
+ * `metered: wait`; when a layer has both, `battery` / `metered` win.
+ */
+export interface DeviceKeys {
+  onBattery?: 'defer' | 'allow';
+  onMetered?: 'defer' | 'allow';
+}
+
+function deviceAliases(layer: ProjectAutomationPolicy): Partial<Pick<AutomationPolicy, 'battery' | 'metered'>> {
+  const out: Partial<Pick<AutomationPolicy, 'battery' | 'metered'>> = {};
+  if (layer.onBattery && layer.battery === undefined) out.battery = layer.onBattery === 'defer' ? 'wait' : 'allow';
+  if (layer.onMetered && layer.metered === undefined) out.metered = layer.onMetered === 'defer' ? 'wait' : 'allow';
+  return out;
+}
 
 /** The global settings as written: every key optional (DEFAULT_AUTOMATION fills the rest). */
 export type AutomationConfig = ProjectAutomationPolicy & {
@@ -114,7 +130,8 @@ export function effectivePolicy(
   const layers: ProjectAutomationPolicy[] = [global, settings.projects?.[project] ?? {}, manifest ?? {}];
   let policy: AutomationPolicy = { ...pickPolicy(DEFAULT_AUTOMATION), security: { ...DEFAULT_SECURITY_POLICY } };
   for (const layer of layers) {
-    const { security, ...rest } = layer;
+    const { security, ...given } = layer;
+    const rest = { ...given, ...deviceAliases(layer) };
     const defined = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== undefined && k in DEFAULT_AUTOMATION && k !== 'projects' && k !== 'maxConcurrent'));
     policy = { ...policy, ...defined, security: { ...policy.security, ...definedOnly(security ?? {}) } };
   }

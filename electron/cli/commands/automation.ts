@@ -6,7 +6,8 @@
 import type { Approval, Schedule } from '../../../shared/policy/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import { usageError } from '../../core/errors.js';
-import { decideApproval, readAutomationSettings, scheduleReport, whoAmI, writeAutomationSettings } from '../../core/scheduler/index.js';
+import { decideApproval, readAutomationSettings, scheduleReport, systemTimeZone, whoAmI, writeAutomationSettings } from '../../core/scheduler/index.js';
+import { deviceProbe } from '../../core/service/device.js';
 import type { ParsedCommand } from '../args.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { Style } from '../format.js';
@@ -31,7 +32,7 @@ export async function automationCommand(cmd: ParsedCommand, engine: Engine, io: 
 }
 
 async function scheduleCommand(engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
-  const { schedule, problems, scheduler } = await scheduleReport(engine, new Date());
+  const { schedule, problems, scheduler } = await scheduleReport(engine, new Date(), systemTimeZone(), deviceProbe());
   io.print({ schedule, problems, scheduler }, () => formatSchedule(schedule, problems, scheduler, io.style));
   return ExitCode.ok;
 }

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { Engine } from '../../core/engine/index.js';
 import { daemonUnit, Scheduler, SchedulerLease, type TickResult } from '../../core/scheduler/index.js';
 import { systemClock } from '../../core/service/clock.js';
+import { deviceProbe } from '../../core/service/device.js';
 import type { ParsedCommand } from '../args.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { Style } from '../format.js';
@@ -77,7 +78,7 @@ async function runDaemon(io: DaemonIo, env: NodeJS.ProcessEnv): Promise<ExitCode
     lastKind = kind;
     if (r.kind === 'evaluated') for (const s of r.started) io.err(`upshift daemon: ${s.project} ${s.version}: ${s.operation ? s.operation.status : `not started (${s.refused?.message ?? ''})`}`);
   };
-  const scheduler = new Scheduler({ engine, clock: systemClock, role: 'daemon', notify: hub, onTick: say });
+  const scheduler = new Scheduler({ engine, clock: systemClock, role: 'daemon', notify: hub, onTick: say, device: deviceProbe(env) });
   const checkEvery = Math.max(1, Number(env.UPSHIFT_DAEMON_CHECK_MINUTES) || 60) * 60_000;
   let checkTimer: unknown = null;
   const check = async () => {

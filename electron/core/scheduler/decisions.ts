@@ -9,8 +9,8 @@ import type { Engine } from '../engine/index.js';
 import { UpshiftError } from '../errors.js';
 import { approvalFindings, gatherProjects } from './inputs.js';
 import { SchedulerLease } from './lease.js';
-import { decideSchedule } from './scheduler.js';
-import { ApprovalStore } from './store.js';
+import { decideSchedule, type DeviceSource } from './scheduler.js';
+import { ApprovalStore, AUTOMATION_KEY, writeAutomationSettings } from './store.js';
 
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
@@ -36,8 +36,8 @@ export interface ScheduleReport {
 }
 
 /** The schedule as it stands (nothing is written): `upshift schedule --json` and the contract's `getSchedule`. */
-export async function scheduleReport(engine: Engine, now: Date, timeZone = systemTimeZone()): Promise<ScheduleReport> {
-  const { schedule, problems } = await decideSchedule(engine, now, timeZone, new ApprovalStore(engine.store), null, {}, false);
+export async function scheduleReport(engine: Engine, now: Date, timeZone = systemTimeZone(), device: DeviceSource = {}): Promise<ScheduleReport> {
+  const { schedule, problems } = await decideSchedule(engine, now, timeZone, new ApprovalStore(engine.store), null, device, false);
   const holder = SchedulerLease.holder(engine.store);
   const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
   return { schedule, problems, scheduler };
@@ -68,4 +68,31 @@ export async function decideApproval(engine: Engine, decision: ApprovalDecision,
   });
   if (!result.ok) throw new UpshiftError(result.error.code, `${result.error.message} Nothing was changed.`, { category: 'usage', details: result.error.details });
   return { approval: result.approval, changed: result.changed };
+}
+
+/**
+ * Pauses every unattended upgrade until `until` (ISO 8601 with offset) or until resumed (null): the global
+ * `automation.pause`, written over the stored settings (everything else kept). An instant not in the future is refused
+ * (BAD_INPUT naming `until`), and settings that do not validate are refused as `upshift policy` refuses them; either
+ * way nothing is written. An upgrade already running is not stopped.
+ */
+export function pauseAutomation(engine: Engine, input: { until: string | null; reason?: string | undefined }, who: { by: string; now: Date }): void {
+  if (input.until !== null && !(Date.parse(input.until) > who.now.getTime())) {
+    throw new UpshiftError('BAD_INPUT', `until: ${input.until} is not in the future; give a later instant, or null to pause until resumed. Nothing was changed.`, { category: 'usage', details: { field: 'until' } });
+  }
+  const stored = storedAutomation(engine);
+  writeAutomationSettings(engine.store, { ...stored, pause: { until: input.until, ...(input.reason ? { reason: input.reason } : {}), by: who.by } });
+}
+
+/** Lifts the global pause (a no-op when not paused); per-project pauses stay. */
+export function resumeAutomation(engine: Engine): void {
+  const stored = storedAutomation(engine);
+  if (stored.pause === undefined || stored.pause === null) return;
+  const { pause: _pause, ...rest } = stored;
+  writeAutomationSettings(engine.store, rest);
+}
+
+function storedAutomation(engine: Engine): Record<string, unknown> {
+  const raw = engine.store.getSettings()[AUTOMATION_KEY];
+  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }

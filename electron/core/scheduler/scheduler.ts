@@ -25,6 +25,9 @@ export interface SchedulerNotifier {
   needsApproval(project: string, version: string, reason: string): unknown;
 }
 
+/** The device state, or how to read it (asked lazily: an idle scheduler with nothing to upgrade probes nothing). */
+export type DeviceSource = DeviceState | (() => DeviceState | Promise<DeviceState>);
+
 export interface SchedulerOptions {
   engine: Engine;
   clock: Clock;
@@ -33,7 +36,8 @@ export interface SchedulerOptions {
   /** The system's IANA time zone (default: this process's). */
   timeZone?: string;
   notify?: SchedulerNotifier | null;
-  device?: () => DeviceState;
+  /** On battery, on a metered connection (device.ts); asked only when some release could upgrade. */
+  device?: DeviceSource;
   /** The longest sleep between two looks at the state (default 60 s). */
   pollMs?: number;
   /** A full evaluation at least this often, even when nothing recorded changed (default 15 min). */
@@ -185,7 +189,7 @@ export class Scheduler {
    * for, once; a superseded approval expires). Used by the loop and by `upshift schedule`.
    */
   async decide(now: Date): Promise<{ schedule: Schedule; problems: string[] }> {
-    return decideSchedule(this.opts.engine, now, this.timeZone, this.approvals, this.opts.notify ?? null, this.opts.device?.() ?? {}, true);
+    return decideSchedule(this.opts.engine, now, this.timeZone, this.approvals, this.opts.notify ?? null, this.opts.device ?? {}, true);
   }
 
   /**
@@ -251,7 +255,7 @@ export async function decideSchedule(
   timeZone: string,
   approvals: ApprovalStore,
   notify: SchedulerNotifier | null,
-  device: DeviceState,
+  device: DeviceSource,
   persist: boolean,
 ): Promise<{ schedule: Schedule; problems: string[] }> {
   const gathered = await gatherProjects(engine);
@@ -270,13 +274,16 @@ export async function decideSchedule(
   } else {
     queue = reconcileApprovals(queue, findings, now);
   }
+  // The OS is asked about power and the network only when some release could upgrade.
+  const anyCandidate = gathered.some((g) => g.state.candidates.length > 0);
+  const deviceNow = typeof device === 'function' ? (anyCandidate ? await device() : {}) : device;
   const sched = schedule({
     now,
     timeZone,
     settings,
     projects: gathered.map((g) => g.state),
     approvals: queue,
-    device,
+    device: deviceNow,
     lastEvaluatedAt: lastEvaluatedAt(engine.store),
   });
   if (persist) setLastEvaluatedAt(engine.store, now);

@@ -47,6 +47,8 @@ describe('input validation', () => {
     getAbout: ['not an object', '(input)'],
     selfUpdate: [{ action: 'skip', version: '' }, 'version'],
     acceptTag: [{ project: 'core', tag: 'v1 .0' }, 'tag'],
+    pauseAutomation: [{ until: 'tomorrow' }, 'until'],
+    resumeAutomation: ['not an object', '(input)'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

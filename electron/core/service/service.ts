@@ -35,8 +35,9 @@ import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
 import type { MetricsSources } from '../telemetry/index.js';
 import { acceptMovedTag } from '../trust/index.js';
-import { ApprovalStore, currentApprovals, decideApproval, scheduleReport, whoAmI } from '../scheduler/index.js';
+import { ApprovalStore, currentApprovals, decideApproval, whoAmI } from '../scheduler/index.js';
 import { SelfUpdateHub, type SelfUpdateOptions } from './self-update.js';
+import { ServiceAutomation, type ServiceSchedulerOptions } from './schedule.js';
 
 export interface ServiceOptions {
   /** The state directory; default from `env` as the CLI resolves it ($UPSHIFT_HOME, else the per-user data dir). */
@@ -69,6 +70,12 @@ export interface ServiceOptions {
    * electron-updater), browser mode nothing (updated by whatever installed it). See self-update.ts.
    */
   selfUpdate?: SelfUpdateOptions;
+  /**
+   * Run the scheduler (issue 9 §2) in this process: the tray app passes `{role: 'app'}`, `upshift serve` `{role:
+   * 'serve'}`. One leader per state directory across processes (the others stand by). Absent: no scheduler here —
+   * getSchedule, pauseAutomation and resumeAutomation still work.
+   */
+  scheduler?: ServiceSchedulerOptions | null;
 }
 
 type Impl = { [M in MethodName]: (input: MethodOutputsInput<M>) => Promise<MethodOutputs[M]> | MethodOutputs[M] };
@@ -95,6 +102,8 @@ export class UpshiftService implements UpshiftApi {
   readonly backups: BackupKeeper;
   private reminderTimer: unknown = null;
   private readonly approvalStore: ApprovalStore;
+  /** The scheduler and the Schedule view's methods (service/schedule.ts). */
+  readonly automation: ServiceAutomation;
   private approvalsSeen: string;
   private recovering: Promise<void> | null = null;
   private closed = false;
@@ -126,6 +135,7 @@ export class UpshiftService implements UpshiftApi {
         projects: () => engine.store.listProjects().map((r) => r.name),
       },
     });
+    this.automation = new ServiceAutomation({ engine, clock: this.clock, emit: (e) => this.emit(e), notify: this.channels, options: opts.scheduler ?? null });
     this.notifications = new NotificationCenter({
       store: engine.store,
       clock: this.clock,
@@ -184,6 +194,8 @@ export class UpshiftService implements UpshiftApi {
               projectsChanged: (names, listChanged) => this.foreignProjects(names, listChanged),
               preferencesChanged: () => {
                 this.emitState();
+                // The policy, the pause or the approvals may have changed in another process.
+                this.automation.preferencesChanged();
                 // `upshift approve|reject`, or a scheduler's reconciliation in another process.
                 this.approvalsMaybeChanged();
               },
@@ -208,6 +220,7 @@ export class UpshiftService implements UpshiftApi {
     if (opts.poll !== false) service.poller.start();
     service.armReminder();
     service.selfUpdates.start();
+    service.automation.start();
     return service;
   }
 
@@ -241,6 +254,7 @@ export class UpshiftService implements UpshiftApi {
     this.watcher?.stop();
     if (this.reminderTimer !== null) this.clock.clearTimeout(this.reminderTimer);
     this.checksAbort.abort();
+    await this.automation.stop();
     await this.runner.stopAll();
     await this.idle();
     await this.channels.stop();
@@ -358,6 +372,12 @@ export class UpshiftService implements UpshiftApi {
   acceptTag(input: MethodInput<'acceptTag'>): Promise<MethodOutputs['acceptTag']> {
     return this.invoke('acceptTag', input);
   }
+  pauseAutomation(input: MethodInput<'pauseAutomation'>): Promise<MethodOutputs['pauseAutomation']> {
+    return this.invoke('pauseAutomation', input);
+  }
+  resumeAutomation(input: MethodInput<'resumeAutomation'>): Promise<MethodOutputs['resumeAutomation']> {
+    return this.invoke('resumeAutomation', input);
+  }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
@@ -450,7 +470,9 @@ export class UpshiftService implements UpshiftApi {
     listApprovals: async () => ({ approvals: await currentApprovals(this.engine, new Date(this.clock.now())) }),
     approve: (i) => this.decideApproval({ kind: 'approve', project: i.project, ...(i.version ? { version: i.version } : {}), timing: i.when }),
     reject: (i) => this.decideApproval({ kind: 'reject', project: i.project, ...(i.version ? { version: i.version } : {}) }),
-    getSchedule: () => scheduleReport(this.engine, new Date(this.clock.now())),
+    getSchedule: () => this.automation.report(),
+    pauseAutomation: (i) => this.automation.pause(i),
+    resumeAutomation: () => this.automation.resume(),
     getAbout: () => this.selfUpdates.about(this.engine.store.paths.home),
     selfUpdate: (i) => this.selfUpdates.act(i),
     // The same function as `upshift trust accept` (core/trust/accept.ts): it checks the project again, so the
@@ -470,6 +492,7 @@ export class UpshiftService implements UpshiftApi {
       // A refusal may still have brought the queue up to date with the last checks.
       this.watcher?.resync();
       this.approvalsMaybeChanged();
+      this.automation.changed();
     }
   }
 
@@ -607,6 +630,7 @@ export class UpshiftService implements UpshiftApi {
       this.notifications.afterCheck(check);
       this.emitProject(check.name);
     }
+    this.automation.checked();
   }
 
   /** Checks projects again in the background (after an upgrade, a new override, a new project). */
