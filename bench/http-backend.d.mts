@@ -5,6 +5,8 @@ export interface HttpBackendOptions {
   stall?: (path: string) => boolean;
   redirect?: (path: string) => string | null;
   dumb?: (path: string) => boolean;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 export interface HttpBackend {
   url: string;

@@ -4,16 +4,18 @@
 // authentication, paths that stall, redirects, and a dumb (non-smart) answer.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { Buffer } from 'node:buffer';
 
 /**
  * @param {{ root: string, v0Only?: boolean | ((path: string) => boolean), auth?: { user: string, password: string }, stall?: (path: string) => boolean,
- *   redirect?: (path: string) => string | null, dumb?: (path: string) => boolean }} opts
+ *   redirect?: (path: string) => string | null, dumb?: (path: string) => boolean,
+ *   tls?: { key: string, cert: string } }} opts
  */
 export async function startHttpBackend(opts) {
   const stats = { connections: 0, requests: 0, cgi: 0 };
   const stalled = new Set();
-  const server = createServer((req, res) => {
+  const handler = (req, res) => {
     stats.requests++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -87,15 +89,16 @@ export async function startHttpBackend(opts) {
       res.writeHead(status, headers);
       res.end(body);
     });
-  });
-  server.on('connection', () => stats.connections++);
+  };
+  const server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler);
+  server.on(opts.tls ? 'secureConnection' : 'connection', () => stats.connections++);
   // Keep-alive on the server side as long as the client's pool keeps sockets.
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     stats,
     async close() {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { proxyFor } from '../source/github/http.js';
 import { readConfigFile, userGitConfig, type ConfigEntries } from './git-config.js';
 
 /**
@@ -64,7 +65,23 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
   } else if (/^[A-Za-z0-9._-]+$/.test(remote) && (existsSync(join(gitDir, 'remotes', remote)) || existsSync(join(gitDir, 'branches', remote)))) {
     return { kind: 'git', why: 'a legacy remotes file' };
   }
-  return classifyUrl(url, cwd);
+  const route = classifyUrl(url, cwd);
+  // Plain http through a proxy is a forward-proxy request for git (curl), not a CONNECT tunnel: git does it.
+  if (route.kind === 'http' && route.url.protocol === 'http:') {
+    try {
+      if (proxyFor(route.url, env)) return { kind: 'git', why: 'plain http through a proxy' };
+    } catch {
+      return { kind: 'git', why: 'a proxy setting git reports on' };
+    }
+  }
+  if (route.kind === 'http' && route.url.protocol === 'https:') {
+    try {
+      proxyFor(route.url, env);
+    } catch {
+      return { kind: 'git', why: 'a proxy setting git reports on' };
+    }
+  }
+  return route;
 }
 
 /** git's reading of a URL (urlmatch and transport_get): scheme URLs, `transport::address`, scp-like, else a path. */

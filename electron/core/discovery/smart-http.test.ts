@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createProxyServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpBackend, type HttpBackend } from '../../../bench/http-backend.mjs';
@@ -256,5 +259,60 @@ describe('smart HTTP discovery against git http-backend', () => {
     const moved = await source.advertise(project);
     expect(moved.hash).not.toBe(first.hash);
     expect(moved.releases()[0]?.tag).toBe('v1.4.0');
+  });
+
+  it('HTTPS with GIT_SSL_CAINFO, directly and through a CONNECT proxy whose tunnels are kept alive; plain http through a proxy goes to git', async (ctx) => {
+    const root = makeTempDir('upshift-https-');
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(root, 'key.pem'), '-out', path.join(root, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1'], { stdio: 'ignore' });
+    } catch {
+      console.log('skipped: openssl could not make a test certificate');
+      ctx.skip();
+      return;
+    }
+    const tls = { key: readFileSync(path.join(root, 'key.pem'), 'utf8'), cert: readFileSync(path.join(root, 'cert.pem'), 'utf8') };
+    for (const n of ['a', 'b', 'c']) repoWithTags(root, n);
+    const server = await serve({ root, tls });
+    const env: NodeJS.ProcessEnv = { ...process.env, GIT_SSL_CAINFO: path.join(root, 'cert.pem') };
+    delete env.HTTPS_PROXY;
+    delete env.https_proxy;
+    const direct = await listRemoteTagsNative(root, `${server.url}/a.git`, { env });
+    expect(direct.via).toBe('http-v2');
+    expect(direct.tags).toHaveLength(4);
+    // Without the certificate trusted, the TLS failure is the error, not a silent fallback.
+    const untrusted = await listRemoteTagsNative(root, `${server.url}/b.git`, { env: { ...env, GIT_SSL_CAINFO: '' } }).catch((e: unknown) => e as GitError);
+    expect((untrusted as GitError).kind).toBe('remote-unreachable');
+    expect((untrusted as GitError).message).toMatch(/Cannot reach https:\/\/127\.0\.0\.1:\d+\/b\.git: .*certificate.*Nothing was changed/);
+
+    closeHttpPool();
+    let tunnels = 0;
+    const proxy: Server = createProxyServer();
+    proxy.on('connect', (req, socket, head) => {
+      tunnels++;
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host!, () => {
+        socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    try {
+      const viaProxy = { ...env, HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` };
+      for (const n of ['a', 'b', 'c']) expect((await listRemoteTagsNative(root, `${server.url}/${n}.git`, { env: viaProxy })).tags).toHaveLength(4);
+      expect(tunnels).toBe(1);
+      const plain = await serve({ root });
+      const routed = await listRemoteTagsNative(root, `${plain.url}/a.git`, { env: { ...env, HTTP_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: '' } }).catch((e: unknown) => e as GitError);
+      // git itself then talks to the proxy (a forward-proxy GET, which this CONNECT-only proxy does not serve).
+      expect('via' in routed ? routed.via : (routed as GitError).message).toMatch(/git/);
+    } finally {
+      closeHttpPool();
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
