@@ -18,7 +18,6 @@ export type DiscoveryRoute = { kind: 'http'; url: URL } | { kind: 'path'; dir: s
 const GIT_ONLY = [
   /^include\./,
   /^includeif\./,
-  /^url\..*\.insteadof$/,
   /^http\./,
   /^core\.gitproxy$/,
   /^protocol\./,
@@ -65,7 +64,7 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
   } else if (/^[A-Za-z0-9._-]+$/.test(remote) && (existsSync(join(gitDir, 'remotes', remote)) || existsSync(join(gitDir, 'branches', remote)))) {
     return { kind: 'git', why: 'a legacy remotes file' };
   }
-  const route = classifyUrl(url, cwd);
+  const route = classifyUrl(rewriteUrl(url, [...user, ...local]), cwd);
   // Plain http through a proxy is a forward-proxy request for git (curl), not a CONNECT tunnel: git does it.
   if (route.kind === 'http' && route.url.protocol === 'http:') {
     try {
@@ -108,4 +107,18 @@ export function classifyUrl(url: string, cwd: string): DiscoveryRoute {
   const slash = url.indexOf('/');
   if (colon > 0 && (slash < 0 || colon < slash)) return { kind: 'git', why: 'an SSH remote' };
   return { kind: 'path', dir: isAbsolute(url) ? url : resolve(cwd, url) };
+}
+
+/**
+ * git's `url.<base>.insteadOf` (https://git-scm.com/docs/git-config#Documentation/git-config.txt-urlltbasegtinsteadOf):
+ * the longest matching prefix is replaced by its base, for configured remotes and URLs given directly alike.
+ */
+export function rewriteUrl(url: string, entries: ConfigEntries): string {
+  let best: { base: string; prefix: string } | null = null;
+  for (const [key, value] of entries) {
+    const m = /^url\.(.*)\.insteadof$/.exec(key);
+    if (!m || value === null || value === '' || !url.startsWith(value)) continue;
+    if (!best || value.length > best.prefix.length) best = { base: m[1]!, prefix: value };
+  }
+  return best ? best.base + url.slice(best.prefix.length) : url;
 }

@@ -224,7 +224,7 @@ describe('smart HTTP discovery against git http-backend', () => {
     expect(elsewhere.stats.requests).toBe(0);
   });
 
-  it('a missing repository is a clear error; a dumb HTTP server and url.insteadOf go to git', async () => {
+  it('a missing repository is a clear error; url.insteadOf is applied as git applies it; http.proxy goes to git', async () => {
     const root = makeTempDir('upshift-http-');
     repoWithTags(root, 'app');
     initBare(path.join(root, 'empty.git'));
@@ -239,9 +239,18 @@ describe('smart HTTP discovery against git http-backend', () => {
     git(work, 'config', `url.${server.url}/app.git.insteadOf`, 'https://example.invalid/app.git');
     git(work, 'remote', 'add', 'origin', 'https://example.invalid/app.git');
     const rewritten = await listRemoteTagsNative(work, 'origin');
-    expect(rewritten.via).toBe('git');
-    expect(rewritten.fallback).toMatch(/insteadof in the project configuration/);
+    expect(rewritten.via).toBe('http-v2');
     expect(rewritten.tags).toHaveLength(4);
+    // The longest prefix wins, as in git; a rewrite to SSH goes to git.
+    git(work, 'config', 'url.git@example.invalid:.insteadOf', 'https://example.invalid/');
+    expect((await listRemoteTagsNative(work, 'origin')).via).toBe('http-v2');
+    git(work, 'remote', 'add', 'other', 'https://example.invalid/other.git');
+    const ssh = await listRemoteTagsNative(work, 'other', { timeoutMs: 5000 }).catch((e: unknown) => e as GitError);
+    expect((ssh as GitError).message).toMatch(/git ls-remote|ssh|example\.invalid/);
+    // A proxy git is told about in its own configuration: git's route.
+    git(work, 'config', 'http.proxy', 'http://127.0.0.1:9');
+    const proxied = await listRemoteTagsNative(work, 'origin').catch((e: unknown) => e as GitError);
+    expect('via' in proxied ? proxied.via : (proxied as GitError).message).toMatch(/git/);
   });
 
   it('GitTagSource reports releases and the advertisement hash from HTTP; the hash changes when a tag is added', async () => {
