@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type {
   ApiError,
+  BatchOperation,
+  BatchPlan,
   CheckResult,
   ListResult,
   Operation,
@@ -232,6 +234,14 @@ export const inputs = {
   }),
   /** Lifts the global pause (per-project pauses stay). */
   resumeAutomation: z.object({}),
+  /** The joint plan of `root` and everything that depends on it, or of every project (`all`): `upshift plan --all|--with-dependents`. */
+  getBatchPlan: z.object({ root: name.optional(), all: z.boolean().optional(), to: version.optional() }),
+  /** Runs that plan as one batch in the background (all-or-nothing unless keepGoing); resolves once it is recorded. */
+  startBatch: z.object({ root: name.optional(), all: z.boolean().optional(), to: version.optional(), keepGoing: z.boolean().optional() }),
+  /** Runs a plan whose target lies beyond required stops (getPlan's `hops`) hop by hop; onHopFailure over the manifest's. */
+  startPath: z.object({ project: name, to: version.optional(), onHopFailure: z.enum(['rollback-all', 'last-good']).optional() }),
+  /** Batches and paths, newest first (with a member of `project` when given), each with its members. */
+  listBatches: z.object({ project: name.optional(), limit: z.number().int().min(1).max(1000).optional() }),
 } as const satisfies Record<MethodName, z.ZodType>;
 export type MethodInput<M extends MethodName> = z.input<(typeof inputs)[M]>;
 
@@ -276,6 +286,10 @@ export interface MethodOutputs {
   acceptTag: TagAcceptance;
   pauseAutomation: ScheduleDocument;
   resumeAutomation: ScheduleDocument;
+  getBatchPlan: BatchPlan;
+  startBatch: { batchId: string };
+  startPath: { batchId: string };
+  listBatches: { batches: BatchOperation[] };
 }
 
 /** An approval after a decision; `changed` is false when it was already so (approving twice). */
@@ -308,6 +322,8 @@ export type UpshiftEvent =
   | { type: 'operation-log'; operationId: string; stepId: string; line: string }
   | { type: 'operation-finished'; operation: Operation }
   | { type: 'history-changed' }
+  /** A batch or path this process runs changed: recorded, a member started or ended, finished (its members' steps come as operation events). */
+  | { type: 'batch-progress'; batch: BatchOperation }
   /** The approval queue changed (a decision here, or another process's): read it again with listApprovals. */
   | { type: 'approvals-changed' }
   /**

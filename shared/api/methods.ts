@@ -37,6 +37,10 @@ export const METHOD_LIST = [
   'acceptTag',
   'pauseAutomation',
   'resumeAutomation',
+  'getBatchPlan',
+  'startBatch',
+  'startPath',
+  'listBatches',
 ] as const;
 
 export type MethodName = (typeof METHOD_LIST)[number];

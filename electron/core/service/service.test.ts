@@ -49,6 +49,10 @@ describe('input validation', () => {
     acceptTag: [{ project: 'core', tag: 'v1 .0' }, 'tag'],
     pauseAutomation: [{ until: 'tomorrow' }, 'until'],
     resumeAutomation: ['not an object', '(input)'],
+    getBatchPlan: [{ root: '' }, 'root'],
+    startBatch: [{ all: true, keepGoing: 'yes' }, 'keepGoing'],
+    startPath: [{ project: 'core', onHopFailure: 'sometimes' }, 'onHopFailure'],
+    listBatches: [{ limit: 0 }, 'limit'],
   };
 
   it('every method validates its input and names the field (direct calls and call())', async () => {

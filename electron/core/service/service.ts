@@ -29,6 +29,7 @@ import { NotificationCenter, type Notifier } from './notifications.js';
 import { NotifyHub } from '../notify/hub.js';
 import { SETTINGS_KEY, type ChannelEntry } from '../notify/channels.js';
 import type { ChannelDeps } from '../notify/types.js';
+import { BatchRunner } from './batches.js';
 import { OperationRunner, tailFile } from './operations.js';
 import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
@@ -92,6 +93,7 @@ export class UpshiftService implements UpshiftApi {
   private readonly poller: Poller<CheckResult>;
   private readonly notifications: NotificationCenter;
   private readonly runner: OperationRunner;
+  private readonly batches: BatchRunner;
   private readonly watcher: DbWatcher | null;
   private readonly checksAbort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
@@ -151,6 +153,17 @@ export class UpshiftService implements UpshiftApi {
       projectTouched: (p) => this.emitProject(p),
       finished: (op) => {
         // Enqueued only (one INSERT): delivery runs in the background loop.
+        this.channels.operationFinished(op);
+        this.recheck([op.project]);
+      },
+      recover: () => this.recover(),
+    });
+    this.batches = new BatchRunner({
+      engine,
+      emit: (e) => this.emit(e),
+      projectTouched: (p) => this.emitProject(p),
+      markOwn: (id) => this.runner.markOwn(id),
+      finished: (op) => {
         this.channels.operationFinished(op);
         this.recheck([op.project]);
       },
@@ -256,6 +269,7 @@ export class UpshiftService implements UpshiftApi {
     this.checksAbort.abort();
     await this.automation.stop();
     await this.runner.stopAll();
+    await this.batches.stopAll();
     await this.idle();
     await this.channels.stop();
     this.listeners.clear();
@@ -379,6 +393,22 @@ export class UpshiftService implements UpshiftApi {
     return this.invoke('resumeAutomation', input);
   }
 
+  getBatchPlan(input: MethodInput<'getBatchPlan'>): Promise<MethodOutputs['getBatchPlan']> {
+    return this.invoke('getBatchPlan', input);
+  }
+
+  startBatch(input: MethodInput<'startBatch'>): Promise<MethodOutputs['startBatch']> {
+    return this.invoke('startBatch', input);
+  }
+
+  startPath(input: MethodInput<'startPath'>): Promise<MethodOutputs['startPath']> {
+    return this.invoke('startPath', input);
+  }
+
+  listBatches(input: MethodInput<'listBatches'>): Promise<MethodOutputs['listBatches']> {
+    return this.invoke('listBatches', input);
+  }
+
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
   private async invoke<M extends MethodName>(method: M, raw: unknown): Promise<MethodOutputs[M]> {
     if (this.closed) throw serviceError('CLOSED', 'Upshift is shutting down; try again once it has restarted.', undefined, true);
@@ -427,7 +457,7 @@ export class UpshiftService implements UpshiftApi {
     },
     getPlan: (i) => this.engine.plan(i.project, i.to ? { to: i.to } : {}),
     startUpgrade: (i) => this.runner.start({ kind: 'upgrade', project: i.project, to: i.to, confirmManual: i.confirmManual, stash: i.stash, force: i.force, keepOnConflict: i.keepOnConflict }),
-    cancel: (i) => this.runner.cancel(i.operationId, (id) => this.engine.store.getOperation(id)),
+    cancel: (i) => this.batches.cancelMember(i.operationId) ?? this.runner.cancel(i.operationId, (id) => this.engine.store.getOperation(id)),
     rollback: (i) => {
       if (i.to) refuseUndone(this.engine.store, i.to);
       return this.runner.start({ kind: 'rollback', project: i.project, to: i.to, stash: i.stash });
@@ -483,6 +513,13 @@ export class UpshiftService implements UpshiftApi {
       this.emitProject(i.project);
       return accepted;
     },
+    getBatchPlan: (i) => {
+      if (i.all === true && i.root !== undefined) throw serviceError('BAD_INPUT', 'all and root choose different sets; give one. Nothing was changed.');
+      return this.engine.planBatch(i.all === true ? {} : { ...(i.root !== undefined ? { root: i.root } : {}), ...(i.to ? { to: i.to } : {}) });
+    },
+    startBatch: (i) => this.batches.start({ kind: 'batch', root: i.root, all: i.all, to: i.to, keepGoing: i.keepGoing }),
+    startPath: (i) => this.batches.start({ kind: 'path', project: i.project, to: i.to, onHopFailure: i.onHopFailure }),
+    listBatches: (i) => this.batches.list(i),
   };
 
   private async decideApproval(decision: Parameters<typeof decideApproval>[1]): Promise<MethodOutputs['approve']> {
