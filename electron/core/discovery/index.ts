@@ -102,9 +102,9 @@ function tooManyTags(cwd: string, remote: string, count: number, maxTags: number
 
 /** The advertisement's hash, over the parsed tags in name order so every route (and ref order) hashes alike. */
 export function hashTags(list: RemoteTagList): string {
-  const h = createHash('sha256');
   const sorted = [...list.tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  for (const t of sorted) h.update(`${t.objectSha} ${t.sha} ${t.tag}\n`);
-  h.update(`dropped ${list.droppedCount}\n`);
-  return h.digest('hex');
+  // One update of the whole text: an update per tag costs more than the hashing itself at 200 × 30 tags.
+  let text = '';
+  for (const t of sorted) text += `${t.objectSha} ${t.sha} ${t.tag}\n`;
+  return createHash('sha256').update(`${text}dropped ${list.droppedCount}\n`).digest('hex');
 }

@@ -38,14 +38,12 @@ export class CheckMemo {
     const refs = readRefFiles(ctx.record.path);
     if (!refs) return null;
     const { settings, ...record } = ctx.record;
-    const h = createHash('sha256');
-    h.update(`memo 1 schema ${SCHEMA_VERSION} build ${buildIdentity()}\n`);
-    h.update(`refs ${refs.fingerprint}\n`);
-    h.update(JSON.stringify({ record, manifest: m, core: ctx.core, dependents: dependentsOf(ctx.record.name, all), facts: settings.releaseFacts ?? null }));
-    h.update(`\npin ${env[pinVariable(ctx.record.name)] ?? ''}\n`);
     const trust = (this.trustRows ??= this.state.database.prepare('SELECT tag, sha, moved_sha, previous_sha, accepted_at FROM tag_commits WHERE project = ? ORDER BY tag')).all(ctx.record.name);
-    h.update(JSON.stringify(trust));
-    return h.digest('hex');
+    const text =
+      `memo 1 schema ${SCHEMA_VERSION} build ${buildIdentity()}\nrefs ${refs.fingerprint}\n` +
+      JSON.stringify({ record, manifest: m, core: ctx.core, dependents: dependentsOf(ctx.record.name, all), facts: settings.releaseFacts ?? null }) +
+      `\npin ${env[pinVariable(ctx.record.name)] ?? ''}\n${JSON.stringify(trust)}`;
+    return createHash('sha256').update(text).digest('hex');
   }
 
   /** The last check, when the advertisement and the key are what they were then. */
