@@ -72,6 +72,15 @@ describe('main process, wired (Electron stubbed)', () => {
     expect(report.pickFolder).toEqual({ ok: true, result: '/picked/folder' });
   });
 
+  it("answers About as the tray app: Electron's versions, the app path, and no updater in a development build", () => {
+    const about = report.about as Reply;
+    expect(about.ok).toBe(true);
+    expect(about.result).toMatchObject({ mode: 'app', build: { version: expect.stringMatching(/^\d+\.\d+\.\d+/), commit: expect.stringMatching(/^[0-9a-f]{40}$/) }, selfUpdate: { managed: 'disabled', offer: null } });
+    expect((about.result as { selfUpdate: { note: string } }).selfUpdate.note).toMatch(/development build/);
+    // The stub is not a packaged app: electron-updater is never loaded, and a decision says why nothing happens.
+    expect((report.selfUpdateCheck as Reply).error).toMatchObject({ code: 'SELF_UPDATE_UNMANAGED' });
+  });
+
   it('passes zod validation failures back as BAD_INPUT', () => {
     expect((report.badInput as Reply).error?.code).toBe('BAD_INPUT');
   });

@@ -1,9 +1,11 @@
 // The adapter between electron-updater and the engine's UpdaterPort, driven by a fake autoUpdater that emits
 // electron-updater's events (test/helpers/fake-updater.ts).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { UpdaterEvent } from '../core/selfupdate/index.js';
 import { FakeUpdater } from '../../test/helpers/fake-updater.js';
-import { createUpdaterPort, releaseOf } from './self-updater.js';
+import { createUpdaterPort, pickAutoUpdater, releaseOf } from './self-updater.js';
 
 describe('createUpdaterPort', () => {
   it('turns automatic download and install off; only the controller turns install-on-quit on', () => {
@@ -56,5 +58,19 @@ describe('releaseOf', () => {
   it('joins per-version notes (fullChangelog) and keeps empty notes as none', () => {
     expect(releaseOf({ version: '0.3.0', releaseNotes: [{ version: '0.3.0', note: 'Three.' }, { version: '0.2.0', note: null }] }).notes).toBe('## 0.3.0\n\nThree.\n\n## 0.2.0');
     expect(releaseOf({ version: '0.3.0', releaseNotes: '  ' })).toEqual({ version: '0.3.0', releaseName: null, notes: null, releaseDate: null });
+  });
+});
+
+describe('pickAutoUpdater', () => {
+  it('finds autoUpdater on module.exports: under a real import() electron-updater does not export it by name', () => {
+    // Plain Node, as the main process imports it (the getter itself is not called: it needs Electron). Vitest's own
+    // module interop would hide the difference.
+    const probe = "const m = await import('electron-updater'); console.log(JSON.stringify(['autoUpdater' in m, typeof Object.getOwnPropertyDescriptor(m.default, 'autoUpdater')?.get]))";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: fileURLToPath(new URL('../../', import.meta.url)), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([false, 'function']);
+    const fake = new FakeUpdater();
+    expect(pickAutoUpdater({ default: { autoUpdater: fake } })).toBe(fake);
+    expect(pickAutoUpdater({ autoUpdater: fake })).toBe(fake);
+    expect(() => pickAutoUpdater({ default: {} })).toThrow('electron-updater has no autoUpdater export');
   });
 });

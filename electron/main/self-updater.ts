@@ -102,8 +102,18 @@ function errorText(err: Error | string | null): string {
   return first.length > 300 ? `${first.slice(0, 299)}…` : first;
 }
 
+/**
+ * The autoUpdater from electron-updater's module as `import()` gives it. electron-updater is CommonJS and defines
+ * `autoUpdater` as a lazy getter (Object.defineProperty), which Node's CommonJS export detection does not see: under
+ * a real dynamic import only `default` (module.exports) has it. A bundler's interop may give it by name instead.
+ */
+export function pickAutoUpdater(mod: { autoUpdater?: AppUpdaterLike; default?: { autoUpdater?: AppUpdaterLike } }): AppUpdaterLike {
+  const updater = mod.autoUpdater ?? mod.default?.autoUpdater;
+  if (!updater) throw new Error('electron-updater has no autoUpdater export');
+  return updater;
+}
+
 /** Loads electron-updater's autoUpdater. Main process only (it requires 'electron'); kept out of every other bundle. */
 export async function loadElectronUpdater(): Promise<AppUpdaterLike> {
-  const mod = await import('electron-updater');
-  return mod.autoUpdater;
+  return pickAutoUpdater((await import('electron-updater')) as unknown as Parameters<typeof pickAutoUpdater>[0]);
 }

@@ -188,6 +188,8 @@ report.fromEvil = await call('upshift:getState', event('https://evil.example/'),
 report.fromSubframe = await call('upshift:getState', event('app://upshift/index.html', { parent: frame('app://upshift/index.html') }), {});
 report.fromOtherContents = await call('upshift:getState', event('app://upshift/index.html', { senderId: 999 }), {});
 report.badInput = await call('upshift:getPlan', event('app://upshift/index.html'), { project: 42 });
+report.about = await call('upshift:getAbout', event('app://upshift/index.html#/about'), {});
+report.selfUpdateCheck = await call('upshift:selfUpdate', event('app://upshift/index.html#/about'), { action: 'check' });
 report.pickFolder = await call('upshift-shell:pick-folder', event('app://upshift/index.html#/settings'), {});
 // The GitHub token through the app's keychain store (safeStorage above): saved, reported by source, removed.
 const trusted = event('app://upshift/index.html');
