@@ -223,6 +223,21 @@ export const COMMANDS: CommandSpec[] = [
     positionals: [0, Infinity],
   },
   {
+    name: 'skip',
+    usage: 'upshift skip <project> [version] [--major] [--json]',
+    summary:
+      "Skip a release (the dashboard's \"Skip this version\"), or with --major every release of its major (\"Skip all 2.x\"): neither offered nor notified. Without a version: what is skipped.",
+    options: { major: { type: 'boolean', description: 'Skip every release of that version\'s major line (stored as 2.x)' }, json },
+    positionals: [1, 2],
+  },
+  {
+    name: 'unskip',
+    usage: 'upshift unskip <project> <version|N.x> [--json]',
+    summary: 'Take a skip back: the version (or the major line, 2.x) is offered and notified again.',
+    options: { json },
+    positionals: [2, 2],
+  },
+  {
     name: 'supported',
     usage: 'upshift supported [project...] [--json]',
     summary: "Support windows (the manifest's support:): every minor line released with whether it is supported and until when, and where the current version stands. See docs/manifest.md.",

@@ -21,6 +21,7 @@ import { configCommand } from './config.js';
 import { notifyCommand, notifyOutcome, notifyTagMoves } from './commands/notify.js';
 import { trustCommand } from './commands/trust.js';
 import { supportedCommand } from './commands/supported.js';
+import { skipCommand } from './commands/skip.js';
 import { doctorCommand } from './commands/doctor.js';
 import { openBrowser } from './open-browser.js';
 import { automationCommand } from './commands/automation.js';
@@ -283,6 +284,9 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return await trustCommand(cmd, engine, { print, style: io.style });
       case 'supported':
         return await supportedCommand(cmd, engine, { print, style: io.style });
+      case 'skip':
+      case 'unskip':
+        return skipCommand(cmd, engine, { print, style: io.style });
       case 'doctor':
         return await doctorCommand(cmd, engine, { print, style: io.style });
       default:
