@@ -13,10 +13,16 @@ import { demoWorkspace } from './demo-workspace.js';
 import { api, chromiumAvailable, launchChromium, screenshot, serve, type Served } from './support.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WIDTHS = [1280, 400] as const;
-const THEMES = ['light', 'dark'] as const;
-type Width = (typeof WIDTHS)[number];
-type Theme = (typeof THEMES)[number];
+type Width = 1280 | 400 | 360;
+type Theme = 'light' | 'dark';
+/** Desktop and tray-popover width in both themes; the narrowest tray width once. Screenshots at 1280 and 400. */
+const COMBOS: Array<{ width: Width; theme: Theme }> = [
+  { width: 1280, theme: 'light' },
+  { width: 1280, theme: 'dark' },
+  { width: 400, theme: 'light' },
+  { width: 400, theme: 'dark' },
+  { width: 360, theme: 'light' },
+];
 
 /** Moderate rules the issue names as seen; held at zero too. */
 const ALSO_ASSERTED = new Set(['heading-order', 'landmark-unique']);
@@ -86,7 +92,7 @@ async function check(page: Page, state: string, width: Width, theme: Theme, foun
 
 const suite = chromiumAvailable ? describe : describe.skip;
 
-suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe clean', () => {
+suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways scrolling, axe clean', () => {
   let browser: Browser;
   const servers: Served[] = [];
   beforeAll(async () => {
@@ -98,7 +104,7 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
     cleanupTempDirs();
   });
 
-  it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog', async () => {
+  it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog, About', async () => {
     const ws = demoWorkspace();
     expect(ws.cli.run('upgrade', 'core', '--to', '1.1.0', '--yes').code).toBe(0);
     expect(ws.cli.run('upgrade', 'core', '--to', '1.2.0', '--yes').code).toBe(1);
@@ -110,72 +116,75 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
     const rolledBack = operations.find((o) => o.status === 'rolled_back')!;
 
     const found: string[] = [];
-    for (const width of WIDTHS) {
-      for (const theme of THEMES) {
-        const shot = (name: string) => (theme === 'light' ? `${name}-${width}` : name === 'updates' && width === 400 ? `${name}-${width}-dark` : undefined);
-        const page = await openAt(browser, served, width, theme);
+    for (const { width, theme } of COMBOS) {
+      const shot = (name: string) =>
+        width === 360 ? undefined : theme === 'light' ? `${name}-${width}` : name === 'updates' && width === 400 ? `${name}-${width}-dark` : undefined;
+      const page = await openAt(browser, served, width, theme);
 
-        const core = page.getByRole('row', { name: 'core', exact: true });
-        await core.getByRole('button', { name: /Upgrade/ }).waitFor();
-        const lastChecked = core.locator('time').first();
-        if (!(await lastChecked.isVisible())) found.push(`Updates at ${width} px: core's "Last checked" is not visible`);
-        await check(page, 'Updates', width, theme, found, shot('updates'));
+      const core = page.getByRole('row', { name: 'core', exact: true });
+      await core.getByRole('button', { name: /Upgrade/ }).waitFor();
+      const lastChecked = core.locator('time').first();
+      if (!(await lastChecked.isVisible())) found.push(`Updates at ${width} px: core's "Last checked" is not visible`);
+      await check(page, 'Updates', width, theme, found, shot('updates'));
 
-        await core.getByRole('button', { name: /Upgrade/ }).click();
-        await page.getByRole('heading', { name: 'Plan', level: 1 }).waitFor();
-        await page.getByRole('button', { name: 'Start upgrade' }).waitFor();
-        await page.locator('.plan-body[aria-busy="false"]').waitFor();
-        await check(page, 'Plan', width, theme, found, shot('plan'));
-        await page.getByRole('button', { name: 'Remind me later' }).click();
-        await page.getByRole('button', { name: 'In 1 day' }).waitFor();
-        await check(page, 'Plan with the "Remind me later" menu', width, theme, found);
-        await page.keyboard.press('Escape');
-        await page.getByRole('button', { name: 'In 1 day' }).waitFor({ state: 'hidden' });
+      await core.getByRole('button', { name: /Upgrade/ }).click();
+      await page.getByRole('heading', { name: 'Plan', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Start upgrade' }).waitFor();
+      await page.locator('.plan-body[aria-busy="false"]').waitFor();
+      await check(page, 'Plan', width, theme, found, shot('plan'));
+      await page.getByRole('button', { name: 'Remind me later' }).click();
+      await page.getByRole('button', { name: 'In 1 day' }).waitFor();
+      await check(page, 'Plan with the "Remind me later" menu', width, theme, found);
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'In 1 day' }).waitFor({ state: 'hidden' });
 
-        await go(page, `#/operation/${rolledBack.id}`);
-        await page.getByText('smoke: the widget is broken').first().waitFor();
-        await check(page, 'Operation (rolled back)', width, theme, found, shot('operation-rolled-back'));
-        await go(page, `#/operation/${succeeded.id}`);
-        await page.getByText(/succeeded/i).first().waitFor();
-        await check(page, 'Operation (succeeded)', width, theme, found, shot('operation-succeeded'));
+      await go(page, `#/operation/${rolledBack.id}`);
+      await page.getByText('smoke: the widget is broken').first().waitFor();
+      await check(page, 'Operation (rolled back)', width, theme, found, shot('operation-rolled-back'));
+      await go(page, `#/operation/${succeeded.id}`);
+      await page.getByText(/succeeded/i).first().waitFor();
+      await check(page, 'Operation (succeeded)', width, theme, found, shot('operation-succeeded'));
 
-        await go(page, '#/history');
-        const list = page.getByRole('listbox', { name: 'Operations' });
-        const row = list.getByRole('option', { name: /core, upgrade 1\.0\.0 → 1\.1\.0/i }).first();
-        await row.waitFor();
-        // The row shows its status and, at desktop width, its whole target.
-        const rowBox = (await row.boundingBox())!;
-        const status = row.locator('.history-status');
-        const statusBox = await status.boundingBox();
-        if (!(await status.isVisible()) || !statusBox || statusBox.x + statusBox.width > rowBox.x + rowBox.width + 1) {
-          found.push(`History at ${width} px: the row does not show its status`);
-        }
-        if (width === 1280 && (await row.locator('.history-kind').evaluate((el) => el.scrollWidth > el.clientWidth))) {
-          found.push('History at 1280 px: "Upgrade 1.0.0 → 1.1.0" is cut');
-        }
-        await check(page, 'History', width, theme, found);
-        await row.click();
-        await page.getByRole('button', { name: 'Roll back' }).first().waitFor();
-        await check(page, 'History with the operation detail', width, theme, found, shot('history'));
-
-        await page.getByRole('button', { name: 'Roll back' }).first().click();
-        const dialog = page.getByRole('alertdialog');
-        await dialog.waitFor();
-        await check(page, 'Roll back dialog', width, theme, found, shot('history-rollback-dialog'));
-        await dialog.getByRole('button', { name: 'Cancel' }).click();
-        await dialog.waitFor({ state: 'hidden' });
-
-        await go(page, '#/settings');
-        await page.getByRole('textbox', { name: 'Project path' }).waitFor();
-        await check(page, 'Settings', width, theme, found, shot('settings'));
-        await page.getByRole('button', { name: 'Remove' }).first().click();
-        const remove = page.getByRole('alertdialog');
-        await remove.waitFor();
-        await check(page, '"Stop watching" dialog', width, theme, found);
-        await remove.getByRole('button', { name: 'Cancel' }).click();
-        await remove.waitFor({ state: 'hidden' });
-        await page.context().close();
+      await go(page, '#/history');
+      const list = page.getByRole('listbox', { name: 'Operations' });
+      const row = list.getByRole('option', { name: /core, upgrade 1\.0\.0 → 1\.1\.0/i }).first();
+      await row.waitFor();
+      // The row shows its status and, at desktop width, its whole target.
+      const rowBox = (await row.boundingBox())!;
+      const status = row.locator('.history-status');
+      const statusBox = await status.boundingBox();
+      if (!(await status.isVisible()) || !statusBox || statusBox.x + statusBox.width > rowBox.x + rowBox.width + 1) {
+        found.push(`History at ${width} px: the row does not show its status`);
       }
+      if (width === 1280 && (await row.locator('.history-kind').evaluate((el) => el.scrollWidth > el.clientWidth))) {
+        found.push('History at 1280 px: "Upgrade 1.0.0 → 1.1.0" is cut');
+      }
+      await check(page, 'History', width, theme, found);
+      await row.click();
+      await page.getByRole('button', { name: 'Roll back' }).first().waitFor();
+      await check(page, 'History with the operation detail', width, theme, found, shot('history'));
+
+      await page.getByRole('button', { name: 'Roll back' }).first().click();
+      const dialog = page.getByRole('alertdialog');
+      await dialog.waitFor();
+      await check(page, 'Roll back dialog', width, theme, found, shot('history-rollback-dialog'));
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await go(page, '#/settings');
+      await page.getByRole('textbox', { name: 'Project path' }).waitFor();
+      await check(page, 'Settings', width, theme, found, shot('settings'));
+      await page.getByRole('button', { name: 'Remove' }).first().click();
+      const remove = page.getByRole('alertdialog');
+      await remove.waitFor();
+      await check(page, '"Stop watching" dialog', width, theme, found);
+      await remove.getByRole('button', { name: 'Cancel' }).click();
+      await remove.waitFor({ state: 'hidden' });
+
+      await go(page, '#/about');
+      await page.locator('[data-about-ready="true"]').waitFor();
+      await check(page, 'About', width, theme, found, shot('about'));
+      await page.context().close();
     }
     expect(found).toEqual([]);
   });
@@ -185,18 +194,16 @@ suite('every view at 1280 and 400 px, both themes: no sideways scrolling, axe cl
     servers.push(served);
     const found: string[] = [];
     const pages: Array<{ page: Page; width: Width; theme: Theme }> = [];
-    for (const width of WIDTHS) {
-      for (const theme of THEMES) {
-        const page = await openAt(browser, served, width, theme);
-        await page.getByText('No projects yet — add one').waitFor();
-        await check(page, 'Empty state', width, theme, found, theme === 'light' ? `empty-${width}` : undefined);
-        pages.push({ page, width, theme });
-      }
+    for (const { width, theme } of COMBOS) {
+      const page = await openAt(browser, served, width, theme);
+      await page.getByText('No projects yet — add one').waitFor();
+      await check(page, 'Empty state', width, theme, found, theme === 'light' && width !== 360 ? `empty-${width}` : undefined);
+      pages.push({ page, width, theme });
     }
     await served.stop();
     for (const { page, width, theme } of pages) {
       await page.getByText(/Lost the connection to Upshift/).waitFor({ timeout: 20_000 });
-      await check(page, 'Server stopped', width, theme, found, theme === 'light' ? `server-stopped-${width}` : undefined);
+      await check(page, 'Server stopped', width, theme, found, theme === 'light' && width !== 360 ? `server-stopped-${width}` : undefined);
       await page.context().close();
     }
     expect(found).toEqual([]);
