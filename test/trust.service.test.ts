@@ -63,6 +63,11 @@ describe('a moved release tag in the service', () => {
     // The dashboard's Updates view reads the project's view: the flag is there.
     const view = (await h.service.getState({})).projects.find((p) => p.name === 'core')!;
     expect(view.check!.tagMoves!.map((m) => m.tag)).toEqual(['v1.1.0']);
+    // Never scheduled nor waiting for an approval: the verdict the scheduler reads says it is not offered, and why.
+    expect(check.candidates!.find((c) => c.version === '1.1.0')!.verdict!.notOffered).toContain('TAG MOVED');
+    const schedule = await h.service.getSchedule({});
+    expect(JSON.stringify(schedule)).toContain('1.1.0 is not offered: trust: TAG MOVED');
+    expect((await h.service.listApprovals({})).approvals.filter((a) => a.version === '1.1.0' && a.state === 'pending')).toEqual([]);
     const plan = await h.service.getPlan({ project: 'core', to: '1.1.0' });
     expect(plan.blocked).toBe(true);
     expect(plan.tagMoves!.map((m) => m.tag)).toEqual(['v1.1.0']);

@@ -118,7 +118,7 @@ export function PlanTrustBadges({ plan }: { plan: UpgradePlan }) {
   const eol = (s: SupportStatus | null | undefined) => !!s && (s.eol || s.soon);
   if (plan.verification === undefined && moves.length === 0 && !eol(current) && !eol(target)) return null;
   return (
-    <div className="trust-badges plan-trust" aria-label="Release trust">
+    <div className="trust-badges plan-trust" role="group" aria-label="Release trust">
       <SignatureBadge verification={plan.verification} />
       <EolBadge support={current} subject={`Current ${current?.version ?? ''}`.trim()} />
       <EolBadge support={target} subject={`Target ${target?.version ?? ''}`.trim()} />

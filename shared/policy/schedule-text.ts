@@ -29,7 +29,10 @@ export function describeRefusal(state: ProjectAutomationState, c: CandidateRelea
     dirty: `${p} has uncommitted changes: an unattended upgrade never sets them aside — commit or stash them, or upgrade by hand with \`upshift upgrade ${p} --stash\``,
     diverged: `${p}'s HEAD has commits ${v} does not contain: an unattended upgrade would take them out of the working tree — read \`upshift plan ${p} --to ${v}\` and upgrade by hand`,
     rollbackLoop: `rollback-loop protection: ${loop?.reason ?? `${p} was rolled back automatically too often within the hour`}${loop?.until && !Number.isNaN(Date.parse(loop.until)) ? `, until ${when(Date.parse(loop.until), timeZone, now)}` : ''} — only a person can upgrade it now (\`upshift upgrade ${p} --force\`)`,
-    notOffered: `the strategy does not offer ${v}${c.notOfferedReason ? `: ${c.notOfferedReason}` : ''}`,
+    // Release trust and support windows hold a release back too (a moved tag, a refused signature, an end of life).
+    notOffered: /^(trust|signature|support): /.test(c.notOfferedReason ?? '')
+      ? `${v} is not offered: ${c.notOfferedReason}`
+      : `the strategy does not offer ${v}${c.notOfferedReason ? `: ${c.notOfferedReason}` : ''}`,
     incompatible:
       c.refusedBy && c.refusedBy.length > 0
         ? c.refusedBy.map((r) => `${r.project} refuses ${v} (${r.reason})`).join('; ')

@@ -167,7 +167,8 @@ async function computeCheck(ctx: ProjectContext, all: readonly ProjectContext[],
     candidates: [...ascending].reverse().map((r) => {
       const v = verdicts.get(r.tag)!;
       const b = v.blockers;
-      const excluded = judged.excluded.find((e) => e.tag === r.tag)?.reason ?? judged.unjudged.find((u) => u.tag === r.tag)?.reason ?? null;
+      // A release trust or a support window holds back (trust/holds.ts) is not offered either: never scheduled nor queued.
+      const excluded = judged.excluded.find((e) => e.tag === r.tag)?.reason ?? judged.unjudged.find((u) => u.tag === r.tag)?.reason ?? held.get(r.tag)?.join('; ') ?? null;
       return { ...toReleaseRef(r), blocked: b.length > 0, reason: b.length > 0 ? b.join('; ') : null, reasons: b, risk: releaseRisk(v, ctx.manifest.smoke !== null), verdict: candidateVerdict(v, excluded) };
     }),
     // An unreachable remote is still a failed check (reported, backed off), with the last releases seen filled in.
