@@ -111,3 +111,22 @@ describe('electron-builder configuration, through electron-builder', () => {
     expect(shipsModuleFile(root, loaded, 'node_modules/prebuild-install/package.json')).toBe(false);
   });
 });
+
+describe('npm run dist (build/dist.mjs)', () => {
+  it('passes its flags to electron-builder, and gives Node its better-sqlite3 back even when packaging failed', async () => {
+    const { distSteps, runDist } = (await import(`${root}build/dist.mjs`)) as {
+      distSteps: (args: string[]) => Array<{ cmd: string; args: string[]; always: boolean }>;
+      runDist: (args: string[], run: (cmd: string, args: string[]) => number) => number;
+    };
+    expect(JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts.dist).toBe('node build/dist.mjs');
+    const steps = distSteps(['--linux', 'deb']);
+    expect(steps.map((s) => s.args.slice(-4))).toEqual([['run', 'build'], ['--config', 'build/electron-builder.yml', '--linux', 'deb'], ['rebuild', 'better-sqlite3']]);
+    const ran: string[] = [];
+    const failing = (code: number) => (cmd: string, args: string[]) => (ran.push(args.join(' ')), args.includes('--config') ? code : 0);
+    expect(runDist(['--linux'], failing(1))).toBe(1);
+    expect(ran.at(-1)).toBe('rebuild better-sqlite3');
+    ran.length = 0;
+    expect(runDist([], failing(0))).toBe(0);
+    expect(ran).toHaveLength(3);
+  });
+});
