@@ -17,6 +17,7 @@ export interface Credential {
  */
 export class CredentialCache {
   private readonly byHost = new Map<string, Promise<Credential | null>>();
+  private readonly approved = new Set<string>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -40,9 +41,22 @@ export class CredentialCache {
     return null;
   }
 
-  /** Tells git's helpers how the credential fared (`approve` stores it, `reject` erases it), as git itself does. */
+  /**
+   * Tells git's helpers how the credential fared (`approve` stores it, `reject` erases it), as git itself does. A
+   * refused credential is forgotten here too, so a long-lived process asks again at its next check.
+   */
   async report(url: URL, cwd: string, cred: Credential, ok: boolean): Promise<void> {
+    const key = `${url.protocol}//${url.host}`;
+    if (!ok) {
+      this.byHost.delete(key);
+      this.approved.delete(key);
+    }
     if (cred.from !== 'git') return;
+    // Approved once per host, not once per remote on it.
+    if (ok) {
+      if (this.approved.has(key)) return;
+      this.approved.add(key);
+    }
     await runGit(['credential', ok ? 'approve' : 'reject'], { cwd, stdin: describe(url, cred), timeoutMs: 10_000 }).catch(() => undefined);
   }
 }

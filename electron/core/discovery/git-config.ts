@@ -84,12 +84,18 @@ export function readConfigFile(file: string): ConfigEntries | null {
 }
 
 let userConfig: Promise<ConfigEntries | null> | null = null;
+let userConfigAt = 0;
+/** A long-lived process (the tray app, `serve`) sees a changed ~/.gitconfig within a minute. */
+const USER_CONFIG_TTL_MS = 60_000;
 
 /**
- * The system, global and command-line-environment configuration, asked of git once per process (`git config
- * --list`), so GIT_CONFIG_GLOBAL, XDG paths and includes there resolve exactly as git resolves them.
+ * The system, global and command-line-environment configuration, asked of git once per check run (`git config
+ * --list`; again after a minute in a long-lived process), so GIT_CONFIG_GLOBAL, XDG paths and includes there
+ * resolve exactly as git resolves them.
  */
 export function userGitConfig(): Promise<ConfigEntries | null> {
+  if (userConfig && Date.now() - userConfigAt > USER_CONFIG_TTL_MS) userConfig = null;
+  if (!userConfig) userConfigAt = Date.now();
   userConfig ??= (async () => {
     try {
       const r = await runGit(['config', '--list', '--show-scope', '-z'], { cwd: '/', timeoutMs: 10_000 });

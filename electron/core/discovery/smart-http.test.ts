@@ -179,7 +179,9 @@ describe('smart HTTP discovery against git http-backend', () => {
     const server = await serve({ root, auth: { user: 'alice', password: 's3cret' } });
     const log = path.join(root, 'helper.log');
     const helper = path.join(root, 'helper.sh');
-    writeFileSync(helper, `#!/bin/sh\n[ "$1" = get ] || exit 0\necho asked >> ${JSON.stringify(log)}\ncat >/dev/null\necho username=alice\necho password=\${UPSHIFT_TEST_PASSWORD:-s3cret}\n`);
+    const stored = path.join(root, 'stored.log');
+    writeFileSync(stored, '');
+    writeFileSync(helper, `#!/bin/sh\ncat >/dev/null\n[ "$1" = get ] || { echo "$1" >> ${JSON.stringify(stored)}; exit 0; }\necho asked >> ${JSON.stringify(log)}\necho username=alice\necho password=\${UPSHIFT_TEST_PASSWORD:-s3cret}\n`);
     chmodSync(helper, 0o755);
     const work = path.join(root, 'work');
     git(root, 'init', '-q', work);
@@ -193,16 +195,22 @@ describe('smart HTTP discovery against git http-backend', () => {
     expect(a.tags).toHaveLength(4);
     expect(b.tags).toHaveLength(4);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['asked']);
+    // Told once that the credential worked, not once per remote.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readFileSync(stored, 'utf8').trim().split('\n')).toEqual(['store']);
 
     process.env.UPSHIFT_TEST_PASSWORD = 'wrong';
+    const later = new CredentialCache();
     try {
-      const e = await listRemoteTagsNative(work, `${server.url}/a.git`, { credentials: new CredentialCache() }).catch((x: unknown) => x as GitError);
+      const e = await listRemoteTagsNative(work, `${server.url}/a.git`, { credentials: later }).catch((x: unknown) => x as GitError);
       expect(e).toBeInstanceOf(GitError);
       expect((e as GitError).kind).toBe('auth-required');
       expect((e as GitError).message).toMatch(/credential helper gave were refused\. Nothing was changed/);
     } finally {
       delete process.env.UPSHIFT_TEST_PASSWORD;
     }
+    // The refused credential was forgotten: a long-lived process asks again at its next check, and the fixed one works.
+    expect((await listRemoteTagsNative(work, `${server.url}/a.git`, { credentials: later })).tags).toHaveLength(4);
     const none = await listRemoteTagsNative(root, `${server.url}/a.git`, { credentials: new CredentialCache({}) }).catch((x: unknown) => x as GitError);
     expect((none as GitError).kind).toBe('auth-required');
     expect((none as GitError).message).toMatch(/no credential helper had any/);
