@@ -13,6 +13,7 @@ import { UpdatesView } from './views/UpdatesView.js';
 const PlanView = lazy(() => VIEW_CHUNKS.plan().then((m) => ({ default: m.PlanView })));
 const HistoryView = lazy(() => VIEW_CHUNKS.history().then((m) => ({ default: m.HistoryView })));
 const OperationView = lazy(() => VIEW_CHUNKS.operation().then((m) => ({ default: m.OperationView })));
+const ScheduleView = lazy(() => VIEW_CHUNKS.schedule().then((m) => ({ default: m.ScheduleView })));
 const SettingsView = lazy(() => VIEW_CHUNKS.settings().then((m) => ({ default: m.SettingsView })));
 const AboutView = lazy(() => VIEW_CHUNKS.about().then((m) => ({ default: m.AboutView })));
 
@@ -34,6 +35,7 @@ const TITLES: Record<Route['view'], string> = {
   plan: 'Plan',
   operation: 'Operation',
   history: 'History',
+  schedule: 'Schedule',
   settings: 'Projects & settings',
   about: 'About',
 };
@@ -52,6 +54,8 @@ function View({ route }: { route: Route }) {
       return <OperationView key={route.id} id={route.id} />;
     case 'history':
       return <HistoryView />;
+    case 'schedule':
+      return <ScheduleView />;
     case 'settings':
       return <SettingsView />;
     case 'about':

@@ -12,6 +12,7 @@ import './styles/plan.css';
 import './styles/history.css';
 import './styles/compact.css';
 import './styles/trust.css';
+import './styles/schedule.css';
 
 applyTheme();
 const root = document.getElementById('root');

@@ -9,6 +9,7 @@ export const VIEW_CHUNKS = {
   plan: () => import('./views/PlanView.js'),
   history: () => import('./views/HistoryView.js'),
   operation: () => import('./views/OperationView.js'),
+  schedule: () => import('./views/ScheduleView.js'),
   settings: () => import('./views/SettingsView.js'),
   about: () => import('./views/AboutView.js'),
 } satisfies Partial<Record<Route['view'], () => Promise<unknown>>>;

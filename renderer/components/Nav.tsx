@@ -12,6 +12,7 @@ interface Item {
 const ITEMS: Item[] = [
   { href: '#/updates', label: 'Updates', active: (r) => r.view === 'updates' || r.view === 'plan' },
   { href: '#/history', label: 'History', active: (r) => r.view === 'history' || r.view === 'operation' },
+  { href: '#/schedule', label: 'Schedule', active: (r) => r.view === 'schedule' },
   { href: '#/settings', label: 'Projects & settings', active: (r) => r.view === 'settings' },
   { href: '#/about', label: 'About', active: (r) => r.view === 'about' },
 ];

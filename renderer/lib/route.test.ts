@@ -9,6 +9,7 @@ describe('hash routes', () => {
     ['#/history', { view: 'history' }],
     ['#/settings', { view: 'settings' }],
     ['#/about', { view: 'about' }],
+    ['#/schedule', { view: 'schedule' }],
     ['#/plan/core', { view: 'plan', project: 'core', to: null }],
     ['#/plan/my%20proj?to=1.3.0', { view: 'plan', project: 'my proj', to: '1.3.0' }],
     ['#/plan', { view: 'updates' }],

@@ -1,5 +1,5 @@
 /**
- * Hash routes: #/updates, #/plan/<project>[?to=<version>], #/operation/<id>, #/history, #/settings, #/about.
+ * Hash routes: #/updates, #/plan/<project>[?to=<version>], #/operation/<id>, #/history, #/schedule, #/settings, #/about.
  * The first load in browser mode also carries `#token=…`: transport/token.ts reads and strips it before routing.
  */
 export type Route =
@@ -7,6 +7,7 @@ export type Route =
   | { view: 'plan'; project: string; to: string | null }
   | { view: 'operation'; id: string }
   | { view: 'history' }
+  | { view: 'schedule' }
   | { view: 'settings' }
   | { view: 'about' };
 
@@ -26,6 +27,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'history' };
     case 'history':
       return { view: 'history' };
+    case 'schedule':
+      return { view: 'schedule' };
     case 'settings':
       return { view: 'settings' };
     case 'about':

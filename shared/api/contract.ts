@@ -304,6 +304,22 @@ export interface ScheduleDocument {
   problems: string[];
   /** The scheduler holding the lease of this state directory now (`app`, `serve`, `daemon`), if one runs. */
   scheduler: { role: string; pid: number; host: string } | null;
+  /** `automation.enabled` of the global settings: unattended upgrades at all (a project may still turn them on). */
+  enabled: boolean;
+  /** The maintenance windows in effect, with their next opening; none: any time. */
+  windows: WindowOverview[];
+}
+
+/** A maintenance window as the Schedule view shows it. */
+export interface WindowOverview {
+  name: string;
+  /** The project whose own policy has it; null: the global windows (every project without its own). */
+  project: string | null;
+  /** `daily 02:00–05:00`, `Mon, Tue, Wed, Thu, Fri 09:00–18:00, except Fri 12:00–24:00`. */
+  period: string;
+  timeZone: string;
+  /** Its next opening (or the one open now) within a month; null: none (blackouts). */
+  next: { start: string; end: string; open: boolean; text: string } | null;
 }
 
 /** The contract as a typed object: what `window.upshift` and the HTTP client both implement. */

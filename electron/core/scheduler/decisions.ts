@@ -10,7 +10,9 @@ import { UpshiftError } from '../errors.js';
 import { approvalFindings, gatherProjects } from './inputs.js';
 import { SchedulerLease } from './lease.js';
 import { decideSchedule, type DeviceSource } from './scheduler.js';
-import { ApprovalStore, AUTOMATION_KEY, writeAutomationSettings } from './store.js';
+import { ApprovalStore, AUTOMATION_KEY, readAutomationSettings, writeAutomationSettings } from './store.js';
+import { windowsOverview } from './overview.js';
+import type { WindowOverview } from '../../../shared/api/contract.js';
 
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
@@ -33,6 +35,10 @@ export interface ScheduleReport {
   problems: string[];
   /** The scheduler holding the lease now, if one runs. */
   scheduler: { role: string; pid: number; host: string } | null;
+  /** automation.enabled of the global settings. */
+  enabled: boolean;
+  /** The windows in effect and their next openings (overview.ts). */
+  windows: WindowOverview[];
 }
 
 /** The schedule as it stands (nothing is written): `upshift schedule --json` and the contract's `getSchedule`. */
@@ -40,7 +46,8 @@ export async function scheduleReport(engine: Engine, now: Date, timeZone = syste
   const { schedule, problems } = await decideSchedule(engine, now, timeZone, new ApprovalStore(engine.store), null, device, false);
   const holder = SchedulerLease.holder(engine.store);
   const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
-  return { schedule, problems, scheduler };
+  const { settings } = readAutomationSettings(engine.store);
+  return { schedule, problems, scheduler, enabled: settings.enabled === true, windows: windowsOverview(engine, settings, timeZone, now) };
 }
 
 /** The approval queue as the last checks leave it (reconciled in memory, nothing written). */

@@ -181,4 +181,15 @@ describe('the scheduler in the service', () => {
       other.close();
     }
   });
+
+  it('getSchedule lists the windows in effect with their next opening, a project\'s own beside the global ones', async () => {
+    const { home } = await prepared({ windows: [{ name: 'nightly', start: '02:00', end: '05:00', timeZone: 'UTC' }], projects: { p: { windows: [{ name: 'sunday', days: ['sun'], start: '06:00', end: '08:00' }], timeZone: 'Europe/Rome' } } });
+    const h = await openService({ home, clock: new ManualClock(NOW), watch: false });
+    const doc = await h.service.getSchedule({});
+    expect(doc.enabled).toBe(true);
+    expect(doc.windows).toEqual([
+      { name: 'nightly', project: null, period: 'daily 02:00–05:00', timeZone: 'UTC', next: { start: '2026-03-10T02:00:00.000Z', end: '2026-03-10T05:00:00.000Z', open: true, text: 'open now, until Tue 05:00 UTC' } },
+      { name: 'sunday', project: 'p', period: 'Sun 06:00–08:00', timeZone: 'Europe/Rome', next: { start: '2026-03-15T05:00:00.000Z', end: '2026-03-15T07:00:00.000Z', open: false, text: 'opens Sun 06:00 Europe/Rome' } },
+    ]);
+  });
 });
