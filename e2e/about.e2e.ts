@@ -83,13 +83,15 @@ suite('About (browser mode)', () => {
     await screenshot(page, 'about-browser');
   });
 
-  it('fits a 400 px tray window without sideways scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 400, height: 800 } });
+  it('fits a 400 px tray window without sideways scrolling, and is axe-clean in the dark theme', async () => {
+    const context = await browser.newContext({ viewport: { width: 400, height: 800 }, colorScheme: 'dark', bypassCSP: true });
     const page = await context.newPage();
     await page.goto(served.url);
     await page.locator('[data-ready="true"]').waitFor();
     await openAbout(page);
     expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= document.scrollingElement!.clientWidth)).toBe(true);
+    expect(await axeSerious(page)).toEqual([]);
+    await screenshot(page, 'about-400');
     await context.close();
   });
 });

@@ -32,7 +32,7 @@ export function AboutView() {
         <>
           <section className="panel" aria-labelledby="about-build">
             <h2 id="about-build">Upshift {about.build.version}</h2>
-            <dl className="facts">
+            <dl className="facts about-facts">
               <dt>Built from</dt>
               <dd>{originText(about.build)}</dd>
               <dt>Build date</dt>
