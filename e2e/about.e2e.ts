@@ -91,7 +91,7 @@ suite('About (browser mode)', () => {
     await openAbout(page);
     expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= document.scrollingElement!.clientWidth)).toBe(true);
     expect(await axeSerious(page)).toEqual([]);
-    await screenshot(page, 'about-400');
+    await screenshot(page, 'about-browser-400-dark');
     await context.close();
   });
 });
