@@ -8,12 +8,17 @@ import { useEffect, useState } from 'react';
 import type { ProjectView } from '../../shared/api/contract.js';
 import type { Approval } from '../../shared/policy/index.js';
 import { useActions, useApp } from '../store/context.js';
+import { updateOffer } from '../../shared/policy/offer.js';
 
-/** The release waiting for approval: the latest, when its gate is `review` and an update is offered. */
+/**
+ * The release waiting for approval: the one the row offers (shared/policy/offer.ts) when its gate is `review` — never
+ * a newer release that is blocked, gated skip or skipped (issue 11 §1: buttons name the version they act on).
+ */
 export function awaitingApproval(p: ProjectView): { version: string; commit: string } | null {
-  const latest = p.check?.latest;
-  if (!p.check?.updateAvailable || !latest || p.check.gate !== 'review' || p.check.error) return null;
-  return { version: latest.version, commit: latest.sha };
+  const target = updateOffer(p.check, p.decision.skipped).target;
+  if (!target || target.gate !== 'review') return null;
+  const ref = p.check?.candidates?.find((c) => c.version === target.version) ?? (p.check?.latest?.version === target.version ? p.check.latest : null);
+  return ref ? { version: target.version, commit: ref.sha } : null;
 }
 
 /** The queue's record of exactly this release (version and commit): an approval never carries over to another commit. */

@@ -26,10 +26,19 @@ export function PlanCheckSummary({ project, to }: { project: string; to: string 
         <span aria-hidden="true"> → </span>
         <span className="visually-hidden"> to </span>
         <span className="version version-new">{target}</span>{' '}
-        {isLatest && <RiskBadge risk={check.risk} />} {isLatest && <CompatBadge compatible={check.compatible} />}
+        {/* The risk of this release (checks carry one per candidate), not of the newest one. */}
+        {candidate?.risk ? <RiskBadge risk={candidate.risk} /> : isLatest && <RiskBadge risk={check.risk} />} {isLatest && <CompatBadge compatible={check.compatible} />}
         {!isLatest && candidate && (candidate.blocked ? <span className="badge compat-blocked">Blocked</span> : <span className="badge compat-ok">Not blocked</span>)}
       </p>
-      {candidate?.blocked && candidate.reason && <p className="muted small">{candidate.reason}</p>}
+      {candidate?.blocked && (candidate.reasons?.length ?? 0) > 0 ? (
+        <ul className="muted small">
+          {candidate.reasons!.map((r, i) => (
+            <li key={i}>{r}</li>
+          ))}
+        </ul>
+      ) : (
+        candidate?.blocked && candidate.reason && <p className="muted small">{candidate.reason}</p>
+      )}
       <p className="muted small">
         {dependents.length > 0 ? `Projects that depend on ${project}: ${dependents.join(', ')}.` : `No watched project depends on ${project}.`}
       </p>
