@@ -84,7 +84,10 @@ async function runDaemon(io: DaemonIo, env: NodeJS.ProcessEnv): Promise<ExitCode
   const check = async () => {
     try {
       if (scheduler.isLeader) {
-        await engine.check([], undefined, { isolateFailures: true });
+        const result = await engine.check([], undefined, { isolateFailures: true });
+        // A release tag this check first saw moved is announced (tag_moved), as `upshift check` and the service do: the
+        // record marks a move fresh only once, so a check that did not tell would leave it untold.
+        for (const c of result.projects) for (const m of c.tagMoves ?? []) if (m.fresh) hub.tagMoved(c.name, m);
         scheduler.poke();
       }
     } catch (err) {
