@@ -1,5 +1,9 @@
 import type { BumpType } from '../api/types.js';
-import { compareVersions, parseVersion, type Version } from '../version/index.js';
+// The modules themselves, not the version barrel: the barrel brings constraint ranges and with them semver (29 KB),
+// which the dashboard's first view (UpdatesView uses this file) does not need.
+import { compareVersions } from '../version/compare.js';
+import { parseVersion } from '../version/parse.js';
+import type { Version } from '../version/types.js';
 
 /**
  * The kind of change from the current version to a target:
