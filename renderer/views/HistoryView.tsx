@@ -7,6 +7,7 @@ import { KIND_LABELS, STATUS_LABELS, plural } from '../lib/format.js';
 import { filtersActive } from '../store/history.js';
 import { useActions, useApp } from '../store/context.js';
 import { HistoryList } from './HistoryList.js';
+import { BatchHistory } from './BatchPanels.js';
 import { OperationDetailPanel } from './OperationDetailPanel.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -99,6 +100,7 @@ export function HistoryView() {
         ))}
       </ul>
       {error && <ErrorBanner error={error} title="Could not load the history" onRetry={() => refreshHistory()} />}
+      <BatchHistory />
       <div className="history-layout">
         <div className="history-main">
           {total === 0 ? (

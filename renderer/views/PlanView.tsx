@@ -16,6 +16,7 @@ import { useActions, useApp } from '../store/context.js';
 import { CommitsSection, DependentsSection, DiffstatSection, KindSection, ReleaseNotesSection, RiskSection, StepsSection } from './PlanSections.js';
 import { PlanCheckSummary } from './PlanCheckSummary.js';
 import { PlanNotices } from './PlanNotices.js';
+import { PathHops } from './BatchPanels.js';
 import { RollbackLoopNotice } from './RollbackLoopNotice.js';
 import { ViewHeading } from './ViewHeading.js';
 import { FocusOnMount, PlanFailedNote } from './PlanOutcome.js';
@@ -187,7 +188,8 @@ function PlanBody({ plan, busy }: { plan: UpgradePlan; busy: boolean }) {
         <TargetSelect plan={plan} busy={busy} />
       </div>
       <PlanNotices plan={plan} />
-      <Decision key={plan.to.version} plan={plan} busy={busy} />
+      {/* Beyond required stops the upgrade runs hop by hop (startUpgrade would refuse it: PATH_REQUIRED). */}
+      {plan.hops ? <PathHops plan={plan} /> : <Decision key={plan.to.version} plan={plan} busy={busy} />}
       <div className="plan-grid">
         <RiskSection plan={plan} />
         <DependentsSection plan={plan} />

@@ -1,4 +1,5 @@
 /** "Updates": every watched project with current → latest, risk, compatibility, last check; Check now; Upgrade. */
+import { BatchPlanPanel } from './BatchPanels.js';
 import type { ProjectView } from '../../shared/api/contract.js';
 import { CompatBadge, RiskBadge } from '../components/Badges.js';
 import { EmptyState } from '../components/EmptyState.js';
@@ -186,6 +187,7 @@ export function UpdatesView() {
           </table>
         </div>
       ) : null}
+      {projects.length > 1 && <BatchPlanPanel />}
     </div>
   );
 }
