@@ -104,7 +104,7 @@ suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways 
     cleanupTempDirs();
   });
 
-  it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog, About', async () => {
+  it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog, Schedule, About', async () => {
     const ws = demoWorkspace();
     expect(ws.cli.run('upgrade', 'core', '--to', '1.1.0', '--yes').code).toBe(0);
     expect(ws.cli.run('upgrade', 'core', '--to', '1.2.0', '--yes').code).toBe(1);
@@ -180,6 +180,10 @@ suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways 
       await check(page, '"Stop watching" dialog', width, theme, found);
       await remove.getByRole('button', { name: 'Cancel' }).click();
       await remove.waitFor({ state: 'hidden' });
+
+      await go(page, '#/schedule');
+      await page.locator('[data-schedule-ready="true"]').waitFor();
+      await check(page, 'Schedule', width, theme, found, shot('schedule'));
 
       await go(page, '#/about');
       await page.locator('[data-about-ready="true"]').waitFor();
