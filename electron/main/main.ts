@@ -145,8 +145,22 @@ function run(): void {
 
   // ---- engine events ----
 
+  /** The tray's scheduler lines follow the schedule: read again after what may change it, a burst at a time. */
+  let scheduleTimer: ReturnType<typeof setTimeout> | null = null;
+  function refreshSchedule(): void {
+    if (!service || scheduleTimer !== null) return;
+    scheduleTimer = setTimeout(() => {
+      scheduleTimer = null;
+      void service
+        ?.getSchedule({})
+        .then((doc) => tray.setSchedule(doc.schedule))
+        .catch((err) => log('could not read the schedule', { error: String(err) }));
+    }, 500);
+  }
+
   function onEvent(event: UpshiftEvent): void {
     tray.handleEvent(event);
+    if (event.type === 'schedule-changed' || event.type === 'approvals-changed' || event.type === 'operation-finished') refreshSchedule();
     if (event.type === 'state-changed') applyLoginItem(event.state.settings.launchAtLogin);
     const win = liveWindow();
     if (win && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
@@ -173,6 +187,23 @@ function run(): void {
       case 'open-about':
         showWindow('#/about');
         return;
+      case 'open-schedule':
+        showWindow('#/schedule');
+        return;
+      case 'approve':
+      case 'resume-automation': {
+        if (!service) return;
+        try {
+          // "Approve core 1.4.1" is the dashboard's Approve (now); the approver is this user@host, as the CLI records it.
+          if (action.type === 'approve') await service.call('approve', { project: action.project, version: action.version, when: 'now' });
+          else tray.setSchedule((await service.resumeAutomation({})).schedule);
+          tray.setLastError(null);
+        } catch (err) {
+          tray.setLastError(serializeError(err));
+        }
+        refreshSchedule();
+        return;
+      }
       case 'quit':
         app.quit();
         return;
@@ -244,6 +275,7 @@ function run(): void {
     tray.setProjects(state.projects);
     tray.setPoller(state.poller);
     tray.setSelfUpdate((await service.getAbout({})).selfUpdate);
+    refreshSchedule();
     applyLoginItem(state.settings.launchAtLogin);
     ready = true;
     const atLogin = process.argv.includes(HIDDEN_FLAG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);

@@ -7,6 +7,8 @@ import type { PollerState, ProjectView } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
 import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
 import { trayTrust } from './tray-trust.js';
+import { traySchedule, type ScheduleAction } from './tray-schedule.js';
+import type { Schedule } from '../../shared/policy/index.js';
 import { updateOffer } from '../../shared/policy/offer.js';
 import { skippedBy } from '../../shared/policy/skips.js';
 
@@ -20,7 +22,9 @@ export type TrayAction =
   | { type: 'open-window' }
   /** The About view, where Upshift's own update is shown with its notes, Skip, Remind me later, Install on quit. */
   | { type: 'open-about' }
-  | { type: 'quit' };
+  | { type: 'quit' }
+  /** The scheduler's items (tray-schedule.ts): approve a release now, resume automation, open the Schedule view. */
+  | ScheduleAction;
 
 export type MenuItemModel =
   | { kind: 'item'; id: string; label: string; enabled: boolean; action: TrayAction }
@@ -37,6 +41,8 @@ export interface TrayState {
   lastError: ApiError | null;
   /** Upshift's own update (self-update-changed events); absent or null until the first status arrives. */
   selfUpdate?: SelfUpdateStatus | null;
+  /** What the scheduler will do (getSchedule, again on schedule-changed); absent or null until it arrives. */
+  schedule?: Schedule | null;
 }
 
 export interface TrayModel {
@@ -114,6 +120,8 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (state.lastError) parts.push(`error: ${state.lastError.message}`);
   const selfOffered = offeredSelfUpdate(state.selfUpdate ?? null);
   if (selfOffered) parts.push(`Upshift ${selfOffered} available`);
+  const sched = traySchedule(state.schedule, now);
+  parts.push(...sched.tooltip);
   if (paused) parts.push('checks paused');
   const tooltip = truncate(`Upshift: ${parts.join(' · ')}`, TOOLTIP_MAX);
 
@@ -129,6 +137,7 @@ export function trayModel(state: TrayState, now: number = Date.now()): TrayModel
   if (state.lastError) info('error', truncate(state.lastError.message, 80));
   if (paused) info('paused', 'Background checks are paused');
   for (const line of trust.lines) info(line.id, truncate(line.label, 80));
+  if (sched.items.length > 0) menu.push({ kind: 'separator', id: 'sep-schedule' }, ...sched.items);
   const self = selfUpdateItems(state.selfUpdate ?? null);
   if (self.length > 0) menu.push({ kind: 'separator', id: 'sep-self-update' }, ...self);
 

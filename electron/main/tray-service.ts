@@ -7,6 +7,7 @@
 import type { PollerState, ProjectView, UpshiftEvent } from '../../shared/api/contract.js';
 import type { ApiError } from '../../shared/api/types.js';
 import type { SelfUpdateStatus } from '../../shared/policy/selfupdate.js';
+import type { Schedule } from '../../shared/policy/index.js';
 import { trayModel, type MenuItemModel, type TrayAction, type TrayIcon, type TrayModel, type TrayState } from './tray-model.js';
 
 /** What the service needs from a tray; tray-electron.ts implements it over Electron's Tray and Menu. */
@@ -77,6 +78,13 @@ export class TrayService {
   setSelfUpdate(status: SelfUpdateStatus | null): void {
     if (sameJson(status, this.state.selfUpdate ?? null)) return;
     this.state = { ...this.state, selfUpdate: status };
+    this.render();
+  }
+
+  /** What the scheduler will do (main.ts reads getSchedule at start and on schedule-changed / approvals-changed). */
+  setSchedule(schedule: Schedule | null): void {
+    if (sameJson(schedule, this.state.schedule ?? null)) return;
+    this.state = { ...this.state, schedule };
     this.render();
   }
 
