@@ -242,6 +242,16 @@ describe('upshift upgrade', () => {
     expect(head(fx.work)).toEqual(before);
     // Nothing left to roll back.
     expect(cli.run('rollback', 'core', '--yes').code).toBe(4);
+    // Naming the undone upgrade is refused too (a second undo of it would be recorded), with what to do instead.
+    const again = cli.run('rollback', 'core', '--to', up.id, '--yes');
+    expect(again.code).toBe(4);
+    expect(again.stderr).toContain(`${up.id} was already undone by ${op.id}`);
+    expect(again.stderr).toContain(`roll back ${op.id}`);
+    expect(head(fx.work)).toEqual(before);
+    // Rolling back the rollback itself installs the upgrade again.
+    const redo = cli.run('rollback', 'core', '--to', op.id, '--yes', '--json');
+    expect(redo.code, redo.stderr).toBe(0);
+    expect(redo.json<OperationResult>().operation).toMatchObject({ kind: 'rollback', status: 'succeeded', target: op.id });
   });
 
   it('exits 4 when already on the latest release, 2 for an unknown project or flag', () => {

@@ -180,6 +180,15 @@ export function rollbackTarget(store: StateStore, project: string, id?: string):
     if (op.status !== 'succeeded' && op.status !== 'stash_kept' && op.status !== 'interrupted' && op.status !== 'rolled_back') {
       throw new UpshiftError('NOT_ROLLBACKABLE', `Operation ${id} is ${op.status}: it changed nothing that needs undoing.`, { category: 'nothing-to-do' });
     }
+    // The same refusal as the dashboard's: a second rollback of an undone upgrade would only record a second undo.
+    const undo = store.undoneBy(id);
+    if (undo) {
+      throw new UpshiftError(
+        'ALREADY_UNDONE',
+        `${id} was already undone by ${undo.id}${undo.finishedAt ? ` (${undo.finishedAt})` : ''}. To install it again, roll back ${undo.id}. Nothing was changed.`,
+        { category: 'nothing-to-do', details: { id, undoneBy: undo.id } },
+      );
+    }
     return op;
   }
   const last = store.lastSucceededUpgrade(project, { excludeUndone: true });
