@@ -97,6 +97,24 @@ describe('automation in the CLI', () => {
     expect(after.projects[0]!.releases[0]!.reasons.map((r) => r.code)).toContain('rejected');
   });
 
+  it('a release the user skipped is never installed unattended, even approved; unskip offers it again', () => {
+    const { cli } = project(['1.1.0']);
+    expect(cli.run('approve', 'p', '1.1.0', '--now').code).toBe(0);
+    const due = () => cli.run('schedule', '--json').json<{ schedule: Schedule }>().schedule;
+    expect(due().due).toEqual([expect.objectContaining({ project: 'p', version: '1.1.0' })]);
+
+    const skipped = cli.run('skip', 'p', '1.1.0');
+    expect(skipped.code, skipped.stderr).toBe(0);
+    const s = due();
+    expect(s.due).toEqual([]);
+    const release = s.projects[0]!.releases[0]!;
+    expect(release).toMatchObject({ version: '1.1.0', status: 'refused' });
+    expect(release.reasons).toContainEqual(expect.objectContaining({ code: 'user-skip', text: expect.stringContaining('`upshift unskip p 1.1.0`') }));
+
+    expect(cli.run('unskip', 'p', '1.1.0').code).toBe(0);
+    expect(due().due).toEqual([expect.objectContaining({ project: 'p', version: '1.1.0' })]);
+  });
+
   it('daemon install writes the unit and prints the command; uninstall removes it (systemctl is never run)', () => {
     const { cli } = project([]);
     const installed = cli.run('daemon', 'install', '--json').json<{ installed: string; enable: string }>();

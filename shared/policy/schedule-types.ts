@@ -45,6 +45,8 @@ export interface CandidateRelease {
   breakingAllowed?: boolean;
   /** The project's version strategy offers it (pinned, range, lts, exclude). */
   offered: boolean;
+  /** The user skipped it ("Skip this version" / "Skip this major"): the skip entry (`1.2.0` or `2.x`); absent or null: not skipped. */
+  skippedBy?: string | null;
   /** Why the strategy does not offer it (as `plan` says). */
   notOfferedReason?: string | null;
 }
@@ -99,6 +101,7 @@ export type ReasonCode =
   | 'breaking'
   | 'gate-manual'
   | 'gate-skip'
+  | 'user-skip'
   | 'rejected'
   // the policy says no
   | 'disabled'

@@ -169,6 +169,8 @@ describe('never unattended: each rule refuses, with its reason, whatever else is
     ['a breaking change not allowed', {}, { breaking: ['Removed the v1 API'] }, 'breaking', '1.4.1 announces breaking changes that are not allowed: "Removed the v1 API"'],
     ['a manual gate', {}, { bump: 'major', gate: 'manual', gateKey: 'major' }, 'gate-manual', '1.4.1 is a major upgrade, gated manual (gates.major): only a person installs it — `upshift upgrade core --to 1.4.1`'],
     ['a skip gate', {}, { bump: 'minor', gate: 'skip', gateKey: 'minor' }, 'gate-skip', '1.4.1 is a minor upgrade, gated skip (gates.minor): never installed'],
+    ['a version the user skipped', {}, { skippedBy: '1.4.1' }, 'user-skip', '1.4.1 was skipped: never installed unattended — `upshift unskip core 1.4.1` offers it again'],
+    ['a major line the user skipped', {}, { skippedBy: '1.x' }, 'user-skip', '1.4.1 was skipped (every 1.x release): never installed unattended — `upshift unskip core 1.x` offers it again'],
   ];
 
   it.each(cases)('%s', (_name, state, release, code, text) => {

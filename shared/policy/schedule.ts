@@ -15,6 +15,7 @@ import { DEFAULT_AUTOMATION, effectivePolicy, type AutomationPolicy, type Pause 
 import { bumpInWords, type GatedBump } from './gates.js';
 import type { CandidateRelease, ProjectAutomationState, ProjectSchedule, Reason, ReleaseDecision, Schedule, ScheduleInput, Trigger } from './schedule-types.js';
 import { describeRefusal, describeWindow, when } from './schedule-text.js';
+import { describeSkip, isMajorSkip } from './skips.js';
 import { nextOpening, type MaintenanceWindow, type Opening } from './windows.js';
 import { DAY_MS, formatClock } from './zoned.js';
 
@@ -271,6 +272,8 @@ function refusalsFor(state: ProjectAutomationState, c: CandidateRelease, policy:
   if ((c.breaking ?? []).length > 0 && c.breakingAllowed !== true) refuse('breaking', d.breaking);
   if (c.gate === 'manual') refuse('gate-manual', d.gateManual);
   if (c.gate === 'skip') refuse('gate-skip', d.gateSkip);
+  // A person skipped it: the scheduler never installs what the Updates view no longer offers.
+  if (c.skippedBy) refuse('user-skip', `${c.version} was skipped${isMajorSkip(c.skippedBy) ? ` (${describeSkip(c.skippedBy)})` : ''}: never installed unattended — \`upshift unskip ${state.project} ${c.skippedBy}\` offers it again`);
   if (approval?.state === 'rejected') refuse('rejected', d.rejected(approval));
   if (!policy.enabled) refuse('disabled', `unattended upgrades are off for ${state.project} (automation.enabled)`);
   const bumps = fastPath ? (policy.security.bumps ?? policy.bumps) : policy.bumps;

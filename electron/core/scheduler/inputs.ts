@@ -5,6 +5,7 @@
  */
 import type { ProjectCheck } from '../../../shared/api/types.js';
 import type { ApprovalFinding, CandidateRelease, ProjectAutomationState } from '../../../shared/policy/index.js';
+import { skippedBy } from '../../../shared/policy/skips.js';
 import type { Engine } from '../engine/index.js';
 import { assertNoRollbackLoop } from '../engine/rollback-loop.js';
 import { UpshiftError } from '../errors.js';
@@ -19,7 +20,7 @@ export interface GatheredProject {
 }
 
 /** Candidates of a check, as the schedule takes them; releases recorded before verdicts were kept are left out. */
-export function candidatesOf(check: ProjectCheck): CandidateRelease[] {
+export function candidatesOf(check: ProjectCheck, skipped: readonly string[] = []): CandidateRelease[] {
   if (check.error || check.noSource) return [];
   return (check.candidates ?? []).flatMap((c): CandidateRelease[] => {
     const v = c.verdict;
@@ -44,6 +45,7 @@ export function candidatesOf(check: ProjectCheck): CandidateRelease[] {
         breaking: v.breaking,
         breakingAllowed: v.breakingAllowed,
         offered: v.notOffered === null,
+        skippedBy: skippedBy(skipped, c.version),
         notOfferedReason: v.notOffered,
       },
     ];
@@ -64,7 +66,9 @@ export async function gatherProjects(engine: Engine): Promise<GatheredProject[]>
   const out: GatheredProject[] = [];
   for (const record of store.listProjects()) {
     const check = store.getCheck(record.name);
-    const candidates = check ? candidatesOf(check) : [];
+    // The user's "Skip this version" / "Skip this major" decisions: what a person skipped is never installed unattended.
+    const skips = store.listDecisions(record.name).filter((d) => d.kind === 'skip').map((d) => d.version);
+    const candidates = check ? candidatesOf(check, skips) : [];
     const running = store.runningOperation(record.name);
     const live = running ? assessOwner({ pid: running.operation.pid, pidStartTime: running.pidStartTime, bootId: running.bootId, host: running.operation.host }) : null;
     const state: ProjectAutomationState = {
@@ -106,6 +110,6 @@ export function approvalFindings(gathered: readonly GatheredProject[]): Approval
     .map((g) => ({
       project: g.state.project,
       current: g.state.current,
-      releases: g.state.candidates.filter((c) => c.gate === 'review').map((c) => ({ project: g.state.project, version: c.version, tag: c.tag, commit: c.commit })),
+      releases: g.state.candidates.filter((c) => c.gate === 'review' && !c.skippedBy).map((c) => ({ project: g.state.project, version: c.version, tag: c.tag, commit: c.commit })),
     }));
 }
