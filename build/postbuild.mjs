@@ -3,16 +3,23 @@
 // and by scripts. better-sqlite3 stays external: it is a native addon resolved from node_modules.
 import { build } from 'esbuild';
 import { buildInfoDefine } from './build-info.mjs';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = `${root}dist/upshift.mjs`;
 // `upshift --version` (electron/cli/version.ts): package.json's version, fixed in the bundle.
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+// Code splitting (issue 12 §2): what one command does not use — the engine for `--help`, the dashboard host for
+// `check`, the gate runners, the archive reader — sits in chunks under dist/cli-chunks/ that main.ts imports when
+// its command runs, so start-up parses only the entry and the chunks the command needs.
+rmSync(`${root}dist/cli-chunks`, { recursive: true, force: true });
 await build({
-  entryPoints: [`${root}electron/cli/main.ts`],
-  outfile,
+  entryPoints: { upshift: `${root}electron/cli/main.ts` },
+  outdir: `${root}dist`,
+  splitting: true,
+  chunkNames: 'cli-chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,7 +1,7 @@
 // build/electron-builder.yml: first read as YAML for what matters — targets, icons that exist, the bundled entry
 // point, better-sqlite3 rebuilt and unpacked — then through electron-builder's own loader, schema and file matcher.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -37,7 +37,7 @@ describe('electron-builder configuration', () => {
 
   it('runs the bundled main process and ships the preload, renderer and tray icons', () => {
     expect(config.extraMetadata.main).toBe('dist/electron-main/main.cjs');
-    for (const f of ['dist/electron-main/main.cjs', 'dist/electron-main/preload.cjs', 'dist/renderer/**', 'dist/upshift.mjs', 'assets/tray/**', 'assets/icons/**']) expect(config.files).toContain(f);
+    for (const f of ['dist/electron-main/main.cjs', 'dist/electron-main/preload.cjs', 'dist/renderer/**', 'dist/upshift.mjs', 'dist/cli-chunks/**', 'assets/tray/**', 'assets/icons/**']) expect(config.files).toContain(f);
   });
 
   it('rebuilds better-sqlite3 for Electron when packaging, and unpacks it from the asar', () => {
@@ -83,6 +83,8 @@ describe('electron-builder configuration, through electron-builder', () => {
     for (const f of ['package.json', 'dist/electron-main/main.cjs', 'dist/electron-main/preload.cjs', 'dist/renderer/index.html', 'dist/upshift.mjs', 'assets/icon.png', 'assets/icons/512x512.png', 'assets/tray/tray-idle.png', 'assets/tray/tray-updatesTemplate@2x.png']) {
       expect(names, f).toContain(f);
     }
+    // Every chunk of the CLI (loaded when a command runs) is in the package too.
+    for (const chunk of readdirSync(`${dist}/cli-chunks`).filter((f) => f.endsWith('.mjs'))) expect(names, chunk).toContain(`dist/cli-chunks/${chunk}`);
     // Every script and style the dashboard's index.html loads is in the package.
     const html = readFileSync(`${dist}/renderer/index.html`, 'utf8');
     for (const [, ref] of html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)) expect(names, ref).toContain(`dist/renderer/${ref}`);

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
-import { isSafeTagName, parseVersion } from '../../shared/version/index.js';
+// Direct files, not the barrel: flags are checked at start-up, before any command's code is loaded.
+import { isSafeTagName } from '../../shared/version/safe-tag.js';
+import { parseVersion } from '../../shared/version/parse.js';
 
 /**
  * What a CLI flag's value must be. Every string option in COMMANDS names one, so a value is checked the same way

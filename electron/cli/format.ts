@@ -14,12 +14,8 @@ import { formatWhen, systemTime, type TimeContext } from './time.js';
 import { releaseNoteLines } from './release-notes.js';
 import { checkTrustLines, eolBadge, verificationLine } from './trust-format.js';
 
-/** Colours only on a terminal and never when NO_COLOR is set (https://no-color.org). */
-export function makeStyle(enabled: boolean) {
-  const wrap = (code: string) => (s: string) => (enabled ? `\u001b[${code}m${s}\u001b[0m` : s);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), green: wrap('32'), yellow: wrap('33'), cyan: wrap('36') };
-}
-export type Style = ReturnType<typeof makeStyle>;
+import type { Style } from './style.js';
+export { makeStyle, type Style } from './style.js';
 
 const v = (x: string | null | undefined) => x ?? '?';
 

@@ -6,8 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { Operation, UpgradePlan } from '../../shared/api/types.js';
-import { Engine } from '../core/engine/index.js';
-import { offlineStatus, setOffline } from '../core/engine/offline.js';
+import type { Engine as EngineType } from '../core/engine/index.js';
 import { toApiError, UpshiftError, usageError } from '../core/errors.js';
 import type { OperationEvent } from '../core/executor/events.js';
 import { commandHelp, CONFIG_FLAG_KEYS, globalHelp, parseCommand, type ParsedCommand } from './args.js';
@@ -16,24 +15,14 @@ import { inferProject } from './infer.js';
 import { formatWhen, systemTime } from './time.js';
 import { versionDocument, versionText } from './version.js';
 import { InterruptHandler } from './interrupt.js';
-import { importCommand } from './import.js';
-import { configCommand } from './config.js';
-import { notifyCommand, notifyOutcome, notifyTagMoves } from './commands/notify.js';
-import { trustCommand } from './commands/trust.js';
-import { supportedCommand } from './commands/supported.js';
-import { skipCommand } from './commands/skip.js';
-import { doctorCommand } from './commands/doctor.js';
-import { openBrowser } from './open-browser.js';
-import { automationCommand } from './commands/automation.js';
-import { formatBatch } from './commands/batch-format.js';
-import { isBatchCommand, planBatchCommand, printPath, resumeCommand, runPath, upgradeBatchCommand, type BatchDeps } from './commands/batch.js';
-import { daemonCommand } from './commands/daemon.js';
-import { serveCommand, type ServeDeps } from './serve.js';
-import { openServeService } from './serve-service.js';
-import { keepBackup, stateCommand } from './state.js';
-import { gateCommand, GATE_COMMANDS } from './commands/gate.js';
-import { resolveHome, stateFailure } from '../core/state/index.js';
-import { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme, makeStyle, type Style } from './format.js';
+import type { BatchDeps } from './commands/batch.js';
+import type { ServeDeps } from './serve.js';
+import { makeStyle, type Style } from './style.js';
+
+// Start-up (issue 12 §2): `upshift --help` and every command load only what they use. The engine, the dashboard host,
+// the gate runners, the archive reader (import), notification channels and the state tools are imported when their
+// command runs; esbuild splits them into chunks beside dist/upshift.mjs (build/postbuild.mjs).
+const GATE_COMMANDS = ['ci', 'matrix'];
 
 interface Io {
   out: (text: string) => void;
@@ -106,7 +95,11 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   const json = given.values.json === true;
   const print = (doc: unknown, human: () => string) => io.out(json ? JSON.stringify(doc) : human());
   const listener = progressPrinter(io, !json && io.stderrIsTty);
-  const engine = await Engine.open(listener ? { listener } : {});
+  const { Engine } = await import('../core/engine/index.js');
+  const { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme } = await import('./format.js');
+  const { isBatchCommand, planBatchCommand, printPath, resumeCommand, runPath, upgradeBatchCommand } = await import('./commands/batch.js');
+  const { formatBatch } = await import('./commands/batch-format.js');
+  const engine: EngineType = await Engine.open(listener ? { listener } : {});
   let failed = false;
   try {
     for (const r of engine.recovery.recovered) {
@@ -157,7 +150,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       case 'check': {
         const r = await engine.check(cmd.positionals);
         print(r, () => formatCheck(io.style, r));
-        await notifyTagMoves(engine, r.projects);
+        await (await import('./commands/notify.js')).notifyTagMoves(engine, r.projects);
         return ExitCode.ok;
       }
       case 'plan': {
@@ -200,6 +193,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
             // Naming the version with --to is the explicit choice a manual gate asks for; --yes alone never is.
             explicit: typeof cmd.values.to === 'string',
             confirm,
+            unattended: cmd.values.yes === true,
             signal: interrupt.signal,
             onStarted: () => void (interrupt.started = true),
           });
@@ -212,7 +206,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
-        await notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
+        await (await import('./commands/notify.js')).notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
         return signalExit ?? exitFor(op);
       }
       case 'rollback': {
@@ -236,7 +230,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           return signalExit ?? ExitCode.nothingToDo;
         }
         print({ operation: op }, () => formatOperation(io.style, op));
-        await notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
+        await (await import('./commands/notify.js')).notifyOutcome(engine, op); // enqueue + at most ~2 s of delivery; never throws
         return signalExit ?? exitFor(op);
       }
       case 'resume':
@@ -264,31 +258,32 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         if (first !== undefined && first !== 'on' && first !== 'off') {
           throw usageError('BAD_ARGUMENTS', `"${first}" is neither on nor off. Usage: ${cmd.spec.usage}`);
         }
+        const { offlineStatus, setOffline } = await import('../core/engine/offline.js');
         if (first !== undefined) setOffline(engine.store, first === 'on');
         const r = offlineStatus(engine.store, process.env);
         print(r, () => formatOffline(r, first));
         return ExitCode.ok;
       }
       case 'import':
-        return await importCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./import.js')).importCommand(cmd, engine, { print, style: io.style });
       case 'config':
-        return await configCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./config.js')).configCommand(cmd, engine, { print, style: io.style });
       case 'notify':
-        return await notifyCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./commands/notify.js')).notifyCommand(cmd, engine, { print, style: io.style });
       case 'schedule':
       case 'approve':
       case 'reject':
       case 'policy':
-        return await automationCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./commands/automation.js')).automationCommand(cmd, engine, { print, style: io.style });
       case 'trust':
-        return await trustCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./commands/trust.js')).trustCommand(cmd, engine, { print, style: io.style });
       case 'supported':
-        return await supportedCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./commands/supported.js')).supportedCommand(cmd, engine, { print, style: io.style });
       case 'skip':
       case 'unskip':
-        return skipCommand(cmd, engine, { print, style: io.style });
+        return (await import('./commands/skip.js')).skipCommand(cmd, engine, { print, style: io.style });
       case 'doctor':
-        return await doctorCommand(cmd, engine, { print, style: io.style });
+        return await (await import('./commands/doctor.js')).doctorCommand(cmd, engine, { print, style: io.style });
       default:
         throw usageError('UNKNOWN_COMMAND', `Unknown command ${cmd.spec.name}`);
     }
@@ -297,7 +292,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
     throw err;
   } finally {
     // A verified backup of the state when one is due (never while an operation is unfinished; see state/backup.ts).
-    if (!failed) await keepBackup(engine.store, (line) => io.err(io.style.yellow(line)));
+    if (!failed) await (await import('./state.js')).keepBackup(engine.store, (line) => io.err(io.style.yellow(line)));
     engine.close();
   }
 }
@@ -318,11 +313,11 @@ function stopSignal(): Promise<string> {
 
 function serveDeps(io: Io): ServeDeps {
   return {
-    openService: () => openServeService(process.env, (line) => io.err(io.style.yellow(line))),
+    openService: async () => (await import('./serve-service.js')).openServeService(process.env, (line) => io.err(io.style.yellow(line))),
     // The CLI is bundled to dist/upshift.mjs; Vite builds the renderer to dist/renderer/ beside it.
     staticDir: process.env.UPSHIFT_RENDERER_DIR || fileURLToPath(new URL('./renderer/', import.meta.url)),
     stopSignal,
-    openBrowser: (url, onError) => openBrowser(url, onError),
+    openBrowser: (url, onError) => void import('./open-browser.js').then((m) => m.openBrowser(url, onError)),
     env: process.env,
     out: io.out,
     err: io.err,
@@ -344,8 +339,9 @@ function exitForError(err: unknown): ExitCodeValue {
   return ExitCode.failed;
 }
 
-function stateDirFailure(err: unknown): UpshiftError | null {
+async function stateDirFailure(err: unknown): Promise<UpshiftError | null> {
   try {
+    const [{ stateFailure }, { resolveHome }] = await Promise.all([import('../core/state/failure.js'), import('../core/state/paths.js')]);
     return stateFailure(err, { home: resolveHome(process.env), phase: 'use' });
   } catch {
     return null;
@@ -365,17 +361,17 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCodeVal
       io.out(cmd.spec ? commandHelp(cmd.spec) : globalHelp());
       return ExitCode.ok;
     }
-    if (cmd.spec?.name === 'serve') return await serveCommand(cmd as ParsedCommand, serveDeps(io));
-    if (cmd.spec?.name === 'daemon') return await daemonCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(json ? JSON.stringify(doc) : human()), err: io.err, style: io.style });
-    if (GATE_COMMANDS.includes(cmd.spec?.name ?? '')) return await gateCommand(cmd as ParsedCommand, io);
+    if (cmd.spec?.name === 'serve') return await (await import('./serve.js')).serveCommand(cmd as ParsedCommand, serveDeps(io));
+    if (cmd.spec?.name === 'daemon') return await (await import('./commands/daemon.js')).daemonCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(json ? JSON.stringify(doc) : human()), err: io.err, style: io.style });
+    if (GATE_COMMANDS.includes(cmd.spec?.name ?? '')) return await (await import('./commands/gate.js')).gateCommand(cmd as ParsedCommand, io);
     if (cmd.spec?.name === 'state') {
       const values = cmd.values;
-      return stateCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(values.json === true ? JSON.stringify(doc) : human()), style: io.style, env: process.env });
+      return (await import('./state.js')).stateCommand(cmd as ParsedCommand, { print: (doc, human) => io.out(values.json === true ? JSON.stringify(doc) : human()), style: io.style, env: process.env });
     }
     return await run(cmd as ParsedCommand, io);
   } catch (caught) {
     // SQLite and file-system failures of the state directory as the STATE_* error naming the file (exit 5).
-    const err = stateDirFailure(caught) ?? caught;
+    const err = (await stateDirFailure(caught)) ?? caught;
     const apiError = toApiError(err);
     if (json) io.out(JSON.stringify({ error: apiError }));
     io.err(`${io.style.red('error:')} ${apiError.message}`);

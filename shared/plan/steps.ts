@@ -1,4 +1,5 @@
 import type { PlanStep } from '../api/types.js';
+import { describeSnapshotModes, snapshotModes, type SnapshotModeSetting } from './snapshot-mode.js';
 
 /** What the step list of an upgrade depends on; all of it comes from the manifest and the chosen release. */
 export interface UpgradeStepInput {
@@ -9,7 +10,8 @@ export interface UpgradeStepInput {
   smoke: { command: string; timeoutSeconds: number } | null;
   hooks: { preUpgrade: string | null; postCheckout: string | null; postUpgrade: string | null };
   snapshotPaths: string[];
-  snapshotMode: 'move' | 'copy';
+  /** How the paths are set aside (snapshot-mode.ts decides each path's mode, and the plan says which and why). */
+  snapshotMode: SnapshotModeSetting;
   seedFormat: boolean;
   stash: boolean;
   /** Health checks after smoke and the postUpgrade hook, described (`http http://…/health`); absent: none. */
@@ -45,7 +47,7 @@ export function upgradeSteps(input: UpgradeStepInput): PlanStep[] {
   const snapshotParts = ['Record HEAD and branch as refs/upshift/snapshots/<operation>'];
   if (input.seedFormat) snapshotParts.push('tag pre-upgrade-YYYYMMDD-HHMMSS');
   if (input.snapshotPaths.length > 0) {
-    snapshotParts.push(`${input.snapshotMode === 'move' ? 'move' : 'copy'} ${input.snapshotPaths.join(', ')} aside`);
+    snapshotParts.push(describeSnapshotModes(snapshotModes(input.snapshotMode, input.snapshotPaths, input.install)));
   }
   steps.push({ id: 'snapshot', title: snapshotParts.join('; '), command: 'git update-ref refs/upshift/snapshots/<operation> HEAD' });
   steps.push({

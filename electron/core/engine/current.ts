@@ -76,6 +76,22 @@ export async function cachedCurrentVersion(store: StateStore, record: ProjectRec
   return fresh;
 }
 
+/**
+ * After a plan fetched release tags that do not point at HEAD, the ref files changed but what HEAD runs did not when
+ * it was read off a tag exactly at HEAD: re-key the cached current version to the new ref files, so the `upgrade`
+ * or `check` that follows asks git nothing. A version read any other way (describe, manifest) is left to be read
+ * again: a new tag below HEAD can change the nearest one.
+ */
+export function rekeyCurrentAfterFetch(store: StateStore, name: string, tagPattern: string, declared: string | null, fetched: readonly string[]): void {
+  const record = store.getProject(name);
+  const cached = record?.settings.currentCache as CachedCurrent | undefined;
+  if (!record || !cached || cached.current.source !== 'tag' || !cached.current.sha || fetched.includes(cached.current.sha)) return;
+  const refs = readRefFiles(record.path);
+  if (!refs || refs.headSha !== cached.current.sha) return;
+  const key = `${refs.fingerprint}\0${tagPattern}\0${declared ?? ''}`;
+  if (key !== cached.key) store.updateProject(name, { settings: { ...record.settings, currentCache: { key, current: cached.current } satisfies CachedCurrent } });
+}
+
 /** What a project runs now, by its kind: git tags (cached), the artifact's `current` link, or the user's `current` command. */
 export async function projectCurrent(store: StateStore, ctx: { record: ProjectRecord; manifest: ProjectManifest; pattern: TagPattern }, signal?: AbortSignal): Promise<CurrentState> {
   const kind = ctx.manifest.kind ?? 'git';

@@ -92,6 +92,13 @@ export class DivergenceReader {
     }
   }
 
+  /** Records a count known without git (plan-facts: HEAD is an ancestor of the target), saved like a counted one. */
+  assume(target: string, apart: CommitsApart): void {
+    if (this.cache.apart[target]) return;
+    this.cache.apart[target] = apart;
+    this.dirty = true;
+  }
+
   /** Writes what was counted into the project's settings (a fresh read of them, so no other setting is lost). */
   save(): void {
     if (!this.dirty || !this.key) return;

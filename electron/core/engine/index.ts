@@ -71,6 +71,11 @@ export interface UpgradeOptions extends Omit<RunOptions, 'operationId'> {
   explicit?: boolean;
   /** What the checkout does to branches (`--checkout detach|branch`), over the manifest's `checkout`. */
   checkout?: CheckoutMode;
+  /**
+   * Nobody reads the plan before it runs (`--yes`): without --stash, what would become of uncommitted work is not
+   * foretold (the preflight refuses a dirty tree anyway, listing every file), which saves the git processes it takes.
+   */
+  unattended?: boolean;
 }
 
 /** The member operations' own events of a batch, for a listener that knows only operations. */
@@ -280,7 +285,7 @@ export class Engine {
     const all = this.contexts();
     const ctx = all.find((c) => c.record.name === name)!;
     assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
-    const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...((!opts.confirm || opts.unattended) && !opts.stash ? { predictWork: false } : {}), ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
     if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
     if (planned.plan.hops && !planned.plan.blocked) throw pathRequired(planned.plan);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { DiffStat, Divergence, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
+import type { Divergence, PlanStep, ReleaseNote, UpgradePlan } from '../../../shared/api/types.js';
 import { artifactSteps, commandSteps, estimateSeconds, upgradeSteps } from '../../../shared/plan/index.js';
 import type { ArtifactJob } from '../executor/artifact-driver.js';
 import type { CommandJob } from '../executor/command-driver.js';
@@ -9,7 +9,9 @@ import { locateArtifact } from './artifact-plan.js';
 import { assessRisk, classifyBump } from '../../../shared/policy/index.js';
 import { compareVersions, parseVersion, toReleaseRef, type Release } from '../../../shared/version/index.js';
 import { blockedError, UpshiftError, usageError } from '../errors.js';
-import { commitsBetween, diffStat, fetchTag, predictWorkApply, resolveCommit } from '../git/index.js';
+import { predictWorkApply, readTagRef, resolveCommit } from '../git/index.js';
+import { PlanFacts, type RangeFacts } from './plan-facts.js';
+import { rekeyCurrentAfterFetch } from './current.js';
 import { describeCheck } from '../health/index.js';
 import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import type { ReleaseSource } from '../source/types.js';
@@ -34,6 +36,11 @@ export interface PlanOptions {
   stash?: boolean;
   /** Keep the new version when the stashed work will not apply on it (the work stays in the stash). */
   keepOnConflict?: boolean;
+  /**
+   * Foretell what becomes of uncommitted work (default true). `upgrade --yes` without --stash turns it off: nobody
+   * reads that plan before it runs, and the preflight refuses a dirty tree anyway, listing every file.
+   */
+  predictWork?: boolean;
   /** What the checkout does to branches, over the manifest's `checkout` (default detach). */
   checkout?: CheckoutMode;
   signal?: AbortSignal;
@@ -45,6 +52,8 @@ export interface PlanResult {
   target: Release | null;
   /** Git: where the tag is fetched from (the remote, or the release's bundle in an offline release folder). */
   remote: string;
+  /** Git: the object the target's tag ref points to, as fetched (the executor skips its fetch when it is still so). */
+  tagObject?: string;
   /** Git with a release folder: verifies the bundle again right before a fetch. */
   beforeFetch?: () => Promise<void>;
   artifact?: ArtifactJob;
@@ -129,23 +138,37 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const infos = new Map<string, ReleaseInfo>();
   const shas: string[] = [];
   const likely = opts.to ? findRelease(candidates, opts.to)! : candidates[0]!;
-  type Range = readonly [{ count: number; items: Array<{ sha: string; subject: string }> }, DiffStat | null];
-  const noRange: Promise<Range> = Promise.resolve([{ count: 0, items: [] }, null]);
-  let rangeOf: (sha: string) => Promise<Range> = () => noRange;
+  const noRange: Promise<RangeFacts> = Promise.resolve({ commits: { count: 0, items: [] }, diffstat: null, ancestor: null });
+  let rangeOf: (sha: string) => Promise<RangeFacts> = () => noRange;
   let likelyRange: ReturnType<typeof rangeOf> = noRange;
   let loaded: ReleaseInfo[];
+  // Facts about release commits, read once and kept by object id (engine/plan-facts.ts).
+  const facts = new PlanFacts(store, path, opts.signal);
+  let tagObjects: string[] = [];
   if (kind === 'git') {
     for (const r of ascending) {
-      shas.push(offline && !isFolder ? r.sha : (await fetchTag(path, await remoteFor(r), r.tag, opts.signal ? { signal: opts.signal } : {})).sha);
+      if (offline && !isFolder) {
+        shas.push(r.sha);
+        tagObjects.push('');
+      } else {
+        const fetched = await facts.fetchTag(await remoteFor(r), r);
+        shas.push(fetched.sha);
+        tagObjects.push(fetched.objectSha);
+      }
     }
+    if (!(offline && !isFolder)) rekeyCurrentAfterFetch(store, ctx.record.name, m.source.tagPattern, m.declaredVersion, shas);
+    // Offline, the tag object is read from the ref files where they say it (else the notes are read, not cached).
+    if (offline && !isFolder) tagObjects = ascending.map((r) => readTagRef(path, r.tag)?.objectSha ?? '');
     // Everything below only reads the local repository: run it side by side. The range of the likely target
     // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
     const likelySha = shas[ascending.indexOf(likely)]!;
-    rangeOf = (sha: string) =>
-      current.sha ? Promise.all([commitsBetween(path, current.sha, sha), diffStat(path, current.sha, sha).catch(() => null)] as const) : noRange;
+    rangeOf = (sha: string) => (current.sha ? facts.range(current.sha, sha) : noRange);
     likelyRange = rangeOf(likelySha);
     loaded = await Promise.all(
-      ascending.map((r, i) => loadReleaseInfo(path, { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! })),
+      ascending.map((r, i) => {
+        const input = { tag: r.tag, sha: shas[i]!, version: r.version.normalized, previousSha: i === 0 ? current.sha : shas[i - 1]! };
+        return tagObjects[i] ? facts.releaseInfo({ ...input, objectSha: tagObjects[i]! }) : loadReleaseInfo(path, input);
+      }),
     );
     // What the tree says is what `check` needs for its verdict: remembered by commit, so check reads nothing again.
     loaded.forEach((info, i) => rememberTreeReading(store, info, i === 0 ? current.sha : shas[i - 1]!));
@@ -190,6 +213,9 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const apart = new Map<string, Divergence>();
   if (kind === 'git' && current.sha) {
     const reader = new DivergenceReader(ctx, store, current, opts.signal);
+    // The likely target's range says for free whether it contains every commit of HEAD (the common case).
+    const likelySha = infos.get(likely.tag)?.sha;
+    if (likelySha && (await likelyRange).ancestor === true) reader.assume(likelySha, { count: 0, localOnly: 0 });
     const shaOf = (r: Release) => infos.get(r.tag)?.sha || null;
     for (const r of new Set([candidates[0]!, ...(opts.to ? [findRelease(candidates, opts.to)!] : [])])) {
       const d = await reader.of(r, shaOf(r));
@@ -215,7 +241,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
   const upTo = ascending.slice(0, ascending.indexOf(chosen) + 1);
   const releaseNotes: ReleaseNote[] = upTo.map((r) => infos.get(r.tag)!.note).reverse();
   const hops = kind === 'git' ? hopsTo(ctx, all, current.version, chosen, upTo, infos, null) : null;
-  const [commits, diffstat] = await (chosen === likely ? likelyRange : rangeOf(info.sha));
+  const { commits, diffstat } = await (chosen === likely ? likelyRange : rangeOf(info.sha));
   const verification = { smoke: m.smoke, health: (m.health ?? []).map(describeCheck), watch: m.watch ?? null };
   let extras: Pick<PlanResult, 'artifact' | 'command' | 'beforeFetch'> = {};
   let steps: PlanStep[];
@@ -274,7 +300,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
       };
     }
   }
-  const work = kind === 'git' && info.sha ? await uncommittedWorkOn(path, info.sha, chosen.version.normalized, opts) : null;
+  const work = kind === 'git' && info.sha && opts.predictWork !== false ? await uncommittedWorkOn(path, info.sha, chosen.version.normalized, opts) : null;
   if (work?.blocker) verdict.blockers.push(work.blocker);
   const risk = assessRisk({
     bump,
@@ -332,7 +358,8 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     ...(hops ? { hops } : {}),
     ...(m.support || targetSupport || currentSupport ? { support: { current: currentSupport, target: targetSupport } } : {}),
   };
-  return { plan, target: chosen, remote: chosenRemote, ...extras };
+  const chosenObject = kind === 'git' ? tagObjects[ascending.indexOf(chosen)] : undefined;
+  return { plan, target: chosen, remote: chosenRemote, ...(chosenObject ? { tagObject: chosenObject } : {}), ...extras };
 }
 
 /**

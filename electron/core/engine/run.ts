@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Operation, PlanStep, StartedBy } from '../../../shared/api/types.js';
-import { displayUserCommand, shellQuote } from '../../../shared/plan/index.js';
+import { describeSnapshotModes, displayUserCommand, shellQuote, snapshotModes } from '../../../shared/plan/index.js';
 import { blockedError, UpshiftError } from '../errors.js';
 import { OperationContext } from '../executor/context.js';
 import type { OperationListener } from '../executor/events.js';
@@ -17,8 +17,9 @@ import type { ProjectManifest } from '../manifest/types.js';
 import { UPSHIFT_MANIFEST_FILES } from '../manifest/index.js';
 import { statFilesAtCommit } from '../git/index.js';
 import type { PlanResult } from './plan.js';
+import { manifestsFactKey } from './plan-facts.js';
 import { storedCopyExists } from '../executor/set-aside.js';
-import { newOperationId, ProjectLock, type StateStore } from '../state/index.js';
+import { CommitFacts, newOperationId, ProjectLock, type StateStore } from '../state/index.js';
 import { operationLogDir } from '../state/paths.js';
 import type { ProjectContext } from './projects.js';
 import { isOffline } from './releases.js';
@@ -152,10 +153,11 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
     stash: opts.stash ?? false,
     keepOnConflict: opts.keepOnConflict ?? false,
     offline: isOffline(ctx, store),
+    ...(planned.tagObject ? { tagObject: planned.tagObject } : {}),
     ...(planned.beforeFetch ? { beforeFetch: planned.beforeFetch } : {}),
     ...(planned.artifact ? { artifact: planned.artifact } : {}),
     ...(planned.command ? { command: planned.command } : {}),
-    ...(projectKind === 'git' && plan.to.sha ? { leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, plan.to.sha) } : {}),
+    ...(projectKind === 'git' && plan.to.sha ? { leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, plan.to.sha, store) } : {}),
   };
   return runJob(store, ctx, job, 'upgrade', null, opts);
 }
@@ -167,9 +169,16 @@ export async function runUpgrade(store: StateStore, ctx: ProjectContext, planned
  * checkout would clash with it (or a forced checkout overwrite it), so it counts as uncommitted work as before.
  * Writing it into .git/info/exclude instead would be unsafe: git overwrites ignored files on checkout.
  */
-async function untrackedManifestsToLeave(root: string, targetSha: string): Promise<string[]> {
+async function untrackedManifestsToLeave(root: string, targetSha: string, store: StateStore): Promise<string[]> {
+  // Which manifest files a commit holds never changes: kept by commit id, so a repeated upgrade reads no tree.
+  const facts = new CommitFacts(store.database, () => store.now());
+  const key = manifestsFactKey(targetSha);
+  const known = facts.get<string[]>('files', key);
+  if (known) return known;
   const atTarget = await statFilesAtCommit(root, targetSha, UPSHIFT_MANIFEST_FILES);
-  return UPSHIFT_MANIFEST_FILES.filter((f) => atTarget.get(f) === null);
+  const absent = UPSHIFT_MANIFEST_FILES.filter((f) => atTarget.get(f) === null);
+  facts.put('files', key, absent);
+  return absent;
 }
 
 /** The operation a rollback undoes: the one named, else the latest succeeded upgrade not undone since. */
@@ -312,7 +321,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
     { id: 'preflight', title: opts.stash ? 'Check free disk space, take the project lock, stash uncommitted work' : 'Refuse a dirty tree, check free disk space, take the project lock', command: 'git status --porcelain' },
     {
       id: 'snapshot',
-      title: `Record HEAD and branch as refs/upshift/snapshots/<operation>${aside.paths.length > 0 ? `; ${aside.mode} ${aside.paths.join(', ')} aside` : ''}`,
+      title: `Record HEAD and branch as refs/upshift/snapshots/<operation>${aside.paths.length > 0 ? `; ${describeSnapshotModes(snapshotModes(aside.mode, aside.paths, ctx.manifest.install))}` : ''}`,
       command: 'git update-ref refs/upshift/snapshots/<operation> HEAD',
     },
     {
@@ -335,7 +344,7 @@ async function runGitRollback(store: StateStore, ctx: ProjectContext, target: Op
     steps,
     stash: opts.stash ?? false,
     restorePaths,
-    leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, j.originalSha),
+    leaveUntracked: await untrackedManifestsToLeave(ctx.record.path, j.originalSha, store),
   };
   return runJob(store, ctx, job, 'rollback', target.id, opts);
 }

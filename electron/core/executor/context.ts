@@ -1,3 +1,5 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { OperationStep } from '../../../shared/api/types.js';
 import { formatExitReason, runArgv, runCommand, type CommandResult } from '../process/index.js';
 import { processStartTime } from '../state/lock.js';
@@ -85,6 +87,22 @@ export class OperationContext {
 
   log(stepId: string, line: string): void {
     this.listener?.({ type: 'log-line', operationId: this.operationId, stepId, line });
+  }
+
+  /**
+   * A line of Upshift's own about a step (how a snapshot path was set aside): in the step's log file, which the
+   * step's record points to, as well as on the live log.
+   */
+  note(stepId: string, line: string): void {
+    const logPath = stepLogPath(this.store.paths.home, this.operationId, stepId);
+    try {
+      mkdirSync(dirname(logPath), { recursive: true });
+      appendFileSync(logPath, `${line}\n`);
+      this.logPaths.set(stepId, logPath);
+    } catch {
+      // A log that cannot be written never fails the step: the live line below still says it.
+    }
+    this.log(stepId, line);
   }
 
   /** Runs one step: `running` is committed before `fn` starts, the outcome after it ends. */

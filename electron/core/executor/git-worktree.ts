@@ -56,7 +56,8 @@ export function gitWorktree(path: string): Worktree {
     },
     async updateRef(ref, sha) {
       if (!ref.startsWith(SNAPSHOT_REF_PREFIX)) throw new Error(`refusing to write ${ref}: Upshift only writes ${SNAPSHOT_REF_PREFIX}*`);
-      await createSnapshotRef(path, ref.slice(SNAPSHOT_REF_PREFIX.length), sha);
+      // The executor snapshots the HEAD it read at the start of the operation: a commit by construction.
+      await createSnapshotRef(path, ref.slice(SNAPSHOT_REF_PREFIX.length), sha, { knownCommit: true });
     },
     async createTag(name, sha) {
       try {

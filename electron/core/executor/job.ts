@@ -13,6 +13,8 @@ export interface OperationJob {
   remote: string;
   from: { version: string | null; tag: string | null };
   to: { version: string | null; tag: string | null; sha: string; branch?: string | null };
+  /** Upgrade: the object the plan fetched the tag as; a tag ref still pointing at it needs no `rev-parse` to trust. */
+  tagObject?: string;
   /**
    * Branch refs the checkout step moves before it checks out `to.branch` (`checkout: branch`: the current branch
    * fast-forwarded, or `upshift/<project>` created or fast-forwarded; a rollback putting such a branch back).

@@ -13,6 +13,8 @@ export interface SetAsideEntry {
   done: boolean;
   /** The path did not exist before the operation: restoring means removing it. */
   absent: boolean;
+  /** How it was set aside (issue 12 §3): renamed, cloned by reflink, or copied file by file. Absent before done. */
+  method?: 'rename' | 'reflink' | 'copy';
 }
 
 export interface Journal {

@@ -91,7 +91,8 @@ export async function restoreFromJournal(tree: Worktree, journal: Journal, hooks
   }
 
   for (const entry of journal.setAside ?? []) {
-    await run('paths', async () => restoreSetAside(tree.path, entry));
+    // The tree the failed install left is removed after the rollback, not before it is done (set-aside.ts).
+    await run('paths', async () => restoreSetAside(tree.path, entry, { discardInBackground: true }));
   }
 
   if (hooks.onRollback) {

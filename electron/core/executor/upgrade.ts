@@ -8,6 +8,8 @@ import { restoreFromJournal } from './restore.js';
 import { planSetAside, restoreSetAside, setAside } from './set-aside.js';
 import type { Worktree } from './worktree.js';
 import { verifyTag } from '../trust/signature.js';
+import { snapshotModes } from '../../../shared/plan/index.js';
+import { readTagRef } from '../git/ref-files.js';
 import { assertFreeSpace, HOOK_TIMEOUT_MS, INSTALL_TIMEOUT_MS, operationEnv, type KindDriver, type OperationJob, type OperationOutcome, type UndoResult } from './job.js';
 
 export * from './job.js';
@@ -52,18 +54,27 @@ export function gitDriver(ctx: OperationContext, tree: Worktree, job: OperationJ
         ctx.record({ snapshotRef: ref });
         await tree.updateRef(ref, j.originalSha);
         if (m.seedFormat) ctx.record({ snapshotTag: await seedTag(tree, j.originalSha) });
-        const planned = planSetAside(operationSnapshotDir(ctx.store.paths.home, ctx.operationId), m.snapshot.paths, m.snapshot.mode);
+        const modes = snapshotModes(m.snapshot.mode, m.snapshot.paths, m.install);
+        const planned = planSetAside(operationSnapshotDir(ctx.store.paths.home, ctx.operationId), modes);
         const entries: SetAsideEntry[] = [];
-        for (const entry of planned) {
+        for (const [i, entry] of planned.entries()) {
           ctx.record({ setAside: [...entries, entry] });
-          entries.push(setAside(tree.path, entry));
+          const started = Date.now();
+          const done = setAside(tree.path, entry, { onProgress: (p) => ctx.note('snapshot', `${p.path}: ${p.files.toLocaleString('en')} files copied so far`) });
+          entries.push(done);
           ctx.record({ setAside: entries });
+          // Which mode each path got, and why (README "Snapshots"; docs/snapshots.md): in the operation's log.
+          const how = done.absent ? 'absent, nothing to set aside' : done.method === 'rename' ? `moved aside (${modes[i]!.reason})` : done.method === 'reflink' ? 'cloned by reflink' : 'copied file by file (no reflink on this file system)';
+          ctx.note('snapshot', `${entry.path}: ${how} in ${Date.now() - started} ms`);
         }
       },
       fetch: async () => {
         if (!job.to.tag) throw new StepFailure('fetch', 'No tag to fetch.');
         // The plan fetched this tag moments ago under the same lock; fetch again only if it is not there as planned.
-        const local = await tree.resolveCommit(`refs/tags/${job.to.tag}`);
+        // Read from the ref files when they say it (the tag object the plan fetched, or the commit itself): no process.
+        const ref = readTagRef(tree.path, job.to.tag);
+        const known = ref !== null && (ref.objectSha === job.to.sha || ref.objectSha === job.tagObject || ref.peeled === job.to.sha);
+        const local = known ? job.to.sha : await tree.resolveCommit(`refs/tags/${job.to.tag}`);
         if (local !== job.to.sha && job.offline) {
           throw new StepFailure('fetch', `Offline: tag ${job.to.tag} is not in the local repository as planned, and fetching it would use the network. Nothing was changed.`, null, false, 'OFFLINE');
         }

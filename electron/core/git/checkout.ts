@@ -1,5 +1,6 @@
 import { runGit, GitError } from './core.js';
 import { assertBranchName, assertFullSha, displayName } from './refname.js';
+import { readHead } from './ref-files.js';
 import { currentBranch, headSha, resolveCommit } from './rev-parse.js';
 
 export interface CheckoutOptions {
@@ -24,7 +25,8 @@ function checkoutArgs(target: string, opts: CheckoutOptions, detach: boolean): s
 export async function checkoutDetached(cwd: string, sha: string, opts: CheckoutOptions = {}): Promise<void> {
   assertFullSha(sha, cwd);
   await runGit(checkoutArgs(sha, opts, true), { cwd, signal: opts.signal });
-  const now = await headSha(cwd, opts);
+  // HEAD read from .git/HEAD where the layout is the plain one (a detached HEAD is the id itself): no process.
+  const now = readHead(cwd)?.sha ?? (await headSha(cwd, opts));
   if (now !== sha) {
     throw new GitError({
       kind: 'ref-mismatch',

@@ -60,8 +60,8 @@ describe('log', () => {
     const a = 'a'.repeat(40);
     const b = 'b'.repeat(40);
     expect(parseLogZ(`${a}\0${b}\0subject\0\0${b}\0\0root\0body\0`)).toEqual([
-      { sha: a, subject: 'subject', body: '', merge: false },
-      { sha: b, subject: 'root', body: 'body', merge: false },
+      { sha: a, subject: 'subject', body: '', merge: false, parents: [b] },
+      { sha: b, subject: 'root', body: 'body', merge: false, parents: [] },
     ]);
   });
 });

@@ -8,6 +8,8 @@ export interface CommitDetail {
   body: string;
   /** More than one parent. */
   merge: boolean;
+  /** The parents' ids (what `merge` is read from; lets a caller tell whether a commit is an ancestor of the range's end). */
+  parents: string[];
 }
 
 export interface CommitRange {
@@ -41,17 +43,16 @@ export async function commitsBetween(cwd: string, fromSha: string | null, toSha:
   const maxBody = opts.maxBodyChars ?? 8000;
   const range = fromSha !== null ? [`${fromSha}..${toSha}`] : [toSha];
 
-  const [countOut, logOut] = await Promise.all([
-    runGit(['rev-list', '--count', ...range, '--'], { cwd, signal: opts.signal }),
-    max === 0
-      ? Promise.resolve({ stdout: '' })
-      : runGit(['log', '-z', '--no-color', '--no-decorate', `--max-count=${max}`, '--format=%H%x00%P%x00%s%x00%b', ...range, '--'], {
-          cwd,
-          signal: opts.signal,
-        }),
-  ]);
-  const count = Number.parseInt(countOut.stdout.trim(), 10) || 0;
+  const countRange = () => runGit(['rev-list', '--count', ...range, '--'], { cwd, signal: opts.signal }).then((r) => Number.parseInt(r.stdout.trim(), 10) || 0);
+  if (max === 0) return { count: await countRange(), items: [], truncated: false };
+  const logOut = await runGit(['log', '-z', '--no-color', '--no-decorate', `--max-count=${max}`, '--format=%H%x00%P%x00%s%x00%b', ...range, '--'], {
+    cwd,
+    signal: opts.signal,
+  });
   const items = parseLogZ(logOut.stdout, maxBody);
+  // Fewer commits than asked for: that is the whole range, so the count needs no second process. Only a range
+  // longer than the cap is counted by `rev-list --count` (one walk without formatting).
+  const count = items.length < max ? items.length : await countRange();
   return { count, items, truncated: count > items.length };
 }
 
@@ -70,7 +71,8 @@ export function parseLogZ(stdout: string, maxBodyChars = 8000): CommitDetail[] {
     let body = (fields[i + 3] as string).trim();
     if (body.length > maxBodyChars) body = `${body.slice(0, maxBodyChars)}…`;
     if (!/^[0-9a-f]{40,64}$/.test(sha)) continue;
-    out.push({ sha, subject, body, merge: parents.split(' ').filter(Boolean).length > 1 });
+    const ids = parents.split(' ').filter(Boolean);
+    out.push({ sha, subject, body, merge: ids.length > 1, parents: ids });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { runGit } from './core.js';
 import { assertFullSha } from './refname.js';
 import { resolveCommit } from './rev-parse.js';
+import { getStatus } from './status.js';
 import { STASH_IDENTITY, stashCreate, type StashOptions } from './stash.js';
 
 /**
@@ -71,6 +72,9 @@ export async function predictStashApply(cwd: string, stash: string, onto: string
  */
 export async function predictWorkApply(cwd: string, onto: string, opts: StashOptions = {}): Promise<ApplyPrediction & { hasWork: boolean }> {
   assertFullSha(onto, cwd);
+  // The common case, a clean tree, costs one process: `stash create` and `ls-files` run only when status lists
+  // something (issue 12 §2: an upgrade starts only the git processes it needs).
+  if ((await getStatus(cwd, opts)).entries.length === 0) return { hasWork: false, clean: true, conflicts: [], untrackedCollisions: [] };
   const [work, untrackedOut] = await Promise.all([
     stashCreate(cwd, 'upshift: prediction of the work in the tree', opts),
     runGit(['ls-files', '--others', '--exclude-standard', '-z'], { cwd, signal: opts.signal }).then((r) => NUL_LIST(r.stdout)),

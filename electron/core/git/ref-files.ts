@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { isUsableTagName } from './refname.js';
 
 /** What the plain ref files say about a checkout, read without starting git. */
 export interface RefFilesSnapshot {
@@ -120,4 +121,38 @@ export function readRefFiles(workTree: string): RefFilesSnapshot | null {
   hash.update('\0remotes\n');
   if (!hashLooseTags(join(h.gitDir, 'refs', 'remotes'), '', hash, budget)) return null;
   return { headSha: h.sha, branch: h.branch, fingerprint: hash.digest('hex') };
+}
+
+/**
+ * The object `refs/tags/<tag>` points to, read from the loose ref file or packed-refs (with the commit it peels to
+ * when packed-refs records it), or null when it is absent, the layout is not the plain one, or the name is not a
+ * usable tag name. Lets a plan see that a tag is already here as discovered without starting git.
+ */
+export function readTagRef(workTree: string, tag: string): { objectSha: string; peeled: string | null } | null {
+  if (!isUsableTagName(tag)) return null;
+  const gitDir = join(workTree, '.git');
+  if (!stat(gitDir)?.isDirectory() || stat(join(gitDir, 'reftable'))) return null;
+  const ref = `refs/tags/${tag}`;
+  try {
+    const loose = readFileSync(join(gitDir, ref), 'utf8').trim();
+    return SHA.test(loose) ? { objectSha: loose, peeled: null } : null;
+  } catch {
+    // Not loose: packed-refs, where an annotated tag's line is followed by `^<commit>`.
+  }
+  let packed: string;
+  try {
+    packed = readFileSync(join(gitDir, 'packed-refs'), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = packed.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length > 41 && line.charCodeAt(40) === 32 && line.slice(41) === ref) {
+      const next = lines[i + 1] ?? '';
+      const peeled = next.startsWith('^') && SHA.test(next.slice(1).trim()) ? next.slice(1).trim() : null;
+      return { objectSha: line.slice(0, 40), peeled };
+    }
+  }
+  return null;
 }

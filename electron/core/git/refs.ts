@@ -4,6 +4,11 @@ import { resolveCommit } from './rev-parse.js';
 
 export interface RefOptions {
   signal?: AbortSignal | undefined;
+  /**
+   * The caller read `sha` from HEAD moments ago, so it is a commit: skip the `rev-parse` that proves it. update-ref
+   * still refuses an object that does not exist (reported as `ref-not-found`, nothing written).
+   */
+  knownCommit?: boolean;
 }
 
 export const SNAPSHOT_REF_PREFIX = 'refs/upshift/snapshots/';
@@ -92,8 +97,8 @@ export async function deleteTag(cwd: string, name: string, expectedSha: string, 
 
 async function createRef(cwd: string, ref: string, sha: string, reason: string, opts: RefOptions): Promise<void> {
   assertFullSha(sha, cwd);
-  if ((await resolveCommit(cwd, sha, opts)) === null) {
-    throw new GitError({
+  const missing = () =>
+    new GitError({
       kind: 'ref-not-found',
       args: ['update-ref', ref, sha],
       exitCode: null,
@@ -101,11 +106,12 @@ async function createRef(cwd: string, ref: string, sha: string, reason: string, 
       cwd,
       message: `Cannot create ${displayName(ref)}: commit ${sha.slice(0, 12)} is not in the repository. Nothing was changed.`,
     });
-  }
+  if (!opts.knownCommit && (await resolveCommit(cwd, sha, opts)) === null) throw missing();
   try {
     // An empty old value makes update-ref refuse if the ref exists: create-only, in one atomic step.
     await runGit(['update-ref', '-m', reason, ref, sha, ''], { cwd, signal: opts.signal });
   } catch (e) {
+    if (e instanceof GitError && /nonexistent object/.test(e.stderr)) throw missing();
     if (isGitError(e, 'ref-exists')) {
       throw new GitError({
         kind: 'ref-exists',

@@ -196,7 +196,7 @@ describe('schema violations', () => {
 
   it('reports unknown enum values with a suggestion', () => {
     expect(summary(failure('snapshot:\n  mode: cpoy\nsource:\n  type: svn\n'))).toEqual([
-      '2:3 snapshot.mode: expected one of "move", "copy", got "cpoy" (did you mean "copy"?)',
+      '2:3 snapshot.mode: expected one of "auto", "move", "copy", got "cpoy" (did you mean "copy"?)',
       '4:3 source.type: expected one of "git", "github", "folder", got "svn"',
     ]);
   });

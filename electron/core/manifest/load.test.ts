@@ -99,7 +99,7 @@ describe('loadManifest: upshift.yml', () => {
     const m = defaultManifest();
     expect(m.source).toEqual({ type: 'git', remote: 'origin', tagPattern: 'v{version}' });
     expect(m.channel).toBe('stable');
-    expect(m.snapshot).toEqual({ paths: [], mode: 'copy' });
+    expect(m.snapshot).toEqual({ paths: [], mode: 'auto' });
     expect(m.gates).toEqual({ patch: 'auto', minor: 'review', major: 'manual', prerelease: 'manual' });
     expect(m.smoke).toBeNull();
   });

@@ -41,7 +41,7 @@ export function defaultManifest(): ProjectManifest {
     channel: 'stable',
     install: null,
     smoke: null,
-    snapshot: { paths: [], mode: 'copy' },
+    snapshot: { paths: [], mode: 'auto' },
     hooks: { preUpgrade: null, postCheckout: null, postUpgrade: null, onRollback: null },
     requires: {},
     core: null,

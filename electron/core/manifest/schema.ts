@@ -164,9 +164,11 @@ const snapshotSchema = z
   .strictObject({
     paths: z.array(snapshotPath).default([]).describe('Untracked files or directories (data, local config) saved before an upgrade and restored on rollback.'),
     mode: z
-      .enum(['move', 'copy'])
-      .default('copy')
-      .describe('"copy" (default, safer: the originals never leave the project) or "move" (faster for large directories; the originals leave the project while set aside).'),
+      .enum(['auto', 'move', 'copy'])
+      .default('auto')
+      .describe(
+        '"auto" (default): move a directory the install recreates anyway (node_modules under `npm ci`, a path the install `rm -rf`s, a venv made with --clear), copy the rest. "copy": clone by reflink where the file system supports copy-on-write, else copy; the originals never leave the project. "move": rename aside, nearly free; the originals leave the project while set aside. See docs/snapshots.md.',
+      ),
   })
   .describe('Files outside git that a rollback must bring back. Git state is always snapshotted.');
 

@@ -59,7 +59,7 @@ describe('seed format: the real vitruvyan manifests', () => {
       requires: { 'vitruvyan-core': { min: '1.0.0', max: '1.x.x', contractsMajor: 1, allowBreaking: [] } },
       smoke: { command: 'sh smoke_tests/run.sh', timeoutSeconds: 180, seedExitCodes: true },
       source: { type: 'git', remote: 'origin', tagPattern: 'v{version}' },
-      snapshot: { paths: [], mode: 'copy' },
+      snapshot: { paths: [], mode: 'auto' },
       install: null,
       gates: { patch: 'auto', minor: 'review', major: 'manual', prerelease: 'manual' },
     });

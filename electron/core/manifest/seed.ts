@@ -151,7 +151,7 @@ export function normalizeSeedManifest(parsed: ParsedYaml, root: string, opts: { 
     channel: c?.update_channel === 'beta' ? 'prerelease' : 'stable',
     install: null,
     smoke: hasSmoke ? { command: `sh ${SEED_SMOKE_SCRIPT}`, timeoutSeconds: timeout ?? DEFAULT_SMOKE_TIMEOUT_SECONDS, seedExitCodes: true } : null,
-    snapshot: { paths: [], mode: 'copy' },
+    snapshot: { paths: [], mode: 'auto' },
     hooks: { preUpgrade: null, postCheckout: null, postUpgrade: null, onRollback: null },
     requires,
     core,

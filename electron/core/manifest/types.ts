@@ -26,7 +26,7 @@ export interface ProjectManifest {
   channel: Channel;
   install: string | null;
   smoke: { command: string; timeoutSeconds: number; seedExitCodes: boolean } | null;
-  snapshot: { paths: string[]; mode: 'move' | 'copy' };
+  snapshot: { paths: string[]; mode: 'auto' | 'move' | 'copy' };
   hooks: {
     preUpgrade: string | null;
     postCheckout: string | null;

@@ -1,11 +1,11 @@
 import type { ReleaseNote } from '../../../shared/api/types.js';
 import { mergeSecurity, securityFromMetadata, securityFromText, type SecurityFinding } from '../../../shared/policy/security.js';
 import { GitError, isGitError } from '../git/core.js';
-import { commitsBetween, type CommitDetail } from '../git/log.js';
+import { commitsBetween, type CommitDetail, type CommitRange } from '../git/log.js';
 import { isUsableTagName } from '../git/refname.js';
 import { resolveCommit } from '../git/rev-parse.js';
-import { listRootFiles, type TreeBlob } from '../git/ls-tree.js';
-import { readBlob, readTag, statFilesAtCommit, type TagInfo } from '../git/show.js';
+import { listRootBlobs, regularFiles, statRootPaths, type TreeBlob, type TreeEntry } from '../git/ls-tree.js';
+import { readBlob, readTag, type TagInfo } from '../git/show.js';
 import { findChangelogSection, notesFileRank, notesFormat, NOTES_DIRS, type ChangelogSection } from './changelog.js';
 import { breakingChangesOfCommit, normalizeText } from './conventional.js';
 import { excerptNotes, moreLinesText } from './excerpt.js';
@@ -15,7 +15,7 @@ import { isTrivialTagMessage } from './tag-message.js';
 import { versionText, type BreakingChange, type InvalidMetadata, type ReleaseInput, type ReleaseMetadata } from './types.js';
 
 /** Commits scanned for conventional-commit breaking changes per release; beyond it, a warning. */
-const MAX_SCANNED_COMMITS = 2000;
+export const MAX_SCANNED_COMMITS = 2000;
 /** Commit subjects listed when notes fall back to the commit log. */
 const MAX_LISTED_SUBJECTS = 50;
 const MAX_CHANGELOG_BYTES = 2 * 1024 * 1024;
@@ -58,6 +58,15 @@ export interface ReleaseInfo {
 
 export interface ReleaseInfoOptions {
   signal?: AbortSignal | undefined;
+  /** The caller just fetched or resolved the release's commit: skip the `rev-parse` that proves it is local. */
+  present?: boolean;
+  /**
+   * Lists `from..to` (at most `max` commits in full, the count exact). A plan passes one that shares the listing
+   * with its own commit list, so the range is walked once; default `commitsBetween`.
+   */
+  listCommits?: (from: string, to: string, max: number) => Promise<CommitRange>;
+  /** Lists the blobs in the root and `dirs` at a commit (default `listRootBlobs`); a plan shares the listing. */
+  listTree?: (sha: string, dirs: readonly string[]) => Promise<TreeEntry[]>;
 }
 
 /**
@@ -71,12 +80,13 @@ export interface ReleaseInfoOptions {
 export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts: ReleaseInfoOptions = {}): Promise<ReleaseInfo> {
   const version = versionText(input.version);
   const warnings: string[] = [];
-  await assertPresent(cwd, input, opts);
+  if (!opts.present) await assertPresent(cwd, input, opts);
 
-  const [files, tree] = await Promise.all([
-    statFilesAtCommit(cwd, input.sha, [...METADATA_FILES], opts),
-    listRootFiles(cwd, input.sha, NOTES_DIRS.filter((d) => d !== ''), opts),
-  ]);
+  // One `ls-tree` answers both: the metadata files sit in the root, which the notes listing includes.
+  const dirs = NOTES_DIRS.filter((d) => d !== '');
+  const entries = opts.listTree ? await opts.listTree(input.sha, dirs) : await listRootBlobs(cwd, input.sha, dirs, opts);
+  const files = statRootPaths(entries, METADATA_FILES);
+  const tree = regularFiles(entries);
   const previous = input.previousSha ?? null;
   const [meta, tag, range] = await Promise.all([
     readMetadataFiles(cwd, files, { version, signal: opts.signal }),
@@ -190,7 +200,7 @@ async function assertPresent(cwd: string, input: ReleaseInput, opts: ReleaseInfo
 
 async function readRange(cwd: string, from: string, to: string, warnings: string[], opts: ReleaseInfoOptions) {
   try {
-    const range = await commitsBetween(cwd, from, to, { max: MAX_SCANNED_COMMITS, signal: opts.signal });
+    const range = opts.listCommits ? await opts.listCommits(from, to, MAX_SCANNED_COMMITS) : await commitsBetween(cwd, from, to, { max: MAX_SCANNED_COMMITS, signal: opts.signal });
     if (range.truncated) warnings.push(`Only the newest ${range.items.length} of ${range.count} commits were scanned for breaking changes.`);
     return range;
   } catch (e) {

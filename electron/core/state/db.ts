@@ -416,6 +416,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'commit facts: what a plan reads from git about release commits, by the ids it was read from',
+    sql: `
+      -- Immutable facts about commits (electron/core/state/commit-facts.ts): a release's notes and metadata read at
+      -- its tag object and commit, the commits and diffstat between two commits, the commit a tag object peels to.
+      -- The key holds every object id the fact was read from, so a moved tag (another id) is simply a miss; nothing
+      -- here ever goes stale. Oldest rows are pruned past a cap. Never holds credentials.
+      CREATE TABLE commit_facts (
+        kind        TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        facts       TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX commit_facts_age ON commit_facts (computed_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -10,3 +10,4 @@ export * from './failure.js';
 export * from './backup.js';
 export * from './restore.js';
 export { mirrorPath, readMirror, type MirroredProject, type ProjectsMirror } from './mirror.js';
+export { CommitFacts, factKey, type CommitFactKind } from './commit-facts.js';
