@@ -85,7 +85,6 @@ function byHand(project) {
 const hand = freshProject();
 git(hand.project, ['fetch', '-q', '--no-tags', 'origin', 'refs/tags/v2.0.0:refs/tags/v2.0.0'], env);
 byHand(hand.project);
-removeTempDir(join(tmp, 'run-0'));
 
 const cold = [];
 const warm = [];

@@ -1,6 +1,7 @@
-// Bundles the CLI into one ES module after tsc has type-checked and emitted the sources. One file loads in
-// about half the time of ~100 small modules (zod alone is dozens), and `upshift` is started often, by people
-// and by scripts. better-sqlite3 stays external: it is a native addon resolved from node_modules.
+// Bundles the CLI after tsc has type-checked and emitted the sources: dist/upshift.mjs and its chunks in
+// dist/cli-chunks/. A few bundled files load in about half the time of ~100 small modules (zod alone is dozens), and
+// `upshift` is started often, by people and by scripts; splitting keeps what a command does not use out of its
+// start-up. better-sqlite3 stays external: it is a native addon resolved from node_modules.
 import { build } from 'esbuild';
 import { buildInfoDefine } from './build-info.mjs';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';

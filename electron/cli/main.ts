@@ -3,7 +3,6 @@
  * The `upshift` command: a thin layer over the engine. Parses arguments, asks for confirmation, prints either
  * human text or exactly one JSON document, and maps outcomes to the documented exit codes.
  */
-import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { Operation, UpgradePlan } from '../../shared/api/types.js';
 import type { Engine as EngineType } from '../core/engine/index.js';
@@ -46,6 +45,7 @@ function exitFor(op: Operation): ExitCodeValue {
 
 /** Asks on the terminal; Ctrl-C at the prompt is a no, and counts as the interrupt it is. */
 async function ask(question: string, interrupt: InterruptHandler): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const interrupted = new Promise<boolean>((resolve) =>
     rl.once('SIGINT', () => {
