@@ -66,6 +66,12 @@ describe('automation in the CLI', () => {
     const [op] = cli.run('history', 'p', '--json').json<HistoryResult>().operations;
     expect(op!.startedBy).toMatchObject({ by: 'policy', trigger: 'approval', approvedBy: expect.stringContaining('@') });
     expect(op!.startedBy!.scheduler).toMatch(/^daemon \(pid \d+/);
+    // The scheduler's run log: what that evaluation tried and what came of it.
+    const runs = cli.run('schedule', '--json').json<{ runs: Array<{ scheduler: string; outcomes: unknown[] }> }>().runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.scheduler).toBe(op!.startedBy!.scheduler);
+    expect(runs[0]!.outcomes).toEqual([{ project: 'p', version: '1.1.0', operation: { id: op!.id, status: 'succeeded' }, refused: null }]);
+    expect(cli.run('schedule').stdout).toMatch(new RegExp(`Recent unattended runs:\\n.* p 1\\.1\\.0: succeeded \\(${op!.id}\\)`));
     const status = cli.run('daemon', 'status', '--json').json<{ scheduler: { role: string; pid: number } | null }>();
     expect(status.scheduler).toMatchObject({ role: 'daemon', pid: daemon.child.pid });
 

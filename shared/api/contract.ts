@@ -308,6 +308,26 @@ export interface ScheduleDocument {
   enabled: boolean;
   /** The maintenance windows in effect, with their next opening; none: any time. */
   windows: WindowOverview[];
+  /** The latest scheduler runs that tried to start something, newest first (electron/core/scheduler/runs.ts). */
+  runs: SchedulerRun[];
+}
+
+/** One evaluation of the scheduler that found releases due, and what came of each. */
+export interface SchedulerRun {
+  id: number;
+  at: string;
+  /** Which scheduler ran it: `daemon (pid 4242 on build-box)`. */
+  scheduler: string;
+  outcomes: Array<{
+    project: string;
+    version: string;
+    /** The operation the unattended upgrade recorded (its status as it finished), when one was. */
+    operation: { id: string; status: string } | null;
+    /** Why nothing was recorded, or why the engine refused. */
+    refused: { code: string; message: string } | null;
+  }>;
+  /** Projects or settings that could not be read in that run. */
+  problems: string[];
 }
 
 /** A maintenance window as the Schedule view shows it. */

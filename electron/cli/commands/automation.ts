@@ -3,6 +3,7 @@
  * and why, the approval queue, and the global automation settings. Decisions come from shared/policy; the queue and
  * the settings live in the state directory (electron/core/scheduler/store.ts).
  */
+import type { SchedulerRun } from '../../../shared/api/contract.js';
 import type { Approval, Schedule } from '../../../shared/policy/index.js';
 import type { Engine } from '../../core/engine/index.js';
 import { usageError } from '../../core/errors.js';
@@ -32,8 +33,8 @@ export async function automationCommand(cmd: ParsedCommand, engine: Engine, io: 
 }
 
 async function scheduleCommand(engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {
-  const { schedule, problems, scheduler } = await scheduleReport(engine, new Date(), systemTimeZone(), deviceProbe());
-  io.print({ schedule, problems, scheduler }, () => formatSchedule(schedule, problems, scheduler, io.style));
+  const { schedule, problems, scheduler, runs } = await scheduleReport(engine, new Date(), systemTimeZone(), deviceProbe());
+  io.print({ schedule, problems, scheduler, runs }, () => [formatSchedule(schedule, problems, scheduler, io.style), ...formatRuns(runs.slice(0, 5), io.style)].join('\n'));
   return ExitCode.ok;
 }
 
@@ -57,6 +58,19 @@ export function formatSchedule(s: Schedule, problems: readonly string[], schedul
     ),
   );
   return lines.join('\n');
+}
+
+/** The latest scheduler runs, newest first: what each tried and what came of it. */
+export function formatRuns(runs: readonly SchedulerRun[], style: Style): string[] {
+  if (runs.length === 0) return [];
+  const lines = ['Recent unattended runs:'];
+  for (const run of runs) {
+    for (const o of run.outcomes) {
+      const result = o.operation ? `${o.operation.status} (${o.operation.id})` : `not started: ${o.refused?.message ?? 'declined'}`;
+      lines.push(style.dim(`  ${run.at} ${o.project} ${o.version}: ${result} — ${run.scheduler}`));
+    }
+  }
+  return lines;
 }
 
 async function decideCommand(cmd: ParsedCommand, engine: Engine, io: AutomationIo): Promise<ExitCodeValue> {

@@ -12,7 +12,8 @@ import { SchedulerLease } from './lease.js';
 import { decideSchedule, type DeviceSource } from './scheduler.js';
 import { ApprovalStore, AUTOMATION_KEY, readAutomationSettings, writeAutomationSettings } from './store.js';
 import { windowsOverview } from './overview.js';
-import type { WindowOverview } from '../../../shared/api/contract.js';
+import type { SchedulerRun, WindowOverview } from '../../../shared/api/contract.js';
+import { listSchedulerRuns } from './runs.js';
 
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
@@ -39,6 +40,8 @@ export interface ScheduleReport {
   enabled: boolean;
   /** The windows in effect and their next openings (overview.ts). */
   windows: WindowOverview[];
+  /** The latest runs that tried to start something (runs.ts). */
+  runs: SchedulerRun[];
 }
 
 /** The schedule as it stands (nothing is written): `upshift schedule --json` and the contract's `getSchedule`. */
@@ -47,7 +50,7 @@ export async function scheduleReport(engine: Engine, now: Date, timeZone = syste
   const holder = SchedulerLease.holder(engine.store);
   const scheduler = holder && (holder.state === 'alive' || holder.state === 'other-host') ? { role: holder.role, pid: holder.pid, host: holder.host } : null;
   const { settings } = readAutomationSettings(engine.store);
-  return { schedule, problems, scheduler, enabled: settings.enabled === true, windows: windowsOverview(engine, settings, timeZone, now) };
+  return { schedule, problems, scheduler, enabled: settings.enabled === true, windows: windowsOverview(engine, settings, timeZone, now), runs: listSchedulerRuns(engine.store, { limit: 10 }) };
 }
 
 /** The approval queue as the last checks leave it (reconciled in memory, nothing written). */

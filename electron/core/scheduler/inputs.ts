@@ -52,6 +52,13 @@ export function candidatesOf(check: ProjectCheck, skipped: readonly string[] = [
   });
 }
 
+function checkIsStale(store: Engine['store'], project: string, checkedAt: string): boolean {
+  const row = store.database
+    .prepare(`SELECT max(finished_at) AS at FROM operations WHERE project = ? AND kind IN ('upgrade', 'rollback') AND status IN ('succeeded', 'stash_kept') AND finished_at IS NOT NULL`)
+    .get(project) as { at: string | null } | undefined;
+  return !!row?.at && Date.parse(row.at) > Date.parse(checkedAt);
+}
+
 async function isDirty(path: string): Promise<boolean> {
   const s = await getStatus(path);
   return s.staged.length + s.unstaged.length + s.untracked.length + s.conflicted.length > 0;
@@ -65,7 +72,11 @@ export async function gatherProjects(engine: Engine): Promise<GatheredProject[]>
   const store = engine.store;
   const out: GatheredProject[] = [];
   for (const record of store.listProjects()) {
-    const check = store.getCheck(record.name);
+    const stored = store.getCheck(record.name);
+    // A check older than the project's last upgrade or rollback that changed what is installed describes a checkout that is no longer there: its
+    // "current" is stale, so nothing is offered from it until the next check (the scheduler rechecks after each
+    // unattended upgrade; the service after every operation) — else the release just installed looks due again.
+    const check = stored && !checkIsStale(store, record.name, stored.checkedAt) ? stored : null;
     // The user's "Skip this version" / "Skip this major" decisions: what a person skipped is never installed unattended.
     const skips = store.listDecisions(record.name).filter((d) => d.kind === 'skip').map((d) => d.version);
     const candidates = check ? candidatesOf(check, skips) : [];

@@ -10,6 +10,7 @@
  * fingerprint of the state (settings, approvals, checks, operations) and evaluates only when something changed, or
  * every `fullEveryMs` (a tree cleaned up outside Upshift). Time comes from the injected clock.
  */
+import { recordSchedulerRun } from './runs.js';
 import { hostname } from 'node:os';
 import type { Operation, StartedBy } from '../../../shared/api/types.js';
 import { findApproval, reconcileApprovals, schedule, type DeviceState, type Schedule } from '../../../shared/policy/index.js';
@@ -108,6 +109,24 @@ export class Scheduler {
     this.lease.release();
   }
 
+  /**
+   * Checks a project again after an unattended operation, so the next evaluation sees what is installed now. A check
+   * that fails leaves the project without a current check: inputs.ts offers nothing from a check older than the
+   * operation, so the release just installed is never tried again in a loop.
+   */
+  private async recheck(project: string): Promise<void> {
+    try {
+      await this.opts.engine.check([project], this.abort.signal, { isolateFailures: true });
+    } catch {
+      // reported by the next check; see above
+    }
+  }
+
+  /** How history and the run log name this scheduler: `daemon (pid 4242 on build-box)`. */
+  private describe(): string {
+    return `${this.opts.role} (pid ${process.pid} on ${hostname()})`;
+  }
+
   /** Something changed that the fingerprint may not show (a check finished, an approval from the dashboard): look now. */
   poke(): void {
     this.fingerprint = null;
@@ -175,6 +194,12 @@ export class Scheduler {
     if (result.schedule.due.length > 0) {
       // Within maxConcurrent (the schedule counted what already runs); each under its own project lock.
       started.push(...(await Promise.all(result.schedule.due.map((d) => this.startUnattended(d, result.schedule)))));
+      recordSchedulerRun(this.opts.engine.store, {
+        at,
+        scheduler: this.describe(),
+        outcomes: started.map((s) => ({ project: s.project, version: s.version, operation: s.operation ? { id: s.operation.id, status: s.operation.status } : null, refused: s.refused })),
+        problems: result.problems,
+      });
       // Something changed: look again at once (the next release, a freed slot).
       this.wakeAt = clock.now();
     } else {
@@ -206,7 +231,7 @@ export class Scheduler {
       trigger: due.trigger,
       window: decision?.window?.name ?? null,
       approvedBy: approval?.state === 'approved' ? approval.decidedBy : null,
-      scheduler: `${this.opts.role} (pid ${process.pid} on ${hostname()})`,
+      scheduler: this.describe(),
       summary: decision?.summary ?? `${due.project} ${due.version}`,
     };
     let refusal: { code: string; message: string } | null = null;
@@ -235,11 +260,15 @@ export class Scheduler {
       });
       if (!op) return { project: due.project, version: due.version, operation: null, refused: refusal ?? { code: 'DECLINED', message: 'declined' } };
       this.opts.notify?.operationFinished(op);
+      await this.recheck(due.project);
       return { project: due.project, version: due.version, operation: op, refused: null };
     } catch (err) {
       const e = toApiError(err);
       const op = typeof e.details?.operation === 'string' ? engine.store.getOperation(e.details.operation) : null;
-      if (op) this.opts.notify?.operationFinished(op);
+      if (op) {
+        this.opts.notify?.operationFinished(op);
+        await this.recheck(due.project);
+      }
       return { project: due.project, version: due.version, operation: op ?? null, refused: { code: e.code, message: e.message } };
     }
   }

@@ -434,6 +434,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX commit_facts_age ON commit_facts (computed_at);
     `,
   },
+  {
+    version: 13,
+    name: 'scheduler runs: what each evaluation that found releases due tried, and what came of it',
+    sql: `
+      -- electron/core/scheduler/runs.ts: one row per scheduler evaluation that tried to start an unattended upgrade,
+      -- with each outcome (the operation recorded, or why the engine refused before recording one). Pruned to the
+      -- latest 1,000 runs.
+      CREATE TABLE scheduler_runs (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at        TEXT NOT NULL,
+        scheduler TEXT NOT NULL,
+        outcomes  TEXT NOT NULL,
+        problems  TEXT NOT NULL DEFAULT '[]'
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
