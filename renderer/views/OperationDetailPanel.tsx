@@ -12,6 +12,7 @@ import { KIND_LABELS, formatDateTime, formatDuration, formatEndpoints, formatVer
 import { useActions, useApp } from '../store/context.js';
 import { formatRoute } from '../lib/route.js';
 import { UndoneNote } from '../components/UndoneNote.js';
+import { OperationBatchNote } from './OperationBatchNote.js';
 
 function RollbackDialog({ op, open, onClose }: { op: Operation; open: boolean; onClose: () => void }) {
   const { rollback } = useActions();
@@ -109,6 +110,7 @@ function StaticDetail({ detail }: { detail: OperationDetail }) {
           </>
         )}
       </dl>
+      <OperationBatchNote operationId={op.id} project={op.project} />
       {detail.undoneBy && <UndoneNote undoneBy={detail.undoneBy} />}
       {op.error && <p className="step-error">{op.error}</p>}
       {op.manualRecovery && (

@@ -1,6 +1,7 @@
 /** "#/operation/<id>": one operation followed live (from the Updates row of a running project, or a link). */
 import { OperationProgress } from '../components/OperationProgress.js';
 import { useApp } from '../store/context.js';
+import { OperationBatchNote } from './OperationBatchNote.js';
 import { ViewHeading } from './ViewHeading.js';
 
 export function OperationView({ id }: { id: string }) {
@@ -14,6 +15,7 @@ export function OperationView({ id }: { id: string }) {
           {op ? ` · ${op.project}` : ''}
         </p>
       </header>
+      {op && <OperationBatchNote operationId={id} project={op.project} />}
       <OperationProgress operationId={id} />
       <div className="actions">
         <a className="button" href="#/updates">

@@ -10,6 +10,7 @@ import { formatWhen } from '../../shared/policy/zoned.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { SkeletonBlock } from '../components/Skeleton.js';
 import { useActions } from '../store/context.js';
+import { SchedulerRunLog } from './SchedulerRunLog.js';
 import { useSchedule, type ScheduleDocument } from './useSchedule.js';
 import { ViewHeading } from './ViewHeading.js';
 
@@ -210,6 +211,7 @@ export function ScheduleView() {
             <h2 id="schedule-windows">Maintenance windows</h2>
             <WindowsTable windows={doc.windows} />
           </section>
+          <SchedulerRunLog runs={doc.runs ?? []} />
         </>
       )}
     </div>
