@@ -7,9 +7,11 @@ import { CredentialCache } from './credentials.js';
 import { LocalRefsTooLarge, readLocalTagRefs } from './local-refs.js';
 import { routeRemote } from './route.js';
 import { lsRemoteTagsHttp } from './smart-http.js';
+import { SshSharing } from './ssh-share.js';
 
 export { CredentialCache } from './credentials.js';
 export { closeHttpPool } from './http-pool.js';
+export { SshSharing } from './ssh-share.js';
 
 /** How a listing was read: Upshift's smart-HTTP client (v2 ls-refs or the v0 advertisement), the files, or git. */
 export type DiscoveryVia = 'http-v2' | 'http-v0' | 'files' | 'git';
@@ -30,9 +32,12 @@ export interface NativeListOptions extends ListRemoteTagsOptions {
   env?: NodeJS.ProcessEnv;
   /** Force `git ls-remote` (tests and benches compare the two). */
   forceGit?: boolean;
+  /** SSH connection sharing for this run (one master per host); default one per process. */
+  sshSharing?: SshSharing;
 }
 
 const sharedCredentials = new CredentialCache();
+let processSshSharing: SshSharing | undefined;
 
 /**
  * `git ls-remote --tags` without starting git where possible: HTTP(S) remotes through the smart-HTTP client on
@@ -79,6 +84,16 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
   }
   if (text === null) {
     // git prints the same text; the listing is parsed again here only to hash it alike.
+    if (route.kind === 'git' && route.ssh) {
+      const sharing = opts.sshSharing ?? (processSshSharing ??= new SshSharing());
+      const { target, config } = route.ssh;
+      const decision = await sharing.decide(target, config);
+      if (decision.share) {
+        const listed = await sharing.run(target, () => listRemoteTags(cwd, remote, { ...opts, gitEnv: { GIT_SSH_COMMAND: decision.command } }));
+        return { ...listed, hash: hashTags(listed), via: 'git', fallback: `${fallback}; connection shared` };
+      }
+      fallback = `${fallback}; no connection sharing: ${decision.why}`;
+    }
     const listed = await listRemoteTags(cwd, remote, opts);
     return { ...listed, hash: hashTags(listed), via: 'git', fallback };
   }

@@ -3,12 +3,17 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { proxyFor } from '../source/github/http.js';
 import { readConfigFile, userGitConfig, type ConfigEntries } from './git-config.js';
+import { parseSshTarget, type SshTarget } from './ssh-share.js';
 
 /**
  * How a remote's tags are read: over smart HTTP by Upshift itself, from the files of a repository on this machine,
  * or by `git ls-remote` (SSH, git://, helpers, and every configuration native discovery does not interpret).
  */
-export type DiscoveryRoute = { kind: 'http'; url: URL } | { kind: 'path'; dir: string } | { kind: 'git'; why: string };
+export type DiscoveryRoute =
+  | { kind: 'http'; url: URL }
+  | { kind: 'path'; dir: string }
+  /** `ssh`, for an SSH remote: its target and the git configuration that decides connection sharing (ssh-share.ts). */
+  | { kind: 'git'; why: string; ssh?: { target: SshTarget; config: ConfigEntries } };
 
 /**
  * Settings that change how git reaches or lists a remote. Any of them (in the project's or the user's
@@ -64,7 +69,12 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
   } else if (/^[A-Za-z0-9._-]+$/.test(remote) && (existsSync(join(gitDir, 'remotes', remote)) || existsSync(join(gitDir, 'branches', remote)))) {
     return { kind: 'git', why: 'a legacy remotes file' };
   }
-  const route = classifyUrl(rewriteUrl(url, [...user, ...local]), cwd);
+  const resolved = rewriteUrl(url, [...user, ...local]);
+  const route = classifyUrl(resolved, cwd);
+  if (route.kind === 'git') {
+    const target = parseSshTarget(resolved);
+    if (target) return { ...route, ssh: { target, config: [...user, ...local] } };
+  }
   // Plain http through a proxy is a forward-proxy request for git (curl), not a CONNECT tunnel: git does it.
   if (route.kind === 'http' && route.url.protocol === 'http:') {
     try {

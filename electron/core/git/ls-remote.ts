@@ -35,6 +35,8 @@ export interface ListRemoteTagsOptions {
   signal?: AbortSignal | undefined;
   /** Default 2 minutes. */
   timeoutMs?: number | undefined;
+  /** Extra environment for git (discovery's SSH connection sharing sets GIT_SSH_COMMAND here). */
+  gitEnv?: Record<string, string | undefined>;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function listRemoteTags(cwd: string, remote: string, opts: ListRemo
       cwd,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS,
+      ...(opts.gitEnv ? { env: opts.gitEnv } : {}),
       ...(opts.maxBytes !== undefined ? { maxOutputBytes: opts.maxBytes } : {}),
     }));
   } catch (e) {
