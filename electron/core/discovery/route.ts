@@ -45,19 +45,26 @@ const GIT_ONLY_ENV = ['GIT_SSL_NO_VERIFY', 'GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GI
  * URLs, a setting from GIT_ONLY) routes to git.
  */
 export async function routeRemote(cwd: string, remote: string, env: NodeJS.ProcessEnv = process.env): Promise<DiscoveryRoute> {
+  // A setting only git interprets sends the project to git; the URL is still resolved when the configuration is
+  // complete without includes, so that an SSH remote keeps its connection sharing (those settings do not touch ssh).
+  let block: string | null = null;
   const envKey = GIT_ONLY_ENV.find((k) => env[k] !== undefined && env[k] !== '');
-  if (envKey) return { kind: 'git', why: `${envKey} is set` };
+  if (envKey) block = `${envKey} is set`;
   const user = await userGitConfig();
   if (user === null) return { kind: 'git', why: 'the user configuration could not be read' };
+  const userInclude = user.find(([k]) => isInclude(k));
+  if (userInclude) return { kind: 'git', why: `${userInclude[0]} in the user configuration` };
   const userKey = gitOnlyKey(user);
-  if (userKey) return { kind: 'git', why: `${userKey} in the user configuration` };
+  block ??= userKey ? `${userKey} in the user configuration` : null;
 
   let url = remote;
   const gitDir = join(cwd, '.git');
   const local = statSync(gitDir, { throwIfNoEntry: false })?.isDirectory() ? readConfigFile(join(gitDir, 'config')) : existsSync(gitDir) ? null : [];
   if (local === null) return { kind: 'git', why: 'the project configuration is not plain' };
+  const localInclude = local.find(([k]) => isInclude(k));
+  if (localInclude) return { kind: 'git', why: `${localInclude[0]} in the project configuration` };
   const localKey = gitOnlyKey(local);
-  if (localKey) return { kind: 'git', why: `${localKey} in the project configuration` };
+  block ??= localKey ? `${localKey} in the project configuration` : null;
   if (local.some(([k]) => k === 'extensions.worktreeconfig')) return { kind: 'git', why: 'per-worktree configuration' };
   const prefix = `remote.${remote}.`;
   const own = [...user, ...local].filter(([k]) => k.startsWith(prefix));
@@ -71,9 +78,10 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
   }
   const resolved = rewriteUrl(url, [...user, ...local]);
   const route = classifyUrl(resolved, cwd);
-  if (route.kind === 'git') {
+  if (route.kind === 'git' || block) {
     const target = parseSshTarget(resolved);
-    if (target) return { ...route, ssh: { target, config: [...user, ...local] } };
+    const why = block ?? (route.kind === 'git' ? route.why : '');
+    return target ? { kind: 'git', why, ssh: { target, config: [...user, ...local] } } : { kind: 'git', why };
   }
   // Plain http through a proxy is a forward-proxy request for git (curl), not a CONNECT tunnel: git does it.
   if (route.kind === 'http' && route.url.protocol === 'http:') {
@@ -91,6 +99,11 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
     }
   }
   return route;
+}
+
+/** Includes may hold anything (a remote's URL, core.sshCommand): with one, nothing is resolved here. */
+function isInclude(key: string): boolean {
+  return key.startsWith('include.') || key.startsWith('includeif.');
 }
 
 /** git's reading of a URL (urlmatch and transport_get): scheme URLs, `transport::address`, scp-like, else a path. */

@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteWithReleases, makeTempDir } from '../../../test/helpers/repos.js';
+import { createRemoteWithReleases, git, makeTempDir } from '../../../test/helpers/repos.js';
 import { resetUserGitConfig } from './git-config.js';
 import { listRemoteTagsNative } from './index.js';
 import { routeRemote } from './route.js';
@@ -132,6 +132,22 @@ describe('SSH remotes through git ls-remote', () => {
     const work = makeTempDir('ush-route-');
     const route = await routeRemote(work, 'git@example.test:org/repo.git', {});
     expect(route).toMatchObject({ kind: 'git', ssh: { target: { host: 'example.test', user: 'git' } } });
+  });
+
+  it('keeps the SSH target behind an http.* setting (it does not touch ssh), but not behind an include', async () => {
+    const work = makeTempDir('ush-route-');
+    git(work, 'init', '-q');
+    git(work, 'remote', 'add', 'origin', 'ssh://git@example.test/org/repo.git');
+    git(work, 'config', 'http.postBuffer', '1048576');
+    const withHttp = await routeRemote(work, 'origin', {});
+    expect(withHttp).toMatchObject({ kind: 'git', why: 'http.postbuffer in the project configuration', ssh: { target: { host: 'example.test', user: 'git' } } });
+    git(work, 'config', 'include.path', 'elsewhere.conf');
+    const withInclude = await routeRemote(work, 'origin', {});
+    expect(withInclude).toEqual({ kind: 'git', why: 'include.path in the project configuration' });
+    git(work, 'config', '--unset', 'include.path');
+    git(work, 'config', 'core.sshCommand', 'ssh -i mine');
+    const own = await routeRemote(work, 'origin', {});
+    expect(own.kind === 'git' && own.ssh && decideSshSharing({ env: {}, config: own.ssh.config, sshG: OPENSSH_DEFAULT, controlDir: dir })).toEqual({ share: false, why: 'core.sshCommand is configured' });
   });
 
   it("passes the user's GIT_SSH_COMMAND through untouched", async () => {
