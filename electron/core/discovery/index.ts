@@ -89,7 +89,9 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
       const { target, config } = route.ssh;
       const decision = await sharing.decide(target, config);
       if (decision.share) {
-        const listed = await sharing.run(target, () => listRemoteTags(cwd, remote, { ...opts, gitEnv: { GIT_SSH_COMMAND: decision.command } }));
+        const timeoutMs = opts.timeoutMs ?? DEFAULT_LS_REMOTE_TIMEOUT_MS;
+        // Waiting for the host's first connection counts against this remote's own deadline (at least a second is left to git).
+        const listed = await sharing.run(target, (waited) => listRemoteTags(cwd, remote, { ...opts, timeoutMs: Math.max(1000, timeoutMs - waited), gitEnv: { GIT_SSH_COMMAND: decision.command } }), timeoutMs);
         return { ...listed, hash: hashTags(listed), via: 'git', fallback: `${fallback}; connection shared` };
       }
       fallback = `${fallback}; no connection sharing: ${decision.why}`;

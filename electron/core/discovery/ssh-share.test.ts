@@ -67,6 +67,29 @@ describe('parseSshTarget', () => {
   });
 });
 
+describe('SshSharing.run', () => {
+  it('runs the first call to a host alone, and never makes the others wait past their own deadline', async () => {
+    const sharing = new SshSharing({});
+    const t = { host: 'h.example' };
+    const order: string[] = [];
+    let release!: () => void;
+    const first = sharing.run(t, async () => {
+      order.push('first start');
+      await new Promise<void>((r) => (release = r));
+      order.push('first end');
+    });
+    const second = sharing.run(t, async (waited) => order.push(`second after ${waited >= 0 ? 'wait' : ''}`), 10_000);
+    const bounded = sharing.run(t, async (waited) => waited, 50);
+    const other = sharing.run({ host: 'other.example' }, async () => order.push('other host at once'));
+    await other;
+    expect(await bounded).toBeGreaterThanOrEqual(45);
+    expect(order).toEqual(['first start', 'other host at once']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first start', 'other host at once', 'first end', 'second after wait']);
+  });
+});
+
 describe('controlDirectory', () => {
   it('makes a private 0700 directory short enough for the socket limit, and tightens a loose one', () => {
     const base = makeTempDir('ush-');

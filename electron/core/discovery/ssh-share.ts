@@ -150,15 +150,22 @@ export class SshSharing {
     return d;
   }
 
-  /** Runs `fn` with the host's master in place: the first caller runs at once, the others after it has finished. */
-  async run<T>(t: SshTarget, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` with the host's master in place: the first caller runs at once, the others after it has finished —
+   * but never waiting longer than `maxWaitMs` (their own deadline): `fn` is told how long it waited, so a stalled
+   * first connection does not push the others past their deadline.
+   */
+  async run<T>(t: SshTarget, fn: (waitedMs: number) => Promise<T>, maxWaitMs = Infinity): Promise<T> {
     const key = targetKey(t);
     const first = this.firsts.get(key);
     if (first) {
-      await first;
-      return fn();
+      const start = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([first, new Promise<void>((r) => (timer = setTimeout(r, Math.min(maxWaitMs, 2 ** 31 - 1))))]);
+      clearTimeout(timer);
+      return fn(Date.now() - start);
     }
-    const p = fn();
+    const p = fn(0);
     this.firsts.set(key, p.then(() => undefined, () => undefined));
     return p;
   }
