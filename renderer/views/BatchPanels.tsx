@@ -82,7 +82,7 @@ export function BatchPlanPanel() {
   const steps = plan ? plan.members.filter((m) => m.changes).sort((a, b) => (a.step ?? 0) - (b.step ?? 0)) : [];
   return (
     <section className="panel batch-plan" aria-label="Batch upgrade">
-      <h3 className="small-heading">Upgrade everything, in dependency order</h3>
+      <h2 className="small-heading">Upgrade everything, in dependency order</h2>
       <button type="button" className="button" disabled={loading} onClick={() => void load()}>
         {loading ? 'Planning…' : 'Plan a batch'}
       </button>
