@@ -160,7 +160,8 @@ describe('upshift config', () => {
     store.setSettings({ projects: { tp: { gates: { minor: 'auto' } } } });
     store.close();
     const p = cli.run('plan', 'tp', '--to', '1.1.0', '--json').json<UpgradePlan>();
-    expect(setting(p.settings, 'gates.minor')).toEqual({ key: 'gates.minor', value: 'auto', source: 'override', file: null });
+    // An override names what it replaces (the dashboard shows it beside "As in the manifest"): here the config's value.
+    expect(setting(p.settings, 'gates.minor')).toEqual({ key: 'gates.minor', value: 'auto', source: 'override', file: null, beneath: { value: 'review', source: 'config', file: expect.stringContaining('upshift.yml') } });
     expect(p.gate).toBe('auto');
     // Mappings merge key by key: the config's smoke command, the manifest's timeout.
     expect(setting(p.settings, 'smoke.command')).toMatchObject({ value: 'sh smoke.sh && true', source: 'config' });
