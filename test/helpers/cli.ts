@@ -35,9 +35,10 @@ export class CliHarness {
     return result(r.status, r.stdout, r.stderr);
   }
 
-  /** Starts `upshift` without waiting; resolve `done` for its result. */
+  /** Starts `upshift` without waiting; resolve `done` for its result. Killed when the test process exits, should the test fail first. */
   start(...args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
     const child = spawn(process.execPath, [CLI, ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -46,6 +47,23 @@ export class CliHarness {
     return { child, done };
   }
 }
+
+/**
+ * Every started CLI still running. A test that fails before it stops a `daemon` or `serve` would otherwise leave it
+ * running after the suite (seen: three daemons left busy by failed runs); they get SIGKILL when the test process exits.
+ */
+const running = new Set<ChildProcess>();
+function track(child: ChildProcess): void {
+  if (running.size === 0 && !tracking) {
+    tracking = true;
+    process.once('exit', () => {
+      for (const c of running) c.kill('SIGKILL');
+    });
+  }
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+let tracking = false;
 
 export function result(code: number | null, stdout: string, stderr: string): CliResult {
   return {
