@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRemoteWithReleases, git, makeTempDir } from '../../../test/helpers/repos.js';
 import { resetUserGitConfig } from './git-config.js';
 import { listRemoteTagsNative } from './index.js';
@@ -87,6 +87,32 @@ describe('SshSharing.run', () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first start', 'other host at once', 'first end', 'second after wait']);
+  });
+});
+
+describe('SshSharing in a long-lived process', () => {
+  afterEach(() => vi.useRealTimers());
+  it('opens the master again once the last one may have closed itself (30 s), and decides again after a minute', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const sharing = new SshSharing({ GIT_SSH_COMMAND: 'mine' });
+    const t = { host: 'h.example' };
+    await sharing.run(t, async () => undefined);
+    const d1 = sharing.decide(t, []);
+    expect(sharing.decide(t, [])).toBe(d1);
+    vi.setSystemTime(Date.now() + 31_000);
+    let release!: () => void;
+    const again = sharing.run(t, () => new Promise<void>((r) => (release = r)));
+    // A new first: the next caller waits for it instead of running at once.
+    let ran = false;
+    const next = sharing.run(t, async () => void (ran = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toBe(false);
+    release();
+    await Promise.all([again, next]);
+    expect(ran).toBe(true);
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(sharing.decide(t, [])).not.toBe(d1);
+    expect(await sharing.decide(t, [])).toEqual({ share: false, why: 'GIT_SSH_COMMAND is set' });
   });
 });
 

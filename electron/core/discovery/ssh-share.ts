@@ -123,21 +123,27 @@ export function sshEffectiveConfig(t: SshTarget, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+const DECISION_TTL_MS = 60_000;
+/** Well inside ControlPersist=60: a master last used longer ago than this may be gone. */
+const MASTER_REUSE_MS = 30_000;
+
 /**
  * One decision and one master per host per run. The first `git ls-remote` to a host opens the master (ControlMaster
  * auto, persisting 60 s after its last client); the others to that host wait for it, else they race and each opens
  * its own master.
  */
 export class SshSharing {
-  private decisions = new Map<string, Promise<SshSharingDecision>>();
-  private firsts = new Map<string, Promise<void>>();
+  private decisions = new Map<string, { at: number; d: Promise<SshSharingDecision> }>();
+  private firsts = new Map<string, { p: Promise<void>; settledAt?: number }>();
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   decide(t: SshTarget, config: ConfigEntries): Promise<SshSharingDecision> {
     // The git configuration is the project's: its core.sshCommand makes its own decision.
     const key = `${targetKey(t)}\0${config.filter(([k]) => k === 'core.sshcommand' || k === 'ssh.variant').map((e) => e.join('=')).join('\n')}`;
-    let d = this.decisions.get(key);
+    // A long-lived process (the daemon, the app) decides again after a minute: the user's ssh configuration may change.
+    const cached = this.decisions.get(key);
+    let d = cached && Date.now() - cached.at < DECISION_TTL_MS ? cached.d : undefined;
     if (!d) {
       const env = this.env;
       const pre = decideSshSharing({ env, config, sshG: '', controlDir: { why: '' } });
@@ -145,7 +151,7 @@ export class SshSharing {
       d = !pre.share && !pre.why.startsWith('ssh -G')
         ? Promise.resolve(pre)
         : sshEffectiveConfig(t, env).then((sshG) => decideSshSharing({ env, config, sshG, controlDir: sshG === null ? { why: '' } : controlDirectory(env) }));
-      this.decisions.set(key, d);
+      this.decisions.set(key, { at: Date.now(), d });
     }
     return d;
   }
@@ -157,7 +163,9 @@ export class SshSharing {
    */
   async run<T>(t: SshTarget, fn: (waitedMs: number) => Promise<T>, maxWaitMs = Infinity): Promise<T> {
     const key = targetKey(t);
-    const first = this.firsts.get(key);
+    const entry = this.firsts.get(key);
+    // Once the master may have closed itself (ControlPersist 60 s after its last use), the next caller opens it again.
+    const first = entry && (entry.settledAt === undefined || Date.now() - entry.settledAt < MASTER_REUSE_MS) ? entry.p : undefined;
     if (first) {
       const start = Date.now();
       let timer: NodeJS.Timeout | undefined;
@@ -166,7 +174,9 @@ export class SshSharing {
       return fn(Date.now() - start);
     }
     const p = fn(0);
-    this.firsts.set(key, p.then(() => undefined, () => undefined));
+    const e: { p: Promise<void>; settledAt?: number } = { p: p.then(() => undefined, () => undefined) };
+    void e.p.then(() => (e.settledAt = Date.now()));
+    this.firsts.set(key, e);
     return p;
   }
 }
