@@ -14,16 +14,29 @@ export interface DemoWorkspace {
   cli: CliHarness;
 }
 
-export function demoWorkspace(): DemoWorkspace {
+export interface DemoOptions {
+  /** Only v1.0.0 is released: nothing to upgrade to. */
+  onlyFirst?: boolean;
+  /** 1.1.0's install takes a minute (to cancel it). */
+  slowInstall?: boolean;
+  /** 1.1.0's tag has no release-notes message. */
+  plainNotes?: boolean;
+}
+
+export function demoWorkspace(opts: DemoOptions = {}): DemoWorkspace {
   const releases: ReleaseSpec[] = [
     { version: '1.0.0' },
-    { version: '1.1.0', files: { 'app.txt': '1.1.0\n' }, message: 'Release 1.1.0\n\n- Adds the **frobnicator**\n- Fixes the [widget](https://example.com/widget)' },
+    {
+      version: '1.1.0',
+      files: { 'app.txt': '1.1.0\n', ...(opts.slowInstall ? { 'install.sh': 'echo installing slowly\nsleep 60\n' } : {}) },
+      ...(opts.plainNotes ? {} : { message: 'Release 1.1.0\n\n- Adds the **frobnicator**\n- Fixes the [widget](https://example.com/widget)' }),
+    },
     { version: '1.2.0', files: { 'app.txt': '1.2.0\n', 'smoke.sh': 'echo "smoke: the widget is broken"; exit 1\n' } },
     { version: '2.0.0', files: { 'app.txt': '2.0.0\n', 'smoke.sh': 'echo ok\n' } },
   ];
   const core = createRemoteWithReleases({
     initialFiles: { 'upshift.yml': manifest, 'install.sh': 'echo installing\n', 'smoke.sh': 'echo smoke ok\n', 'app.txt': '1.0.0\n' },
-    releases,
+    releases: opts.onlyFirst ? releases.slice(0, 1) : releases,
     checkout: 'v1.0.0',
   });
   const vertical = createRemoteWithReleases({

@@ -9,36 +9,14 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir, type ReleaseSpec, type RemoteFixture } from '../test/helpers/repos.js';
+import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
 import { CliHarness } from '../test/helpers/cli.js';
+import { demoWorkspace, type DemoOptions } from './demo-workspace.js';
 import { api, chromiumAvailable, launchChromium, openDashboard, serve, type Served } from './support.js';
 
-const manifest = 'install: sh install.sh\nsmoke:\n  command: sh smoke.sh\n  timeoutSeconds: 30\n';
 
-/** core at 1.0.0: 1.1.0 good, 1.2.0 fails its smoke test, 2.0.0 refused by finance (max core 1.x.x). */
-function workspace(opts: { slowInstall?: boolean } = {}): { core: RemoteFixture; cli: CliHarness } {
-  const releases: ReleaseSpec[] = [
-    { version: '1.0.0' },
-    { version: '1.1.0', files: { 'app.txt': '1.1.0\n', ...(opts.slowInstall ? { 'install.sh': 'echo installing slowly\nsleep 60\n' } : {}) } },
-    { version: '1.2.0', files: { 'app.txt': '1.2.0\n', 'smoke.sh': 'echo "smoke: the widget is broken"; exit 1\n' } },
-    { version: '2.0.0', files: { 'app.txt': '2.0.0\n', 'smoke.sh': 'echo ok\n' } },
-  ];
-  const core = createRemoteWithReleases({
-    initialFiles: { 'upshift.yml': manifest, 'install.sh': 'echo installing\n', 'smoke.sh': 'echo smoke ok\n', 'app.txt': '1.0.0\n' },
-    releases,
-    checkout: 'v1.0.0',
-  });
-  const vertical = createRemoteWithReleases({
-    initialFiles: {
-      'vertical_manifest.yaml': 'domain_name: "finance"\ndomain_version: "0.2.0"\ncompatibility:\n  min_core_version: "1.0.0"\n  max_core_version: "1.x.x"\n  contracts_major: 1\n',
-    },
-    releases: [{ version: '0.2.0' }],
-  });
-  const cli = new CliHarness();
-  expect(cli.run('add', core.work, '--name', 'core').code).toBe(0);
-  expect(cli.run('add', vertical.work, '--name', 'finance', '--core', 'core').code).toBe(0);
-  return { core, cli };
-}
+/** The demo workspace, 1.1.0 without a notes message. */
+const workspace = (opts: DemoOptions = {}) => demoWorkspace({ ...opts, plainNotes: true });
 
 const row = (page: Page, name: string) => page.getByRole('row', { name, exact: true });
 

@@ -4,36 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs, createRemoteWithReleases, git, pushTag, type ReleaseSpec, type RemoteFixture } from '../test/helpers/repos.js';
-import { CliHarness } from '../test/helpers/cli.js';
+import { cleanupTempDirs, git, pushTag } from '../test/helpers/repos.js';
+import type { CliHarness } from '../test/helpers/cli.js';
+import { demoWorkspace as workspace } from './demo-workspace.js';
 import { chromiumAvailable, collectEvents, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
 
-const manifest = 'install: sh install.sh\nsmoke:\n  command: sh smoke.sh\n  timeoutSeconds: 30\n';
-
-/** core at v1.0.0; its remote has 1.1.0 (good, with notes) and 1.2.0 (smoke fails), and 2.0.0 that the vertical refuses. */
-function workspace(opts: { onlyFirst?: boolean } = {}): { core: RemoteFixture; vertical: RemoteFixture; cli: CliHarness } {
-  const releases: ReleaseSpec[] = [
-    { version: '1.0.0' },
-    { version: '1.1.0', files: { 'app.txt': '1.1.0\n' }, message: 'Release 1.1.0\n\n- Adds the **frobnicator**\n- Fixes the [widget](https://example.com/widget)' },
-    { version: '1.2.0', files: { 'app.txt': '1.2.0\n', 'smoke.sh': 'echo "smoke: the widget is broken"; exit 1\n' } },
-    { version: '2.0.0', files: { 'app.txt': '2.0.0\n', 'smoke.sh': 'echo ok\n' } },
-  ];
-  const core = createRemoteWithReleases({
-    initialFiles: { 'upshift.yml': manifest, 'install.sh': 'echo installing\n', 'smoke.sh': 'echo smoke ok\n', 'app.txt': '1.0.0\n' },
-    releases: opts.onlyFirst ? releases.slice(0, 1) : releases,
-    checkout: 'v1.0.0',
-  });
-  const vertical = createRemoteWithReleases({
-    initialFiles: {
-      'vertical_manifest.yaml': 'domain_name: "finance"\ndomain_version: "0.2.0"\ncompatibility:\n  min_core_version: "1.0.0"\n  max_core_version: "1.x.x"\n  contracts_major: 1\n',
-    },
-    releases: [{ version: '0.2.0' }],
-  });
-  const cli = new CliHarness();
-  expect(cli.run('add', core.work, '--name', 'core').code).toBe(0);
-  expect(cli.run('add', vertical.work, '--name', 'finance', '--core', 'core').code).toBe(0);
-  return { core, vertical, cli };
-}
 
 /** The sidebar's links are named exactly like the views; scoped so that other links cannot match. */
 async function nav(page: Page, view: 'Updates' | 'History' | 'Projects & settings'): Promise<void> {
