@@ -377,3 +377,57 @@ export async function waitForFirstCheck(served, timeoutMs = 60_000) {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Exits with a message when /proc is missing (the sampling below is Linux only). */
+export function requireProcfs(name) {
+  if (existsSync('/proc/self/stat')) return;
+  console.error(`${name}: needs Linux /proc.`);
+  process.exit(2);
+}
+
+/** Clock ticks per second, the unit of the CPU times in /proc/<pid>/stat. */
+export const clockTicks = () => Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * A live process from /proc: CPU time (user + system, in clock ticks) of all its threads and of its main thread,
+ * resident memory and threads (kB / count), and context switches (its wake-ups).
+ */
+export function procSample(pid) {
+  const ticksOf = (file) => {
+    const stat = readFileSync(file, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return {
+    ticks: ticksOf(`/proc/${pid}/stat`),
+    mainTicks: ticksOf(`/proc/${pid}/task/${pid}/stat`),
+    rssKb: kb('VmRSS'),
+    threads: kb('Threads'),
+    wakeups: kb('voluntary_ctxt_switches') + kb('nonvoluntary_ctxt_switches'),
+  };
+}
+
+/**
+ * A temp dir with `count` watched projects (makeProjectRepos) registered in a state home, for the benches that
+ * start `upshift serve` on it; `seed(store)` may add more to the state before it is closed.
+ * Returns { tmp, env, projects, home }; remove `tmp` at the end.
+ */
+export async function watchedWorkspace(prefix, count, { tags, seed } = {}) {
+  const tmp = makeTempDir(prefix);
+  const env = benchEnv();
+  const fixtures = join(tmp, 'fixtures');
+  mkdirSync(fixtures);
+  const projects = makeProjectRepos(fixtures, count, { tags, current: tags?.[0], env });
+  const home = join(tmp, 'home');
+  const { StateStore } = await importStateStore();
+  const store = StateStore.open(home);
+  try {
+    registerProjects(store, projects);
+    seed?.(store, projects);
+  } finally {
+    store.close();
+  }
+  return { tmp, env, projects, home };
+}

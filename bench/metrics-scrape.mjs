@@ -4,13 +4,10 @@
 // first one loads prom-client). Linux only. Needs the compiled CLI:
 //   npm run build && node bench/metrics-scrape.mjs [seconds]
 import { Buffer } from 'node:buffer';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  benchEnv, deadline, importStateStore, makeProjectRepos, makeTempDir, ms, performance, printTable, registerProjects,
-  removeTempDir, requireBuild, startServe, stats, waitForFirstCheck,
+  clockTicks, deadline, ms, performance, printTable, procSample, removeTempDir, requireBuild, requireProcfs, startServe, stats,
+  waitForFirstCheck, watchedWorkspace,
 } from './lib.mjs';
 
 const WINDOW_S = Number(process.argv[2] ?? 60);
@@ -20,24 +17,12 @@ const HISTORY_OPS = 2000;
 const TAGS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
 
 requireBuild();
-if (!existsSync('/proc/self/stat')) {
-  console.error('metrics-scrape: needs Linux /proc.');
-  process.exit(2);
-}
+requireProcfs('metrics-scrape');
 deadline(8 * 60_000, 'metrics-scrape');
 
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const tmp = makeTempDir('upshift-bench-metrics-');
-const env = benchEnv();
-const fixtures = join(tmp, 'fixtures');
-mkdirSync(fixtures);
-const projects = makeProjectRepos(fixtures, PROJECTS, { tags: TAGS, current: TAGS[0], env });
-const home = join(tmp, 'home');
-const { StateStore } = await importStateStore();
-{
-  // A history to derive the totals from: finished upgrades and rollbacks spread over the projects.
-  const store = StateStore.open(home);
-  registerProjects(store, projects);
+const CLK_TCK = clockTicks();
+// A history to derive the totals from: finished upgrades and rollbacks spread over the projects.
+const seed = (store, projects) => {
   const statuses = ['succeeded', 'succeeded', 'succeeded', 'rolled_back', 'failed', 'blocked'];
   for (let i = 0; i < HISTORY_OPS; i++) {
     const started = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
@@ -50,15 +35,11 @@ const { StateStore } = await importStateStore();
       pid: 1,
     });
   }
-  store.close();
-}
-
-const ticks = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
 };
-const rssMb = (pid) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const { tmp, env, home } = await watchedWorkspace('upshift-bench-metrics-', PROJECTS, { tags: TAGS, seed });
+
+const ticks = (pid) => procSample(pid).ticks;
+const rssMb = (pid) => procSample(pid).rssKb / 1024;
 
 async function scrape(served) {
   const t0 = performance.now();

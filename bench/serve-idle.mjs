@@ -5,14 +5,12 @@
 // a bare `node -e "setInterval(() => {}, 1000)"` as the baseline. Linux only. Needs the compiled CLI:
 //   npm run build && node bench/serve-idle.mjs [seconds]
 import { Buffer } from 'node:buffer';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { get as httpGet } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  benchEnv, deadline, importStateStore, makeProjectRepos, makeTempDir, performance, printTable, registerProjects,
-  removeTempDir, requireBuild, startServe, verdict, waitForFirstCheck,
+  clockTicks, deadline, importStateStore, performance, printTable, procSample, removeTempDir, requireBuild, requireProcfs,
+  startServe, verdict, waitForFirstCheck, watchedWorkspace,
 } from './lib.mjs';
 
 const WINDOW_S = Number(process.argv[2] ?? 20);
@@ -23,57 +21,22 @@ const TAGS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0'];
 const TARGET_CPU_PERCENT = 1;
 
 requireBuild();
-if (!existsSync('/proc/self/stat')) {
-  console.error('serve-idle: needs Linux /proc.');
-  process.exit(2);
-}
+requireProcfs('serve-idle');
 deadline(5 * 60_000, 'serve-idle');
 
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const tmp = makeTempDir('upshift-bench-idle-');
-const env = benchEnv();
-const fixtures = join(tmp, 'fixtures');
-mkdirSync(fixtures);
-const projects = makeProjectRepos(fixtures, PROJECTS, { tags: TAGS, current: TAGS[0], env });
-const home = join(tmp, 'home');
-const { StateStore } = await importStateStore();
-{
-  const store = StateStore.open(home);
-  registerProjects(store, projects);
-  store.close();
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// /proc sampling
-
-/** CPU time (user + system, all threads, in clock ticks) and resident memory (kB) of a live process. */
-function readProc(pid) {
-  const ticksOf = (file) => {
-    const stat = readFileSync(file, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
-    return Number(fields[11]) + Number(fields[12]);
-  };
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return {
-    ticks: ticksOf(`/proc/${pid}/stat`),
-    mainTicks: ticksOf(`/proc/${pid}/task/${pid}/stat`),
-    rssKb: kb('VmRSS'),
-    threads: kb('Threads'),
-    wakeups: kb('voluntary_ctxt_switches') + kb('nonvoluntary_ctxt_switches'),
-  };
-}
+const CLK_TCK = clockTicks();
+const { tmp, env, home } = await watchedWorkspace('upshift-bench-idle-', PROJECTS, { tags: TAGS });
 
 /** Samples several processes over the same window; per process: RSS at start, end and max, CPU % of one core. */
 async function sampleWindow(pids, seconds) {
-  const first = pids.map(readProc);
+  const first = pids.map(procSample);
   const t0 = performance.now();
   const maxRss = first.map((s) => s.rssKb);
   while (performance.now() - t0 < seconds * 1000) {
     await sleep(Math.min(SAMPLE_EVERY_MS, seconds * 1000 - (performance.now() - t0)));
-    pids.forEach((pid, i) => (maxRss[i] = Math.max(maxRss[i], readProc(pid).rssKb)));
+    pids.forEach((pid, i) => (maxRss[i] = Math.max(maxRss[i], procSample(pid).rssKb)));
   }
-  const last = pids.map(readProc);
+  const last = pids.map(procSample);
   const wall = (performance.now() - t0) / 1000;
   return pids.map((_, i) => {
     const ticks = last[i].ticks - first[i].ticks;
@@ -163,6 +126,7 @@ try {
 // The watcher's query by itself, on the same database (serve stopped): what one idle tick costs in SQLite.
 let pragmaUs;
 {
+  const { StateStore } = await importStateStore();
   const store = StateStore.open(home);
   for (let i = 0; i < 200; i++) store.dataVersion();
   const n = 5000;

@@ -6,12 +6,12 @@
  * own scheduler appears under "Recent unattended runs" with a link to its operation. Selectors are roles and accessible
  * names; waits are on visible state and readiness attributes, never on sleeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { CliHarness } from '../test/helpers/cli.js';
 import { world } from '../test/helpers/batch-world.js';
-import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
-import { chromiumAvailable, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
+import { createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
+import { chromiumAvailable, screenshot, useDashboard } from './support.js';
 
 const suite = chromiumAvailable ? describe : describe.skip;
 if (!chromiumAvailable) console.warn('e2e: /usr/bin/chromium is not installed: the batch journeys are SKIPPED (bash .ci/run installs it).');
@@ -35,21 +35,10 @@ function pathProject(): { cli: CliHarness; head: () => string; sha: (tag: string
 }
 
 suite('batches, paths and the run log (browser mode)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
   async function start(cli: CliHarness, env: Record<string, string> = {}): Promise<Page> {
-    const served = await serve({ UPSHIFT_DEVICE_PROBE: '0', ...env }, cli.home);
-    servers.push(served);
-    return openDashboard(browser, served);
+    return (await dashboard.start({ UPSHIFT_DEVICE_PROBE: '0', ...env }, cli.home)).page;
   }
 
   it('Plan a batch: the joint plan in dependency order, run live; History shows one batch; a member names its batch', async () => {

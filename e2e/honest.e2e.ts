@@ -7,12 +7,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
 import { CliHarness } from '../test/helpers/cli.js';
 import { demoWorkspace, type DemoOptions } from './demo-workspace.js';
-import { api, chromiumAvailable, launchChromium, openDashboard, serve, type Served } from './support.js';
+import { api, chromiumAvailable, type Served, useDashboard } from './support.js';
 
 
 /** The demo workspace, 1.1.0 without a notes message. */
@@ -24,22 +24,9 @@ const suite = chromiumAvailable ? describe : describe.skip;
 if (!chromiumAvailable) console.warn('e2e: /usr/bin/chromium is not installed: honest-state journeys SKIPPED (bash .ci/run installs it).');
 
 suite('say what will happen, and what did (issue 11 §1)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
-  async function start(ws: { cli: CliHarness }, env: Record<string, string> = {}): Promise<{ served: Served; page: Page }> {
-    const served = await serve(env, ws.cli.home);
-    servers.push(served);
-    return { served, page: await openDashboard(browser, served) };
-  }
+  const start = (ws: { cli: CliHarness }, env: Record<string, string> = {}): Promise<{ served: Served; page: Page }> => dashboard.start(env, ws.cli.home);
 
   it('names the version it acts on, its gate, the blocked newer release apart with its reasons, and says when nothing is new', async () => {
     const ws = workspace();

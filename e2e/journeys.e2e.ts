@@ -2,12 +2,12 @@
  * The three user journeys, the release-notes sanitiser and the API's guards, in Chromium against `upshift serve`.
  * Selectors are roles and accessible names; waits are on visible state, never on sleeps.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs, git, pushTag } from '../test/helpers/repos.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { git, pushTag } from '../test/helpers/repos.js';
 import type { CliHarness } from '../test/helpers/cli.js';
 import { demoWorkspace as workspace } from './demo-workspace.js';
-import { chromiumAvailable, collectEvents, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
+import { chromiumAvailable, collectEvents, openDashboard, screenshot, type Served, useDashboard } from './support.js';
 
 
 /** The sidebar's links are named exactly like the views; scoped so that other links cannot match. */
@@ -19,22 +19,9 @@ const suite = chromiumAvailable ? describe : describe.skip;
 if (!chromiumAvailable) console.warn('e2e: /usr/bin/chromium is not installed: browser journeys SKIPPED (bash .ci/run installs it).');
 
 suite('dashboard journeys (browser mode)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
-  async function start(ws: { cli: CliHarness }): Promise<{ served: Served; page: Page }> {
-    const served = await serve({}, ws.cli.home);
-    servers.push(served);
-    return { served, page: await openDashboard(browser, served) };
-  }
+  const start = (ws: { cli: CliHarness }): Promise<{ served: Served; page: Page }> => dashboard.start({}, ws.cli.home);
 
   it('journey 1: a new tag appears after "Check now", with exactly one notification', async () => {
     const ws = workspace({ onlyFirst: true });
@@ -57,7 +44,7 @@ suite('dashboard journeys (browser mode)', () => {
     await nav(page, 'Projects & settings');
     await page.getByRole('textbox', { name: 'Project path' }).waitFor();
     await screenshot(page, 'settings');
-    const dark = await openDashboard(browser, served, 'dark');
+    const dark = await openDashboard(dashboard.browser, served, 'dark');
     await dark.getByRole('heading', { name: 'Updates' }).waitFor();
     await screenshot(dark, 'updates-dark');
     await dark.context().close();
@@ -140,8 +127,7 @@ suite('dashboard journeys (browser mode)', () => {
 
   it('the API refuses requests without the token and from a foreign origin', async () => {
     const ws = workspace({ onlyFirst: true });
-    const served = await serve({}, ws.cli.home);
-    servers.push(served);
+    const served = await dashboard.serve({}, ws.cli.home);
     const noToken = await fetch(`${served.origin}/api/getState`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noToken.status).toBe(401);
     const foreign = await fetch(`${served.origin}/api/getState`, {

@@ -5,12 +5,11 @@
  * (nor the moderate heading-order and landmark-unique ones); the screenshots in docs/screenshots come from here.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTempDirs } from '../test/helpers/repos.js';
 import { CliHarness } from '../test/helpers/cli.js';
 import { demoWorkspace } from './demo-workspace.js';
-import { api, chromiumAvailable, launchChromium, screenshot, serve, type Served } from './support.js';
+import { api, chromiumAvailable, screenshot, type Served, useDashboard } from './support.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 type Width = 1280 | 400 | 360;
@@ -93,23 +92,13 @@ async function check(page: Page, state: string, width: Width, theme: Theme, foun
 const suite = chromiumAvailable ? describe : describe.skip;
 
 suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways scrolling, axe clean', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
   it('Updates, Plan and its menu, Operation, History with its detail and the rollback dialog, Settings and its dialog, Schedule, About', async () => {
     const ws = demoWorkspace();
     expect(ws.cli.run('upgrade', 'core', '--to', '1.1.0', '--yes').code).toBe(0);
     expect(ws.cli.run('upgrade', 'core', '--to', '1.2.0', '--yes').code).toBe(1);
-    const served = await serve({}, ws.cli.home);
-    servers.push(served);
+    const served = await dashboard.serve({}, ws.cli.home);
     await api(served, 'checkNow', {});
     const { operations } = await api<{ operations: Array<{ id: string; status: string; to: string | null }> }>(served, 'queryHistory', { limit: 10, offset: 0 });
     const succeeded = operations.find((o) => o.status === 'succeeded')!;
@@ -119,7 +108,7 @@ suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways 
     for (const { width, theme } of COMBOS) {
       const shot = (name: string) =>
         width === 360 ? undefined : theme === 'light' ? `${name}-${width}` : name === 'updates' && width === 400 ? `${name}-${width}-dark` : undefined;
-      const page = await openAt(browser, served, width, theme);
+      const page = await openAt(dashboard.browser, served, width, theme);
 
       const core = page.getByRole('row', { name: 'core', exact: true });
       await core.getByRole('button', { name: /Upgrade/ }).waitFor();
@@ -194,12 +183,11 @@ suite('every view at 1280 and 400 px in both themes, and at 360 px: no sideways 
   });
 
   it('the empty state, and the server stopped under an open dashboard', async () => {
-    const served = await serve({}, new CliHarness().home);
-    servers.push(served);
+    const served = await dashboard.serve({}, new CliHarness().home);
     const found: string[] = [];
     const pages: Array<{ page: Page; width: Width; theme: Theme }> = [];
     for (const { width, theme } of COMBOS) {
-      const page = await openAt(browser, served, width, theme);
+      const page = await openAt(dashboard.browser, served, width, theme);
       await page.getByText('No projects yet — add one').waitFor();
       await check(page, 'Empty state', width, theme, found, theme === 'light' && width !== 360 ? `empty-${width}` : undefined);
       pages.push({ page, width, theme });

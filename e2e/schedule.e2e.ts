@@ -4,26 +4,16 @@
  * windows and who schedules are shown; automation paused until resumed with a reason, then resumed. Selectors are roles
  * and accessible names; waits are on visible state and the view's data-schedule-ready, never on sleeps.
  */
-import { afterAll, beforeAll, expect, describe, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { cleanupTempDirs, createRemoteWithReleases } from '../test/helpers/repos.js';
+import { expect, describe, it } from 'vitest';
+import { createRemoteWithReleases } from '../test/helpers/repos.js';
 import { CliHarness } from '../test/helpers/cli.js';
-import { chromiumAvailable, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
+import { chromiumAvailable, screenshot, useDashboard } from './support.js';
 
 const suite = chromiumAvailable ? describe : describe.skip;
 if (!chromiumAvailable) console.warn('e2e: /usr/bin/chromium is not installed: the Schedule journey is SKIPPED (bash .ci/run installs it).');
 
 suite('Schedule view (browser mode)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
   it('next actions with reasons, approve for the next window, windows, pause until resumed and resume', async () => {
     const core = createRemoteWithReleases({
@@ -38,9 +28,7 @@ suite('Schedule view (browser mode)', () => {
     // A window that is never open now (it opens at 02:00 the day after tomorrow's weekday at the earliest).
     const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(new Date().getUTCDay() + 2) % 7];
     expect(cli.run('policy', 'windows', JSON.stringify([{ name: 'nightly', days: [day], start: '02:00', end: '04:00', timeZone: 'UTC' }])).code).toBe(0);
-    const served = await serve({ UPSHIFT_DEVICE_PROBE: '0' }, cli.home);
-    servers.push(served);
-    const page = await openDashboard(browser, served);
+    const { page } = await dashboard.start({ UPSHIFT_DEVICE_PROBE: '0' }, cli.home);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule', exact: true }).click();
     await page.locator('[data-schedule-ready="true"]').waitFor();

@@ -3,11 +3,11 @@
  * upgrade, the offline toggle and its badge, and the GitHub token row in browser mode (no keychain there).
  * Selectors are roles and accessible names; waits are on visible state.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { CliHarness } from '../test/helpers/cli.js';
-import { cleanupTempDirs, createRemoteWithReleases, git, type RemoteFixture } from '../test/helpers/repos.js';
-import { chromiumAvailable, launchChromium, openDashboard, serve, type Served } from './support.js';
+import { createRemoteWithReleases, git, type RemoteFixture } from '../test/helpers/repos.js';
+import { chromiumAvailable, useDashboard } from './support.js';
 
 /** core at v1.0.0; 1.1.0 is good, 1.2.0's smoke test fails; one automatic rollback an hour is the limit. */
 function workspace(): { core: RemoteFixture; cli: CliHarness } {
@@ -37,22 +37,11 @@ async function nav(page: Page, view: 'Updates' | 'Projects & settings'): Promise
 const suite = chromiumAvailable ? describe : describe.skip;
 
 suite('settings and forced upgrades (browser mode)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
   async function start(ws: { cli: CliHarness }): Promise<Page> {
     // No token from this test's environment: the token row then depends only on what the machine's `gh` says.
-    const served = await serve({ GITHUB_TOKEN: '', GH_TOKEN: '' }, ws.cli.home);
-    servers.push(served);
-    return openDashboard(browser, served);
+    return (await dashboard.start({ GITHUB_TOKEN: '', GH_TOKEN: '' }, ws.cli.home)).page;
   }
 
   it('a refused upgrade (ROLLBACK_LOOP) is explained, and "Upgrade anyway" after a confirmation forces it', async () => {

@@ -6,9 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CLI } from '../test/helpers/cli.js';
-import { makeTempDir, testGitEnv } from '../test/helpers/repos.js';
+import { cleanupTempDirs, makeTempDir, testGitEnv } from '../test/helpers/repos.js';
 
 export const CHROMIUM = process.env.UPSHIFT_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -77,6 +78,48 @@ export async function openDashboard(browser: Browser, served: Served, colorSchem
   await page.goto(served.url);
   await page.locator('[data-ready="true"]').waitFor({ timeout: 20_000 });
   return page;
+}
+
+/** One Chromium for a file's tests and the `upshift serve` processes they start. */
+export interface DashboardHarness {
+  readonly browser: Browser;
+  /** Starts `upshift serve` on `home`; it is stopped after the file's tests. */
+  serve(env?: Record<string, string>, home?: string): Promise<Served>;
+  /** `serve`, then the dashboard opened on it and its first state shown. */
+  start(env?: Record<string, string>, home?: string): Promise<{ served: Served; page: Page }>;
+}
+
+/**
+ * Registers the browser's launch and the teardown of the browser, every server started through it and the temp
+ * directories (in that order: a server must stop before its home is removed). Call it inside the `describe`.
+ */
+export function useDashboard(): DashboardHarness {
+  let browser: Browser | undefined;
+  const servers: Served[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers) await s.stop();
+    cleanupTempDirs();
+  });
+  const harness: DashboardHarness = {
+    get browser(): Browser {
+      if (!browser) throw new Error('useDashboard: the browser is launched in beforeAll; use it inside a test');
+      return browser;
+    },
+    async serve(env = {}, home) {
+      const served = await serve(env, home);
+      servers.push(served);
+      return served;
+    },
+    async start(env = {}, home) {
+      const served = await harness.serve(env, home);
+      return { served, page: await openDashboard(harness.browser, served) };
+    },
+  };
+  return harness;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

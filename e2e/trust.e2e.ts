@@ -7,11 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { CliHarness } from '../test/helpers/cli.js';
-import { cleanupTempDirs, createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
-import { chromiumAvailable, launchChromium, openDashboard, screenshot, serve, type Served } from './support.js';
+import { createRemoteWithReleases, git, makeTempDir } from '../test/helpers/repos.js';
+import { chromiumAvailable, screenshot, useDashboard } from './support.js';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -31,21 +31,10 @@ function publish(remote: string, tag: string, opts: { signer?: string; force?: b
 const suite = chromiumAvailable ? describe : describe.skip;
 
 suite('release trust and end of life in the dashboard (browser mode)', () => {
-  let browser: Browser;
-  const servers: Served[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.stop();
-    cleanupTempDirs();
-  });
+  const dashboard = useDashboard();
 
   async function start(cli: CliHarness): Promise<Page> {
-    const served = await serve({ GITHUB_TOKEN: '', GH_TOKEN: '' }, cli.home);
-    servers.push(served);
-    return openDashboard(browser, served);
+    return (await dashboard.start({ GITHUB_TOKEN: '', GH_TOKEN: '' }, cli.home)).page;
   }
 
   it('Updates: an EOL badge for the running version and a moved tag, trusted with the Trust button after a confirmation', async () => {
