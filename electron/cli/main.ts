@@ -3,6 +3,8 @@
  * The `upshift` command: a thin layer over the engine. Parses arguments, asks for confirmation, prints either
  * human text or exactly one JSON document, and maps outcomes to the documented exit codes.
  */
+// First: sets the young generation's size before the rest of the CLI allocates (see young-generation.ts).
+import './young-generation.js';
 import { fileURLToPath } from 'node:url';
 import type { Operation, UpgradePlan } from '../../shared/api/types.js';
 import type { Engine as EngineType } from '../core/engine/index.js';

@@ -14,7 +14,9 @@ export interface TimeContext {
 /** Within this distance of now a time reads better relative ("3 hours ago"); beyond it, as a date and a time. */
 const RELATIVE_WITHIN_MS = 24 * 3600_000;
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+// Made on first use, not at load: constructing an Intl formatter maps ICU's locale data (~6 MB of resident pages),
+// which `upshift --help` and a `check --json` never need.
+let relative: Intl.RelativeTimeFormat | null = null;
 const absolute = new Map<string, Intl.DateTimeFormat>();
 
 function absoluteFormatter(timeZone: string | undefined): Intl.DateTimeFormat {
@@ -59,6 +61,7 @@ export function formatWhen(iso: string | null | undefined, ctx: TimeContext): st
   // Minutes up to an hour and a half ("75 minutes ago" reads better than "1 hour ago"), hours after that.
   const [unit, size] = abs < 90 * 60_000 ? (['minute', 60_000] as const) : (['hour', 3600_000] as const);
   const n = Math.max(1, Math.round(abs / size));
+  relative ??= new Intl.RelativeTimeFormat('en', { numeric: 'always' });
   return relative.format(diff < 0 ? -n : n, unit);
 }
 
