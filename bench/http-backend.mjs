@@ -1,22 +1,49 @@
 // A small CGI server in front of `git http-backend` on 127.0.0.1, for the discovery tests and benches: smart HTTP
 // exactly as git serves it (GIT_PROJECT_ROOT, GIT_HTTP_EXPORT_ALL; protocol v2 when the client's Git-Protocol header
 // is passed through as GIT_PROTOCOL). Knobs for the failure cases: a v0-only server (the header dropped), Basic
-// authentication, paths that stall, redirects, and a dumb (non-smart) answer.
-import { spawn } from 'node:child_process';
+// authentication, paths that stall, redirects, and a dumb (non-smart) answer. Over TLS either HTTPS/1.1 only
+// (`tls`) or HTTP/2 with HTTP/1.1 beside it (`tls` + `h2`: node:http2 createSecureServer({ allowHTTP1 }), ALPN
+// offering h2 and http/1.1), with knobs for the server's stream limit and a GOAWAY after N requests.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createSecureServer, constants as h2constants } from 'node:http2';
 import { createServer as createTlsServer } from 'node:https';
+import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
+
+/**
+ * A throwaway certificate authority and a server certificate it signed for 127.0.0.1 and localhost, made with
+ * openssl in `dir` (as a real deployment has: clients trust the CA, not the server's own certificate).
+ * @returns {{ caFile: string, key: string, cert: string }}
+ */
+export function makeTestCertificates(dir) {
+  const f = (n) => join(dir, n);
+  const ossl = (args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca-key.pem'), '-out', f('ca.pem'), '-subj', '/CN=Upshift test CA', '-days', '2', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server-key.pem'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
+  const ext = f('server.ext');
+  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$0"`, ext]);
+  ossl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca-key.pem'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', ext]);
+  return { caFile: f('ca.pem'), key: readFileSync(f('server-key.pem'), 'utf8'), cert: readFileSync(f('server.pem'), 'utf8') };
+}
 
 /**
  * @param {{ root: string, v0Only?: boolean | ((path: string) => boolean), auth?: { user: string, password: string }, stall?: (path: string) => boolean,
  *   redirect?: (path: string) => string | null, dumb?: (path: string) => boolean,
- *   tls?: { key: string, cert: string } }} opts
+ *   tls?: { key: string, cert: string }, h2?: boolean, maxConcurrentStreams?: number, goawayAfter?: number }} opts
+ *   `h2` (with `tls`): HTTP/2 offered by ALPN, HTTP/1.1 still served; `maxConcurrentStreams`: the server's
+ *   SETTINGS_MAX_CONCURRENT_STREAMS; `goawayAfter`: a graceful GOAWAY on a session once it has had that many streams.
  */
 export async function startHttpBackend(opts) {
-  const stats = { connections: 0, requests: 0, cgi: 0 };
+  // connections: TLS (or TCP) connections accepted; h2 / http1: requests by protocol; peakStreams: the most
+  // concurrent HTTP/2 streams seen on one session; sessions and goaways: HTTP/2 sessions opened and GOAWAYs sent.
+  const stats = { connections: 0, requests: 0, cgi: 0, h2: 0, http1: 0, alpn: [], peakStreams: 0, sessions: 0, goaways: 0 };
   const stalled = new Set();
   const handler = (req, res) => {
     stats.requests++;
+    if (req.httpVersionMajor === 2) stats.h2++;
+    else stats.http1++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
     if (opts.stall?.(path)) {
@@ -90,8 +117,43 @@ export async function startHttpBackend(opts) {
       res.end(body);
     });
   };
-  const server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createServer(handler);
-  server.on(opts.tls ? 'secureConnection' : 'connection', () => stats.connections++);
+  const h2 = Boolean(opts.tls && opts.h2);
+  const server = h2
+    ? createSecureServer({ key: opts.tls.key, cert: opts.tls.cert, allowHTTP1: true, ...(opts.maxConcurrentStreams ? { settings: { maxConcurrentStreams: opts.maxConcurrentStreams } } : {}) }, handler)
+    : opts.tls
+      ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler)
+      : createServer(handler);
+  server.on(opts.tls ? 'secureConnection' : 'connection', (socket) => {
+    stats.connections++;
+    if (opts.tls) stats.alpn.push(socket.alpnProtocol || 'none');
+  });
+  const sessions = new Set();
+  if (h2) {
+    server.on('session', (session) => {
+      stats.sessions++;
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+      let open = 0;
+      let seen = 0;
+      let sent = false;
+      session.on('stream', (stream) => {
+        open++;
+        seen++;
+        stats.peakStreams = Math.max(stats.peakStreams, open);
+        const id = stream.id;
+        stream.on('close', () => {
+          open--;
+          // After the stream that reached the limit has been answered: a GOAWAY naming it as the last one processed,
+          // so streams the client opened after it (in flight now) are refused and must be retried elsewhere.
+          if (opts.goawayAfter && seen >= opts.goawayAfter && !sent && !session.closed && !session.destroyed) {
+            sent = true;
+            stats.goaways++;
+            session.goaway(h2constants.NGHTTP2_NO_ERROR, id);
+          }
+        });
+      });
+    });
+  }
   // Keep-alive on the server side as long as the client's pool keeps sockets.
   server.keepAliveTimeout = 30_000;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
@@ -103,7 +165,8 @@ export async function startHttpBackend(opts) {
     stats,
     async close() {
       for (const res of stalled) res.destroy();
-      server.closeAllConnections();
+      for (const session of sessions) session.destroy();
+      if (typeof server.closeAllConnections === 'function') server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };

@@ -6,11 +6,12 @@ import { assertRemote, displayName } from '../git/refname.js';
 import { CredentialCache } from './credentials.js';
 import { LocalRefsTooLarge, readLocalTagRefs } from './local-refs.js';
 import { routeRemote } from './route.js';
-import { lsRemoteTagsHttp } from './smart-http.js';
+import { displayUrl, lsRemoteTagsHttp } from './smart-http.js';
 import { SshSharing } from './ssh-share.js';
+import { noVerifyWarning } from './tls-trust.js';
 
 export { CredentialCache } from './credentials.js';
-export { closeHttpPool } from './http-pool.js';
+export { closeHttpPool } from './transport.js';
 export { SshSharing } from './ssh-share.js';
 
 /** How a listing was read: Upshift's smart-HTTP client (v2 ls-refs or the v0 advertisement), the files, or git. */
@@ -25,6 +26,8 @@ export interface RemoteAdvertisement extends RemoteTagList {
   via: DiscoveryVia;
   /** Why git was asked, when it was. */
   fallback?: string;
+  /** Said with the project's check: TLS certificates not verified because git's settings say so. */
+  warnings?: string[];
 }
 
 export interface NativeListOptions extends ListRemoteTagsOptions {
@@ -55,7 +58,9 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
   let text: string | null = null;
   let via: DiscoveryVia = 'git';
   let fallback: string = route.kind === 'git' ? route.why : '';
+  let warning: string | null = null;
   if (route.kind === 'http') {
+    if (route.trust) warning = noVerifyWarning(route.trust, displayUrl(route.url));
     const r = await lsRemoteTagsHttp(route.url, {
       cwd,
       remote,
@@ -64,6 +69,7 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
       signal: opts.signal,
       credentials: opts.credentials ?? sharedCredentials,
       ...(opts.env ? { env: opts.env } : {}),
+      ...(route.trust ? { trust: route.trust } : {}),
     });
     if ('text' in r) {
       text = r.text;
@@ -102,7 +108,7 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
   if (text.length > maxBytes) throw new GitError({ kind: 'output-too-large', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', cwd, message: `The refs of ${displayName(remote)} are over the ${maxBytes}-byte limit. Nothing was changed.`, details: { maxBytes } });
   const parsed = parseLsRemoteTags(text);
   if (parsed.tags.length > maxTags) throw tooManyTags(cwd, remote, parsed.tags.length, maxTags);
-  return { ...parsed, hash: hashTags(parsed), via };
+  return { ...parsed, hash: hashTags(parsed), via, ...(warning ? { warnings: [warning] } : {}) };
 }
 
 function tooManyTags(cwd: string, remote: string, count: number, maxTags: number): GitError {

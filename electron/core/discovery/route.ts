@@ -4,13 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { proxyFor } from '../source/github/http.js';
 import { readConfigFile, userGitConfig, type ConfigEntries } from './git-config.js';
 import { parseSshTarget, type SshTarget } from './ssh-share.js';
+import { resolveTrust, type TlsTrust } from './tls-trust.js';
 
 /**
  * How a remote's tags are read: over smart HTTP by Upshift itself, from the files of a repository on this machine,
  * or by `git ls-remote` (SSH, git://, helpers, and every configuration native discovery does not interpret).
  */
 export type DiscoveryRoute =
-  | { kind: 'http'; url: URL }
+  /** `trust`: the certificates https:// is checked against, from GIT_SSL_* and http.sslCAInfo / http.sslVerify. */
+  | { kind: 'http'; url: URL; trust?: TlsTrust }
   | { kind: 'path'; dir: string }
   /** `ssh`, for an SSH remote: its target and the git configuration that decides connection sharing (ssh-share.ts). */
   | { kind: 'git'; why: string; ssh?: { target: SshTarget; config: ConfigEntries } };
@@ -31,13 +33,26 @@ const GIT_ONLY = [
   /^extensions\.refstorage$/,
 ];
 
-function gitOnlyKey(entries: ConfigEntries, allow: (key: string) => boolean = () => false): string | null {
-  for (const [key] of entries) if (GIT_ONLY.some((re) => re.test(key)) && !allow(key)) return key;
+/** The `http.*` keys native discovery applies itself, as git does (tls-trust.ts); not their `http.<url>.*` forms. */
+const NATIVE_HTTP_KEYS = new Set(['http.sslcainfo', 'http.sslverify']);
+
+function gitOnlyKey(entries: ConfigEntries): string | null {
+  for (const [key] of entries) if (GIT_ONLY.some((re) => re.test(key)) && !NATIVE_HTTP_KEYS.has(key)) return key;
   return null;
 }
 
-/** Environment git reads for HTTP that native discovery does not (GIT_SSL_CAINFO it does): those runs go through git. */
-const GIT_ONLY_ENV = ['GIT_SSL_NO_VERIFY', 'GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GIT_SSL_KEY', 'GIT_CURL_VERBOSE', 'GIT_TRACE_CURL', 'GIT_HTTP_USER_AGENT', 'GIT_PROXY_SSL_CERT', 'ALL_PROXY', 'all_proxy', 'GIT_PROTOCOL', 'GIT_NAMESPACE', 'GIT_ALLOW_PROTOCOL', 'GIT_PROTOCOL_FROM_USER'];
+/** The last value of `key` (git's rule for single-valued keys), or undefined. */
+function lastValue(entries: ConfigEntries, key: string): string | null | undefined {
+  let v: string | null | undefined;
+  for (const [k, value] of entries) if (k === key) v = value;
+  return v;
+}
+
+/**
+ * Environment git reads for HTTP that native discovery does not: those runs go through git. GIT_SSL_CAINFO and
+ * GIT_SSL_NO_VERIFY it applies itself (tls-trust.ts).
+ */
+const GIT_ONLY_ENV = ['GIT_SSL_CAPATH', 'GIT_SSL_CERT', 'GIT_SSL_KEY', 'GIT_CURL_VERBOSE', 'GIT_TRACE_CURL', 'GIT_HTTP_USER_AGENT', 'GIT_PROXY_SSL_CERT', 'ALL_PROXY', 'all_proxy', 'GIT_PROTOCOL', 'GIT_NAMESPACE', 'GIT_ALLOW_PROTOCOL', 'GIT_PROTOCOL_FROM_USER'];
 
 /**
  * Decides how `remote` (a configured name, a URL or a path, as given to `git ls-remote` in `cwd`) is read. Reads
@@ -97,6 +112,12 @@ export async function routeRemote(cwd: string, remote: string, env: NodeJS.Proce
     } catch {
       return { kind: 'git', why: 'a proxy setting git reports on' };
     }
+    const all = [...user, ...local];
+    const caInfo = lastValue(all, 'http.sslcainfo');
+    const verify = lastValue(all, 'http.sslverify');
+    const trust = resolveTrust(env, { cwd, ...(caInfo !== undefined ? { sslCAInfo: caInfo } : {}), ...(verify !== undefined ? { sslVerify: verify } : {}) });
+    if (typeof trust === 'string') return { kind: 'git', why: trust };
+    return { ...route, trust };
   }
   return route;
 }

@@ -299,7 +299,7 @@ describe('smart HTTP discovery against git http-backend', () => {
     // Without the certificate trusted, the TLS failure is the error, not a silent fallback.
     const untrusted = await listRemoteTagsNative(root, `${server.url}/b.git`, { env: { ...env, GIT_SSL_CAINFO: '' } }).catch((e: unknown) => e as GitError);
     expect((untrusted as GitError).kind).toBe('remote-unreachable');
-    expect((untrusted as GitError).message).toMatch(/Cannot reach https:\/\/127\.0\.0\.1:\d+\/b\.git: .*certificate.*Nothing was changed/);
+    expect((untrusted as GitError).message).toMatch(/The remote https:\/\/127\.0\.0\.1:\d+\/b\.git presented a TLS certificate that the system's certificate authorities do not trust .*Nothing was changed.*http\.sslCAInfo.*GIT_SSL_CAINFO/);
 
     closeHttpPool();
     let tunnels = 0;

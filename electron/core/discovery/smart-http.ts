@@ -1,15 +1,17 @@
-import http from 'node:http';
-import https from 'node:https';
 import { GitError } from '../git/errors.js';
 import type { CredentialCache, Credential } from './credentials.js';
-import { agentFor, v2Origins } from './http-pool.js';
+import { v2Origins } from './http-pool.js';
 import { DELIM, FLUSH, parsePktLines, pktLine, pktText, PktLineError, type Pkt } from './pkt-line.js';
+import { CaFileError, isUntrustedCertificate, SYSTEM_TRUST, type TlsTrust } from './tls-trust.js';
+import { USER_AGENT, type Reply } from './reply.js';
+import { httpRequest, TooLarge, type RequestContext } from './transport.js';
 
 /**
  * `git ls-remote --tags <https-url>` spoken by Upshift itself: git's smart HTTP protocol
  * (https://git-scm.com/docs/http-protocol), version 2's `ls-refs` with `ref-prefix refs/tags/` and `peel`
  * (https://git-scm.com/docs/protocol-v2#_ls_refs) when the server offers it, else the version 0/1 advertisement.
- * Two small requests on a pooled keep-alive connection instead of a git process, a TLS handshake and a fork.
+ * Two small requests (one, once the host is known to speak v2) on a pooled keep-alive connection or an HTTP/2
+ * stream instead of a git process, a TLS handshake and a fork.
  * Returns ls-remote's text so one parser applies the hostile-name rules, or `fallback` when only git can answer
  * (a dumb HTTP server, framing that is not git's).
  */
@@ -26,17 +28,12 @@ export interface SmartHttpOptions {
   signal?: AbortSignal | undefined;
   credentials: CredentialCache;
   env?: NodeJS.ProcessEnv;
+  /** Which certificates https:// is checked against (tls-trust.ts); the system's by default. */
+  trust?: TlsTrust;
 }
 
-const AGENT = 'git/2.39-upshift';
 const MAX_REDIRECTS = 5;
 const SERVICE_SUFFIX = '/info/refs?service=git-upload-pack';
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
 
 /** The URL without user name and password, for messages. */
 export function displayUrl(url: URL): string {
@@ -59,10 +56,11 @@ export async function lsRemoteTagsHttp(start: URL, opts: SmartHttpOptions): Prom
   }, opts.timeoutMs);
   const onAbort = () => ac.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const budget = { left: opts.maxBytes };
   const shown = displayUrl(start);
+  const trust = opts.trust ?? SYSTEM_TRUST;
+  const ctx: RequestContext = { signal: ac.signal, budget: { left: opts.maxBytes }, env: opts.env ?? process.env, trust };
   try {
-    return await session(start, opts, ac.signal, budget);
+    return await exchange(start, opts, ctx);
   } catch (e) {
     if (e instanceof GitError) throw e;
     if (opts.signal?.aborted) throw new GitError({ kind: 'aborted', args: ['ls-remote', '--tags', '--', opts.remote], exitCode: null, stderr: '', message: 'Release discovery was cancelled. Nothing was changed.' });
@@ -79,6 +77,17 @@ export async function lsRemoteTagsHttp(start: URL, opts: SmartHttpOptions): Prom
         details: { maxBytes: opts.maxBytes },
       });
     }
+    if (e instanceof CaFileError) {
+      throw unreachable(opts.remote, `Cannot check the certificate of ${shown}: ${e.message}. Nothing was changed. Fix that setting or unset it to use the system's certificate authorities.`, { caFile: trust.caFile, caFrom: trust.caFrom });
+    }
+    if (isUntrustedCertificate(e)) {
+      const using = trust.caFile ? `the certificate authorities in ${trust.caFile} (${trust.caFrom})` : 'the system\'s certificate authorities';
+      throw unreachable(
+        opts.remote,
+        `The remote ${shown} presented a TLS certificate that ${using} do not trust (${(e as Error).message}). Nothing was changed. If the server uses a private certificate authority, name its certificate file in git's http.sslCAInfo (\`git config --global http.sslCAInfo /path/to/ca.pem\`) or GIT_SSL_CAINFO, as for git itself.`,
+        { tls: (e as NodeJS.ErrnoException).code, caFile: trust.caFile },
+      );
+    }
     throw unreachable(opts.remote, `Cannot reach ${shown}: ${(e as Error).message}. Nothing was changed. Check the network connection and the remote URL (\`git remote -v\`), then try again.`);
   } finally {
     clearTimeout(timer);
@@ -86,9 +95,7 @@ export async function lsRemoteTagsHttp(start: URL, opts: SmartHttpOptions): Prom
   }
 }
 
-class TooLarge extends Error {}
-
-async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, budget: { left: number }): Promise<SmartHttpResult> {
+async function exchange(start: URL, opts: SmartHttpOptions, ctx: RequestContext): Promise<SmartHttpResult> {
   let base = new URL(start.href.replace(/\/+$/, ''));
   let cred: Credential | null = start.username ? { username: decodeURIComponent(start.username), password: decodeURIComponent(start.password), from: 'token' } : null;
   base.username = '';
@@ -99,7 +106,7 @@ async function session(start: URL, opts: SmartHttpOptions, signal: AbortSignal, 
   // Authenticated once per host per run; a 401 with a credential is final (git's helpers are told it failed).
   const send = async (method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body?: Buffer): Promise<Reply> => {
     for (;;) {
-      const r = await request(method, url, { ...headers, ...(cred ? { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` } : {}) }, body, signal, budget, opts.env);
+      const r = await httpRequest(method, url, { ...headers, ...(cred ? { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` } : {}) }, body, ctx);
       if (r.status !== 401) {
         if (cred && asked) void opts.credentials.report(url, opts.cwd, cred, true);
         asked = false;
@@ -198,7 +205,7 @@ const LS_REFS_HEADERS = {
 function lsRefsRequest(format: string | undefined): Buffer {
   return Buffer.concat([
     pktLine('command=ls-refs\n'),
-    pktLine(`agent=${AGENT}\n`),
+    pktLine(`agent=${USER_AGENT}\n`),
     ...(format ? [pktLine(`${format}\n`)] : []),
     DELIM,
     pktLine('peel\n'),
@@ -255,37 +262,4 @@ export function v0Text(pkts: readonly Pkt[]): string {
     text += `${line.slice(0, sp)}\t${ref}\n`;
   }
   return text;
-}
-
-function request(method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, budget: { left: number }, env?: NodeJS.ProcessEnv): Promise<Reply> {
-  return new Promise<Reply>((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(
-      url,
-      { method, agent: agentFor(url, env), signal, headers: { 'user-agent': AGENT, ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > budget.left) {
-          res.destroy();
-          reject(new TooLarge());
-          return;
-        }
-        res.on('data', (c: Buffer) => {
-          budget.left -= c.length;
-          if (budget.left < 0) {
-            res.destroy();
-            reject(new TooLarge());
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('the connection closed mid-response')));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }

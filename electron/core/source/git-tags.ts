@@ -44,6 +44,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export class GitTagSource implements ReleaseSource {
   /** The last listing's tag-pattern advice per checkout (see lastWarnings). */
   private readonly advice = new Map<string, string>();
+  /** The last listing's transport warnings per checkout (TLS verification off because git's settings say so). */
+  private readonly transportWarnings = new Map<string, string[]>();
   private readonly credentials: CredentialCache;
 
   constructor(private readonly options: GitTagSourceOptions = {}) {
@@ -67,14 +69,17 @@ export class GitTagSource implements ReleaseSource {
 
   private async list(project: ReleaseSourceProject, signal?: AbortSignal): Promise<RemoteAdvertisement> {
     this.advice.delete(project.path);
+    this.transportWarnings.delete(project.path);
     try {
-      return await listRemoteTagsNative(project.path, project.remote, {
+      const listed = await listRemoteTagsNative(project.path, project.remote, {
         signal,
         timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         credentials: this.credentials,
         forceGit: (this.options.discovery ?? discoveryFromEnv()) === 'git',
         ...(this.options.maxTags !== undefined ? { maxTags: this.options.maxTags } : {}),
       });
+      if (listed.warnings) this.transportWarnings.set(project.path, listed.warnings);
+      return listed;
     } catch (err) {
       // A checkout with no remote at all is a local-only project (NO_RELEASE_SOURCE), not a failure.
       throw await explainMissingRemote(project.path, project.remote, err);
@@ -97,7 +102,7 @@ export class GitTagSource implements ReleaseSource {
   /** The last listing's advice for this checkout: a tag pattern that would find its releases, when it found none. */
   lastWarnings(project: ReleaseSourceProject): string[] {
     const advice = this.advice.get(project.path);
-    return advice ? [advice] : [];
+    return [...(this.transportWarnings.get(project.path) ?? []), ...(advice ? [advice] : [])];
   }
 }
 
