@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchPlan, BatchResult, HistoryResult } from '../shared/api/types.js';
 import { world } from './helpers/batch-world.js';
+import { notifyLog } from './helpers/notify-log.js';
 import { cleanupTempDirs, git } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
@@ -121,5 +122,25 @@ describe('upshift upgrade --all (one batch in dependency order)', () => {
     expect(blocked.code).toBe(2);
     expect(blocked.stderr).toMatch(/--on-hop-failure applies to one project/);
     expect(w.cli.run('upgrade', '--all', 'core', '--yes').code).toBe(2);
+  });
+});
+
+describe('notifications of a batch', () => {
+  it('each member operation reaches the channels once, as a single upgrade or rollback would: upgrades, the failure, the rollbacks', () => {
+    const w = world({ reportsSmoke: 'echo "reports smoke failed" >&2; exit 1\n' });
+    const events = notifyLog(w.cli);
+    const up = w.cli.run('upgrade', '--all', '--yes', '--json');
+    expect(up.code, up.stderr).toBe(1);
+    const sent = events().map((e) => [e.type, e.project, e.to]);
+    // Three members upgraded, the fourth failed its smoke test (rolled back), then the others were rolled back.
+    expect(sent).toEqual(expect.arrayContaining([
+      ['upgraded', 'finance', '0.3.0'],
+      ['upgraded', 'core', '2.0.0'],
+      ['upgraded', 'audit', '1.1.0'],
+      ['rolled_back', 'reports', '1.1.0'],
+    ]));
+    expect(sent.filter(([type]) => type === 'rolled_back').map(([, project]) => project).sort()).toEqual(['audit', 'core', 'finance', 'reports']);
+    expect(sent).toHaveLength(7);
+    expect(events().find((e) => e.project === 'reports')!.step).toBe('smoke');
   });
 });

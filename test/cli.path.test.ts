@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchResult, HistoryResult, UpgradePlan } from '../shared/api/types.js';
 import { Engine } from '../electron/core/engine/index.js';
 import { CliHarness } from './helpers/cli.js';
+import { notifyLog } from './helpers/notify-log.js';
 import { cleanupTempDirs, createRemoteWithReleases, git } from './helpers/repos.js';
 
 afterAll(() => cleanupTempDirs());
@@ -139,5 +140,19 @@ describe('multi-hop upgrade paths', () => {
     const r = cli.run('upgrade', 'core', '--to', '1.2.0', '--yes', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ operation: { to: { version: string } } }>().operation.to.version).toBe('1.2.0');
+  });
+});
+
+describe('notifications of a multi-hop path', () => {
+  it('each hop that ran is told to the channels once', () => {
+    const { cli } = pathWorld();
+    const events = notifyLog(cli);
+    const up = cli.run('upgrade', 'core', '--yes', '--json');
+    expect(up.code, up.stderr).toBe(0);
+    expect(events().map((e) => [e.type, e.from, e.to])).toEqual([
+      ['upgraded', '1.0.0', '1.2.0'],
+      ['upgraded', '1.2.0', '1.4.0'],
+      ['upgraded', '1.4.0', '1.5.0'],
+    ]);
   });
 });

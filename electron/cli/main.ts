@@ -99,7 +99,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   const listener = progressPrinter(io, !json && io.stderrIsTty);
   const { Engine } = await import('../core/engine/index.js');
   const { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme } = await import('./format.js');
-  const { isBatchCommand, planBatchCommand, printPath, resumeCommand, runPath, upgradeBatchCommand } = await import('./commands/batch.js');
+  const { finishPath, isBatchCommand, planBatchCommand, resumeCommand, runPath, upgradeBatchCommand } = await import('./commands/batch.js');
   const { formatBatch } = await import('./commands/batch-format.js');
   const engine: EngineType = await Engine.open(listener ? { listener } : {});
   let failed = false;
@@ -202,7 +202,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
           if (single || !hopsPlan || interrupt.signal.aborted) return single;
           return runPath(hopsPlan, cmd, engine, batchDeps(), interrupt);
         });
-        if (op && 'members' in op) return signalExit ?? printPath(engine, batchDeps(), op);
+        if (op && 'members' in op) return await finishPath(engine, batchDeps(), op, signalExit);
         if (!op) {
           io.err('Cancelled. Nothing was changed.');
           return signalExit ?? ExitCode.nothingToDo;

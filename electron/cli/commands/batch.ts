@@ -74,9 +74,15 @@ export function exitForBatch(b: BatchOperation): ExitCodeValue {
   return b.status === 'succeeded' ? ExitCode.ok : ExitCode.failed;
 }
 
-function printBatch(engine: Engine, deps: BatchDeps, batch: BatchOperation): void {
+/**
+ * Prints how a batch or path ended and tells the notification channels about each of its operations (as a single
+ * upgrade or rollback does, and as the tray and `upshift serve` do for every operation that ends).
+ */
+async function finishBatch(engine: Engine, deps: BatchDeps, batch: BatchOperation): Promise<ExitCodeValue> {
   const r = result(engine, batch);
   deps.print(r, () => formatBatch(deps.style, batch));
+  await (await import('./notify.js')).notifyOutcomes(engine, r.operations); // at most ~2 s of delivery; never throws
+  return exitForBatch(batch);
 }
 
 export async function upgradeBatchCommand(cmd: ParsedCommand, engine: Engine, deps: BatchDeps): Promise<ExitCodeValue> {
@@ -104,8 +110,8 @@ export async function upgradeBatchCommand(cmd: ParsedCommand, engine: Engine, de
     deps.err('Cancelled. Nothing was changed.');
     return signalExit ?? ExitCode.nothingToDo;
   }
-  printBatch(engine, deps, value);
-  return signalExit ?? exitForBatch(value);
+  const code = await finishBatch(engine, deps, value);
+  return signalExit ?? code;
 }
 
 /** `--on-hop-failure`, else the manifest's `onHopFailure`, else rollback-all. */
@@ -141,9 +147,9 @@ export async function runPath(plan: UpgradePlan, cmd: ParsedCommand, engine: Eng
   });
 }
 
-export function printPath(engine: Engine, deps: BatchDeps, batch: BatchOperation): ExitCodeValue {
-  printBatch(engine, deps, batch);
-  return exitForBatch(batch);
+export async function finishPath(engine: Engine, deps: BatchDeps, batch: BatchOperation, signalExit: ExitCodeValue | null): Promise<ExitCodeValue> {
+  const code = await finishBatch(engine, deps, batch);
+  return signalExit ?? code;
 }
 
 export async function resumeCommand(cmd: ParsedCommand, engine: Engine, deps: BatchDeps): Promise<ExitCodeValue> {
@@ -153,6 +159,6 @@ export async function resumeCommand(cmd: ParsedCommand, engine: Engine, deps: Ba
     return resumeBatch(engine, id, { signal: interrupt.signal, ...(listener ? { listener } : {}), onStarted: () => void (interrupt.started = true) });
   });
   if (!value) return signalExit ?? ExitCode.nothingToDo;
-  printBatch(engine, deps, value);
-  return signalExit ?? exitForBatch(value);
+  const code = await finishBatch(engine, deps, value);
+  return signalExit ?? code;
 }

@@ -41,9 +41,16 @@ export function cliNotifyHub(engine: Engine, env: NodeJS.ProcessEnv = process.en
  * changes the command's exit code: a dead channel is the outbox's business, retried by the next Upshift that runs.
  */
 export async function notifyOutcome(engine: Engine, op: Operation): Promise<void> {
+  await notifyOutcomes(engine, [op]);
+}
+
+/** The same for every operation a batch or a multi-hop path ran (its members and their rollbacks), flushed once. */
+export async function notifyOutcomes(engine: Engine, ops: readonly Operation[]): Promise<void> {
   try {
     const hub = cliNotifyHub(engine);
-    if (hub.operationFinished(op) > 0 || hub.outbox.nextDueAt() !== null) await hub.flush(CLI_FLUSH_BUDGET_MS);
+    let emitted = 0;
+    for (const op of ops) emitted += hub.operationFinished(op);
+    if (emitted > 0 || hub.outbox.nextDueAt() !== null) await hub.flush(CLI_FLUSH_BUDGET_MS);
   } catch {
     // See above: never fail the command.
   }

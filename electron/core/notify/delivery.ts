@@ -79,6 +79,8 @@ export class DeliveryLoop {
 
   /**
    * Sends what is due, for at most `budgetMs` (the CLI at exit). Resolves with the number delivered; never rejects.
+   * A message held back by its channel's rate (e.g. the members of a batch, 2 s apart at the default 30 a minute)
+   * is waited for when it falls due within the budget; the rest stay in the outbox for the next Upshift that runs.
    * Rows still in flight at the deadline are handed back to the outbox for a later process.
    */
   async flush(budgetMs: number): Promise<number> {
@@ -90,8 +92,16 @@ export class DeliveryLoop {
     try {
       while (Date.now() < deadline && !abort.signal.aborted) {
         const n = await this.round(abort.signal);
-        if (n < 0) break;
-        delivered += n;
+        if (n >= 0) {
+          delivered += n;
+          continue;
+        }
+        const next = this.opts.outbox.nextDueAt();
+        const wait = next === null ? Infinity : next - this.opts.clock.now();
+        if (wait <= 0) continue; // fell due meanwhile (or a claim of another process ran out)
+        if (Date.now() + wait >= deadline) break;
+        // Not unref'd: at the CLI's exit this wait is what keeps the process alive until the message is due.
+        await new Promise<void>((resolve) => setTimeout(resolve, wait));
       }
     } catch {
       // Never fail the command that flushes.
