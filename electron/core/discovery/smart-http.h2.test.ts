@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates, startHttpBackend, type HttpBackend } from '../../../bench/http-backend.mjs';
 import { createRemoteFromTagList, git, makeTempDir } from '../../../test/helpers/repos.js';
 import { GitError } from '../git/errors.js';
+import { GitTagSource } from '../source/git-tags.js';
 import { resetUserGitConfig } from './git-config.js';
 import { closeHttpPool, CredentialCache, listRemoteTagsNative } from './index.js';
 
@@ -286,6 +287,17 @@ describe('smart HTTP discovery over HTTP/2', () => {
     expect(listed.warnings).toEqual([expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/app\.git: TLS certificates are not verified, because git's http\.sslVerify is false/)]);
     const byEnv = await listRemoteTagsNative(root, `${server.url}/app.git`, { env: envWithCa({ GIT_SSL_CAINFO: '', GIT_SSL_NO_VERIFY: '1' }) });
     expect(byEnv.warnings?.[0]).toMatch(/because GIT_SSL_NO_VERIFY is set/);
+    // The release source hands the warning to check, which shows it with the project.
+    const saved = process.env.GIT_SSL_CAINFO;
+    delete process.env.GIT_SSL_CAINFO;
+    try {
+      const source = new GitTagSource();
+      const project = { path: work, remote: 'origin', tagPattern: 'v{version}', channel: 'stable' as const };
+      expect((await source.listReleases(project)).length).toBe(4);
+      expect(source.lastWarnings(project)).toEqual([expect.stringMatching(/TLS certificates are not verified, because git's http\.sslVerify is false/)]);
+    } finally {
+      if (saved !== undefined) process.env.GIT_SSL_CAINFO = saved;
+    }
   });
 
   it('GOAWAY mid-run: the streams it cut off are retried over HTTP/1.1, and the host stays there for the run', async (ctx) => {
