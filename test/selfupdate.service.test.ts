@@ -1,5 +1,5 @@
 // Upshift updating itself, through the engine service on a real state database: the controller over the adapter
-// over a fake autoUpdater (electron-updater needs the Electron runtime), the decisions kept across a restart, the
+// over a scripted autoUpdater (test/selfupdate.feed.test.ts runs the real electron-updater), the decisions kept across a restart, the
 // browser mode's honest "updated by whatever installed it", and the tray model following the events.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SelfUpdateStatus } from '../shared/policy/selfupdate.js';

@@ -1,14 +1,17 @@
 /**
- * The thin typed adapter between electron-updater's autoUpdater and the engine's UpdaterPort
+ * The thin typed adapter between electron-updater's updater and the engine's UpdaterPort
  * (electron/core/selfupdate/port.ts). Every decision — what to offer, when to download, what may be installed on
  * quit — is made by shared/policy/selfupdate.ts through the controller; this file only translates.
  *
- * electron-updater is loaded lazily (loadElectronUpdater), and only by the Electron main process: it requires
- * 'electron' itself. Tests drive the adapter with a fake updater that emits the same events.
+ * electron-updater is loaded lazily, and the updater is built by self-updater-factory.ts around an AppAdapter and an
+ * HTTP executor: Electron's here (loadElectronUpdater, main process only), plain Node's in
+ * test/selfupdate.feed.test.ts, which runs this adapter over the real electron-updater against a fake GitHub.
  */
 import type { AppUpdater } from 'electron-updater';
 import type { SelfUpdateRelease } from '../../shared/policy/selfupdate.js';
 import type { UpdaterEvent, UpdaterPort } from '../core/selfupdate/index.js';
+import { createAppUpdater } from './self-updater-factory.js';
+import { notesAsMarkdown } from './self-updater-notes.js';
 
 /** The part of electron-updater's AppUpdater the adapter uses (checked against the real type below). */
 export interface AppUpdaterLike {
@@ -21,6 +24,11 @@ export interface AppUpdaterLike {
   downloadUpdate(): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+  /**
+   * BaseUpdater's (protected in its typings): registers the install-on-quit handler. electron-updater calls it once,
+   * when a download completes, and only if autoInstallOnAppQuit is on at that moment.
+   */
+  addQuitHandler?(): void;
 }
 
 // The real AppUpdater must fit: a change in electron-updater's API fails the type check, not the app at run time.
@@ -41,13 +49,16 @@ interface ProgressLike {
   bytesPerSecond: number;
 }
 
-/** electron-updater gives notes as one text, or (fullChangelog) one per version since the running one. */
+/**
+ * electron-updater gives notes as one text, or (fullChangelog) one per version since the running one; from the
+ * GitHub provider they are the HTML GitHub rendered, turned back into Markdown for the About view.
+ */
 export function releaseOf(info: UpdateInfoLike): SelfUpdateRelease {
   const notes = info.releaseNotes;
   const text = Array.isArray(notes)
-    ? notes.map((n) => `## ${n.version}\n\n${n.note ?? ''}`.trim()).join('\n\n')
+    ? notes.map((n) => `## ${n.version}\n\n${notesAsMarkdown(n.note ?? '')}`.trim()).join('\n\n')
     : typeof notes === 'string'
-      ? notes
+      ? notesAsMarkdown(notes)
       : null;
   return { version: info.version, releaseName: info.releaseName ?? null, notes: text && text.trim() !== '' ? text : null, releaseDate: info.releaseDate ?? null };
 }
@@ -57,6 +68,13 @@ export function createUpdaterPort(updater: AppUpdaterLike): UpdaterPort {
   updater.autoDownload = false;
   updater.autoInstallOnAppQuit = false;
   updater.allowDowngrade = false;
+  // Whether a download completed: electron-updater registers its quit handler only then, and only if
+  // autoInstallOnAppQuit was on at that moment. "Install on quit" chosen again after the download finished
+  // (the user had taken it back meanwhile) must register it, or quitting would install nothing.
+  let downloaded = false;
+  updater.on('update-downloaded', () => {
+    downloaded = true;
+  });
   return {
     configure(settings) {
       updater.channel = settings.channel;
@@ -72,6 +90,7 @@ export function createUpdaterPort(updater: AppUpdaterLike): UpdaterPort {
     },
     setInstallOnQuit(on) {
       updater.autoInstallOnAppQuit = on;
+      if (on && downloaded) updater.addQuitHandler?.(); // idempotent (BaseUpdater.quitHandlerAdded)
     },
     onEvent(listener) {
       const handlers: Array<[string, (...args: never[]) => void]> = [
@@ -95,25 +114,33 @@ function progressEvent(p: ProgressLike): UpdaterEvent {
   return { type: 'progress', percent: Math.max(0, Math.min(100, p.percent)), transferred: p.transferred, total: p.total, bytesPerSecond: p.bytesPerSecond };
 }
 
-/** electron-updater's errors can carry a whole HTTP response body: the first line, at most 300 characters. */
-function errorText(err: Error | string | null): string {
+/**
+ * electron-updater's errors can carry a whole HTTP response body: the first line, at most 300 characters. A download
+ * that fails its sha512 is said in words: electron-updater has deleted it and nothing will be installed.
+ */
+export function errorText(err: Error | string | null): string {
+  if (err instanceof Error && (err as { code?: unknown }).code === 'ERR_CHECKSUM_MISMATCH') {
+    return 'The download did not match the sha512 checksum its release published, so it was deleted and nothing was installed; the running Upshift is unchanged. Try again later — if it happens again, the release or something between you and GitHub altered the file.';
+  }
   const text = err instanceof Error ? err.message : String(err ?? 'unknown error');
   const first = text.split('\n')[0]!.trim() || 'unknown error';
   return first.length > 300 ? `${first.slice(0, 299)}…` : first;
 }
 
 /**
- * The autoUpdater from electron-updater's module as `import()` gives it. electron-updater is CommonJS and defines
- * `autoUpdater` as a lazy getter (Object.defineProperty), which Node's CommonJS export detection does not see: under
- * a real dynamic import only `default` (module.exports) has it. A bundler's interop may give it by name instead.
+ * electron-updater's updater for this platform, built around Electron's AppAdapter and its net-based HTTP executor
+ * (proxy logins go through the updater's 'login' event, as with electron-updater's own autoUpdater). Main process
+ * only: both require 'electron'. The same factory builds the plain-Node updater the feed test runs.
  */
-export function pickAutoUpdater(mod: { autoUpdater?: AppUpdaterLike; default?: { autoUpdater?: AppUpdaterLike } }): AppUpdaterLike {
-  const updater = mod.autoUpdater ?? mod.default?.autoUpdater;
-  if (!updater) throw new Error('electron-updater has no autoUpdater export');
-  return updater;
-}
-
-/** Loads electron-updater's autoUpdater. Main process only (it requires 'electron'); kept out of every other bundle. */
 export async function loadElectronUpdater(): Promise<AppUpdaterLike> {
-  return pickAutoUpdater((await import('electron-updater')) as unknown as Parameters<typeof pickAutoUpdater>[0]);
+  const [{ ElectronAppAdapter }, { ElectronHttpExecutor }] = await Promise.all([
+    import('electron-updater/out/ElectronAppAdapter.js'),
+    import('electron-updater/out/electronHttpExecutor.js'),
+  ]);
+  return createAppUpdater({
+    app: new ElectronAppAdapter(),
+    httpExecutor: (updater) => new ElectronHttpExecutor((authInfo, callback) => updater.emit('login', authInfo, callback)),
+    platform: process.platform,
+    resourcesPath: (process as { resourcesPath?: string }).resourcesPath ?? null,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * A stand-in for electron-updater's autoUpdater: the same fields, methods and events (checking-for-update,
- * update-available, update-not-available, download-progress, update-downloaded, error), scripted per test.
- * electron-updater itself needs the Electron runtime, which cannot run here.
+ * update-available, update-not-available, download-progress, update-downloaded, error), scripted per test, for
+ * the service's and the dashboard's edge cases. The real electron-updater, against a fake GitHub feed, is run by
+ * test/selfupdate.feed.test.ts.
  */
 import { EventEmitter } from 'node:events';
 import type { AppUpdaterLike } from '../../electron/main/self-updater.js';

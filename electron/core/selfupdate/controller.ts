@@ -215,7 +215,11 @@ export class SelfUpdateController {
       this.timer = null;
       const due = checkDue(this.prefs(), this.opts.clock.now(), this.interval());
       const run = due && !this.opts.offline?.() ? this.check(false) : Promise.resolve();
-      void run.finally(() => this.schedule(nextCheckIn(this.prefs(), this.opts.clock.now(), this.interval()) || this.interval()));
+      void run.finally(() => {
+        // Stopped while the check ran (the app quits, the service closes): the state database may be closed already.
+        if (this.stopped) return;
+        this.schedule(nextCheckIn(this.prefs(), this.opts.clock.now(), this.interval()) || this.interval());
+      });
     }, ms);
   }
 
