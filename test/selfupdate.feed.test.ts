@@ -247,6 +247,8 @@ describe('download and install on quit', () => {
     expect(r.gh.requests).toContain(`GET /objects/0.2.0/${artifactName('0.2.0')}`);
     expect(r.cacheFiles()).toEqual([artifactName('0.2.0'), 'update-info.json']);
     expect(r.updater.autoInstallOnAppQuit).toBe(true);
+    // The fake publishes no block map: electron-updater's differential download gives way to a full one.
+    expect(r.log.some((l) => /Cannot download differentially, fallback to full download/.test(l))).toBe(true);
     // Nothing changes before the app quits.
     expect(readFileSync(r.appImagePath)).toEqual(r.oldBytes);
 
