@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ProjectCheck } from '../../../shared/api/types.js';
 import { pinVariable } from '../../../shared/policy/strategy.js';
 import { readRefFiles } from '../git/ref-files.js';
 import type { Advertisement } from '../source/types.js';
 import { DiscoveryMemoStore, type DiscoveryMemoRow } from '../state/discovery-memo.js';
 import { SCHEMA_VERSION } from '../state/db.js';
+import { buildIdentity } from '../util/build-identity.js';
 import type { StateStore } from '../state/index.js';
 import { dependentsOf, type ProjectContext } from './projects.js';
 
@@ -78,19 +77,4 @@ function reusable(c: ProjectCheck): boolean {
   if (c.error !== null || c.noSource || (c.tagMoves?.length ?? 0) > 0) return false;
   const texts = [...c.blockers, ...(c.candidates ?? []).map((x) => x.reason ?? '')];
   return !texts.some((t) => t.includes('not read') || t.includes('using releases seen'));
-}
-
-let identity: string | null = null;
-
-/** This build of the engine (its file's size and time): a new Upshift may judge the same inputs differently. */
-function buildIdentity(): string {
-  if (identity === null) {
-    try {
-      const s = statSync(fileURLToPath(import.meta.url));
-      identity = `${s.size}:${s.mtimeMs}`;
-    } catch {
-      identity = 'unknown';
-    }
-  }
-  return identity;
 }

@@ -42,6 +42,8 @@ import { assertNoRollbackLoop } from './rollback-loop.js';
 import { assertGateApproval } from './gate-approval.js';
 import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
 import { configureLogging, moduleLogger } from '../telemetry/index.js';
+import { ManifestMemo } from '../manifest/memo.js';
+import { ManifestMemoStore } from '../state/manifest-memo.js';
 
 const log = moduleLogger('engine');
 
@@ -198,10 +200,32 @@ export class Engine {
     return this.projectConfig(name);
   }
 
+  /**
+   * The manifests as last loaded, for commands that load every project's (check, plan, upgrade): only changed ones
+   * are parsed and validated again (manifest/memo.ts). Made on first use; written back by {@link flushManifests}.
+   */
+  private manifestMemo: ManifestMemo | null = null;
+  private get manifests(): ManifestMemo {
+    return (this.manifestMemo ??= new ManifestMemo(new ManifestMemoStore(this.store.database, () => this.store.now())));
+  }
+
+  private flushManifests(): void {
+    try {
+      this.manifestMemo?.flush();
+    } catch (err) {
+      // Remembering is an optimisation: a busy or read-only state database only means loading them again next time.
+      log.warn('manifests not remembered', { err: { message: (err as Error).message } });
+    }
+  }
+
   /** Loads every watched project's manifest; an invalid manifest fails the whole command with its location. */
   private contexts(): ProjectContext[] {
     const overrides = readOverrides(this.store);
-    return this.store.listProjects().map((r) => applyOverride(loadContext(r, this.store.paths.home), overrides[r.name]));
+    try {
+      return this.store.listProjects().map((r) => applyOverride(loadContext(r, this.store.paths.home, this.manifests), overrides[r.name]));
+    } finally {
+      this.flushManifests();
+    }
   }
 
   /**
@@ -215,13 +239,17 @@ export class Engine {
     const all: ProjectContext[] = [];
     const broken: ProjectCheck[] = [];
     const records = this.store.listProjects();
-    for (const record of records) {
-      try {
-        all.push(applyOverride(loadContext(record, this.store.paths.home), overrides[record.name]));
-      } catch (err) {
-        if (!opts.isolateFailures) throw err;
-        if (names.length === 0 || names.includes(record.name)) broken.push(failedCheck(record.name, record.path, this.store.now(), err));
+    try {
+      for (const record of records) {
+        try {
+          all.push(applyOverride(loadContext(record, this.store.paths.home, this.manifests), overrides[record.name]));
+        } catch (err) {
+          if (!opts.isolateFailures) throw err;
+          if (names.length === 0 || names.includes(record.name)) broken.push(failedCheck(record.name, record.path, this.store.now(), err));
+        }
       }
+    } finally {
+      this.flushManifests();
     }
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
     // UPSHIFT_DISCOVERY_MEMO=off judges every project on every check (a way out, and the benches' comparison).

@@ -9,6 +9,7 @@ import { usageError } from '../errors.js';
 import { assertRepositoryRoot } from '../git/index.js';
 import { loadManifest, SEED_MANIFEST_FILE, UPSHIFT_MANIFEST_FILES, type ProjectManifest } from '../manifest/index.js';
 import { projectConfigPath, writeConfigText } from '../manifest/config-file.js';
+import type { ManifestMemo } from '../manifest/memo.js';
 import { proposeConfig, type ConfigEdits } from './config.js';
 import { offlineFromEnv } from './offline.js';
 import { detectProjectTagScheme, localTagPatternAdvice, type DetectedTagScheme } from './tag-scheme.js';
@@ -29,8 +30,10 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * Loads the project's settings as they apply now: the manifest in the checkout, Upshift's own configuration for the
  * project (in `home`) over it. Read fresh every time, so an upshift.yml added or changed since `add` counts.
  */
-export function loadContext(record: ProjectRecord, home: string): ProjectContext {
-  const manifest = loadManifest(record.path, { ...(record.core ? { core: record.core } : {}), config: projectConfigPath(home, record.name) });
+export function loadContext(record: ProjectRecord, home: string, memo?: ManifestMemo): ProjectContext {
+  const opts = { ...(record.core ? { core: record.core } : {}), config: projectConfigPath(home, record.name) };
+  // With a memo (a command over every project): the manifest as last loaded when none of its inputs changed.
+  const manifest = memo ? memo.load(record.name, record.path, opts, loadManifest) : loadManifest(record.path, opts);
   return { record, manifest, pattern: compileTagPattern(manifest.source.tagPattern), core: record.core ?? manifest.core };
 }
 

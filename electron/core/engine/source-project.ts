@@ -16,5 +16,6 @@ export function sourceProjectOf(ctx: ProjectContext, channel = ctx.manifest.chan
     channel,
     ...(s.type === 'github' && s.repo ? { github: { repo: s.repo, ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}) } } : {}),
     ...(s.type === 'folder' && s.path ? { folder: { path: s.path } } : {}),
+    routed: true,
   };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ManifestError } from './errors.js';
+import { MAX_MANIFEST_BYTES, UPSHIFT_MANIFEST_FILES } from './files.js';
 import { settingOrigins, type SettingLayer } from './origins.js';
 import { DEFAULT_GATES, upshiftManifestSchema } from './schema.js';
 import { normalizeSeedManifest, SEED_MANIFEST_FILE } from './seed.js';
@@ -25,11 +26,7 @@ export interface LoadManifestOptions {
   config?: string | { file: string; text: string } | null;
 }
 
-/** Names of Upshift's own manifest, in order of preference. */
-export const UPSHIFT_MANIFEST_FILES = ['upshift.yml', 'upshift.yaml'] as const;
-
-/** Manifests larger than this are refused (1 MiB); real ones are a few kilobytes. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+export { UPSHIFT_MANIFEST_FILES, MAX_MANIFEST_BYTES } from './files.js';
 
 /** A manifest with every default and no file: what a project without a manifest gets. */
 export function defaultManifest(): ProjectManifest {

@@ -9,8 +9,7 @@ import { DEFAULT_GATES, DEFAULT_SMOKE_TIMEOUT_SECONDS, SMOKE_TIMEOUT_BOUNDS, ver
 import type { ProjectManifest } from './types.js';
 import { locate, type ParsedYaml, replaceWithSource } from './yaml-locate.js';
 
-/** The seed system's (Vitruvyan `vit`) manifest file name. */
-export const SEED_MANIFEST_FILE = 'vertical_manifest.yaml';
+export { SEED_MANIFEST_FILE } from './files.js';
 /** The seed format's smoke test, relative to the project root. */
 export const SEED_SMOKE_SCRIPT = 'smoke_tests/run.sh';
 /** Key under `requires` for the seed requirement when the core's name is not known (no `--core`, no `core:`). */

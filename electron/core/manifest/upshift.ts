@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -7,6 +6,7 @@ import { ManifestError, type ManifestIssue } from './errors.js';
 import { toManifestIssues } from './issues.js';
 import { DEFAULT_MAX_AUTO_ROLLBACKS_PER_HOUR, normalizeSnapshotPath, upshiftManifestSchema, type UpshiftManifestData } from './schema.js';
 import type { ProjectManifest, UserCommand } from './types.js';
+import { symlinkEscape } from './snapshot-escape.js';
 import { locate, type ParsedYaml, replaceWithSource, valueAt } from './yaml-locate.js';
 
 /**
@@ -234,37 +234,4 @@ function keepNumbersAsWritten(parsed: ParsedYaml): void {
     }
   }
   for (const p of paths) replaceWithSource(parsed, p);
-}
-
-/**
- * Why a snapshot path that is lexically inside the project still leads out of it through a symlink (which
- * would make a restore write outside the project), or null. Paths that do not exist yet are checked through
- * their nearest existing parent.
- */
-function symlinkEscape(root: string, relative: string): string | null {
-  let realRoot: string;
-  try {
-    realRoot = fs.realpathSync(root);
-  } catch {
-    return null;
-  }
-  let existing = path.join(root, relative);
-  const rest: string[] = [];
-  while (fs.lstatSync(existing, { throwIfNoEntry: false }) === undefined && existing !== root) {
-    rest.unshift(path.basename(existing));
-    existing = path.dirname(existing);
-  }
-  let real: string;
-  try {
-    real = path.join(fs.realpathSync(existing), ...rest);
-  } catch {
-    return `leads through a broken symlink (${path.relative(root, existing)})`;
-  }
-  const rel = path.relative(realRoot, real);
-  if (rel === '') return 'resolves to the project root itself through a symlink';
-  if (rel === '.git' || rel.startsWith(`.git${path.sep}`)) return 'resolves into .git through a symlink';
-  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    return `resolves outside the project through a symlink (to ${real})`;
-  }
-  return null;
 }

@@ -18,6 +18,9 @@ export class SourceRouter implements ReleaseSource {
   private route(project: ReleaseSourceProject): { source: ReleaseSource; project: ReleaseSourceProject } {
     if (project.github) return { source: this.github, project };
     if (project.folder) return { source: this.folder, project };
+    // The engine's projects carry their source already: reading each manifest again here cost a check of 200
+    // projects 200 YAML parses and validations per call (advertise, list, warnings).
+    if (project.routed) return { source: this.git, project };
     let s: ReturnType<typeof loadManifest>['source'] | null = null;
     try {
       s = loadManifest(project.path).source;

@@ -17,6 +17,11 @@ export interface ReleaseSourceProject {
   github?: { repo: string; apiUrl?: string | undefined } | undefined;
   /** Set for `source.type: folder`: the offline release folder (absolute). */
   folder?: { path: string } | undefined;
+  /**
+   * Set by a caller that read the project's manifest already (the engine): neither `github` nor `folder` then means
+   * the git remote for certain, and the router does not read the manifest again to find out.
+   */
+  routed?: true | undefined;
 }
 
 /** What a source knows about one release beyond its tag (GitHub: the release body and a metadata asset). */

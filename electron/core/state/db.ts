@@ -450,6 +450,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'manifest memo: each project\'s manifest as last loaded, by a hash of everything it was loaded from',
+    sql: `
+      -- One row per project (electron/core/state/manifest-memo.ts): the SHA-256 of the manifest's and the
+      -- configuration's bytes with every other input of loading them (path, core, build), and the normalised manifest
+      -- that came out. Same hash, same manifest: a check or plan uses it instead of parsing YAML and validating again.
+      -- Only manifests that loaded without error are kept, so a broken one is always reported as loading it reports.
+      CREATE TABLE manifest_memo (
+        project     TEXT PRIMARY KEY NOT NULL,
+        input_hash  TEXT NOT NULL,
+        manifest    TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
