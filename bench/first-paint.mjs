@@ -7,19 +7,26 @@
 //     (random text, so it compresses less than the app does), to its own data-ready marker: the ratio says how
 //     much of the app's time is the app rather than bytes and the browser;
 //   - the bytes transferred for the first view (headers + compressed bodies), assets and API calls apart.
+//   - with `--baseline DIR` (a copy of an older build's dist/, e.g. `cp -a dist /tmp/dist-before` before a change),
+//     that build too — its own `upshift serve` and renderer over the same projects — alternated load by load with
+//     this one, so a before/after is measured on the same machine load.
 // Needs the build (dist/ and dist/renderer):
-//   npm run build && node bench/first-paint.mjs [loads]
+//   npm run build && node bench/first-paint.mjs [loads] [--baseline DIR]
 /* global document, window, performance, requestAnimationFrame, MutationObserver */
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   benchEnv, deadline, importStateStore, makeProjectRepos, makeTempDir, ms, printTable, registerProjects, removeTempDir,
   requireBuild, root, startServe, stats, verdict, waitForFirstCheck,
 } from './lib.mjs';
+import { exposeDone } from './page-done.mjs';
 
-const LOADS = Number(process.argv[2] ?? 15);
+const argv = process.argv.slice(2);
+const baselineAt = argv.indexOf('--baseline');
+const BASELINE = baselineAt >= 0 ? resolve(argv.splice(baselineAt, 2)[1] ?? '') : null;
+const LOADS = Number(argv[0] ?? 15);
 const PROJECTS = 5;
 const TARGET_READY_MS = 150;
 const TARGET_FIRST_VIEW_BYTES = 100 * 1024;
@@ -35,7 +42,11 @@ if (!existsSync(CHROMIUM)) {
   console.error(`first-paint: no Chromium at ${CHROMIUM} (set UPSHIFT_CHROMIUM).`);
   process.exit(2);
 }
-deadline(5 * 60_000, 'first-paint');
+if (BASELINE !== null && !(existsSync(join(BASELINE, 'upshift.mjs')) && existsSync(join(BASELINE, 'renderer/index.html')))) {
+  console.error(`first-paint: --baseline ${BASELINE} is not a built dist/ (it needs upshift.mjs and renderer/index.html).`);
+  process.exit(2);
+}
+deadline((BASELINE ? 8 : 5) * 60_000, 'first-paint');
 
 const tmp = makeTempDir('upshift-bench-first-paint-');
 const env = benchEnv();
@@ -54,6 +65,8 @@ const served = join(tmp, 'renderer');
 // Timestamps kept: the server sends a precompressed .br/.gz only when it is not older than its file, and a plain
 // copy may write the sibling first (then every first load would be compressed on the fly, at a lower level).
 cpSync(RENDERER, served, { recursive: true, preserveTimestamps: true });
+const baselineServed = join(tmp, 'renderer-baseline');
+if (BASELINE) cpSync(join(BASELINE, 'renderer'), baselineServed, { recursive: true, preserveTimestamps: true });
 const assets = readdirSync(join(served, 'assets'));
 const firstViewFiles = ['index.html', ...assets.filter((f) => /^index-[^.]+\.(js|css)$/.test(f)).map((f) => `assets/${f}`)];
 const firstViewSize = firstViewFiles.reduce((sum, f) => sum + statSync(join(served, f)).size, 0);
@@ -71,7 +84,10 @@ function installMarks() {
   const check = () => {
     if (marks.readyDom === undefined && document.querySelector('#root[data-ready="true"]')) {
       marks.readyDom = performance.now();
-      requestAnimationFrame(() => (marks.ready = performance.now()));
+      requestAnimationFrame(() => {
+        marks.ready = performance.now();
+        window.__benchDone?.('ready');
+      });
       observer.disconnect();
     }
   };
@@ -105,11 +121,12 @@ const browser = await chromium.launch({
 
 async function load(url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const waitFor = await exposeDone(context);
   await context.addInitScript(installMarks);
   const page = await context.newPage();
   try {
-    await page.goto(url);
-    await page.waitForFunction(() => window.__benchMarks.ready !== undefined, null, { timeout: 30_000 });
+    // Nothing of Playwright's runs in the page until data-ready (bench/page-done.mjs).
+    await Promise.all([page.goto(url, { waitUntil: 'commit' }), waitFor('ready')]);
     const marks = await page.evaluate(() => window.__benchMarks);
     return { ...marks, ...(await page.evaluate(collect)) };
   } finally {
@@ -118,27 +135,38 @@ async function load(url) {
 }
 
 const server = await startServe({ ...env, UPSHIFT_HOME: home, UPSHIFT_RENDERER_DIR: served });
+// The baseline build's server shares the home: both only read it (the start-up check has written it by then).
+let baselineServer = null;
 let app;
 let staticPage;
+let before = [];
 try {
   await waitForFirstCheck(server);
+  if (BASELINE) {
+    baselineServer = await startServe({ ...env, UPSHIFT_HOME: home, UPSHIFT_RENDERER_DIR: baselineServed }, { cliPath: join(BASELINE, 'upshift.mjs') });
+    await waitForFirstCheck(baselineServer);
+  }
   const staticUrl = `${server.origin}/static.html`;
-  await load(server.url);
-  await load(staticUrl);
+  const kinds = [
+    { run: () => load(server.url), out: () => app },
+    { run: () => load(staticUrl), out: () => staticPage },
+    ...(baselineServer ? [{ run: () => load(baselineServer.url), out: () => before }] : []),
+  ];
+  for (const k of kinds) await k.run();
   app = [];
   staticPage = [];
+  before = [];
+  // Each round rotates which kind goes first, so none always follows the same one.
   for (let i = 0; i < LOADS; i++) {
-    if (i % 2 === 0) {
-      app.push(await load(server.url));
-      staticPage.push(await load(staticUrl));
-    } else {
-      staticPage.push(await load(staticUrl));
-      app.push(await load(server.url));
+    for (let j = 0; j < kinds.length; j++) {
+      const k = kinds[(i + j) % kinds.length];
+      k.out().push(await k.run());
     }
   }
 } finally {
   await browser.close();
   await server.stop();
+  await baselineServer?.stop();
 }
 
 const med = (samples, key) => stats(samples.map((s) => s[key]).filter((v) => typeof v === 'number')).median;
@@ -158,13 +186,24 @@ printTable([
   ['  first contentful paint (the static shell)', ms(med(app, 'fcp')), '', ''],
   ['  DOMContentLoaded', ms(med(app, 'domContentLoaded')), '', ''],
   [`static page of the same size (${kb(firstViewSize)}), data-ready (frame)`, ms(still.median), ms(still.min), ms(still.max)],
+  ...(BASELINE
+    ? [
+        [`baseline build (${BASELINE}): data-ready (frame)`, ms(stats(before.map((s) => s.ready)).median), ms(stats(before.map((s) => s.ready)).min), ms(stats(before.map((s) => s.ready)).max)],
+        ['  its first contentful paint / DOMContentLoaded', `${ms(med(before, 'fcp'))} / ${ms(med(before, 'domContentLoaded'))}`, '', ''],
+      ]
+    : []),
 ]);
 printTable([
   ['first view, bytes', 'transferred', 'bodies (compressed)', 'decoded'],
   ['files (HTML, script, stylesheet, icon)', kb(firstViewBytes), kb(med(app, 'assetBodies')), kb(med(app, 'assetDecoded'))],
   ['API calls (session, getState…)', kb(med(app, 'apiBytes')), '', ''],
+  ...(BASELINE ? [['baseline build: files', kb(med(before, 'assetBytes')), kb(med(before, 'assetBodies')), kb(med(before, 'assetDecoded'))]] : []),
 ]);
 console.log(`ratio app / static page: ${(ready.median / still.median).toFixed(2)}×`);
+if (BASELINE) {
+  const b = stats(before.map((s) => s.ready)).median;
+  console.log(`against the baseline build, same run: ${ms(ready.median)} vs ${ms(b)} (${(((ready.median - b) / b) * 100).toFixed(1)} %; baseline / static page ${(b / still.median).toFixed(2)}×)`);
+}
 console.log(`Updates view data-ready (median of ${LOADS}): ${ms(ready.median)}  (target ≤ ${TARGET_READY_MS} ms on an idle machine: ${verdict(ready.median <= TARGET_READY_MS)})`);
 console.log(`first view transferred: ${kb(firstViewBytes)}  (target ≤ ${kb(TARGET_FIRST_VIEW_BYTES)}: ${verdict(firstViewBytes <= TARGET_FIRST_VIEW_BYTES)})`);
 

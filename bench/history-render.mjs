@@ -13,6 +13,7 @@ import {
   benchEnv, deadline, importStateStore, makeProjectRepos, makeTempDir, ms, performance as nodePerformance, printTable,
   registerProjects, removeTempDir, requireBuild, root, startServe, stats, verdict, waitForFirstCheck,
 } from './lib.mjs';
+import { exposeDone } from './page-done.mjs';
 
 const OPERATIONS = Number(process.argv[2] ?? 10_000);
 const LOADS = Number(process.argv[3] ?? 5);
@@ -167,7 +168,10 @@ function installMarks() {
   /** DOM time now; frame time at the next animation frame (the frame that draws it). */
   const mark = (name) => {
     marks[`${name}Dom`] = performance.now();
-    requestAnimationFrame(() => (marks[name] = performance.now()));
+    requestAnimationFrame(() => {
+      marks[name] = performance.now();
+      window.__benchDone?.(name);
+    });
   };
   const check = () => {
     if (marks.totalDom === undefined && /\d operation/.test(document.querySelector('.view-history [role="status"]')?.textContent ?? '')) mark('total');
@@ -216,6 +220,9 @@ function collectTimings() {
     getStateEnd: api('getState')?.responseEnd ?? null,
     queryStart: api('queryHistory')?.startTime ?? null,
     queryEnd: api('queryHistory')?.responseEnd ?? null,
+    // The server's own time for each (its Server-Timing header: reading the body, then the engine's call).
+    getStateServer: api('getState')?.serverTiming.reduce((s, t) => s + t.duration, 0) ?? null,
+    queryServer: api('queryHistory')?.serverTiming.reduce((s, t) => s + t.duration, 0) ?? null,
     fcp: fcp?.startTime ?? null,
   };
 }
@@ -227,18 +234,19 @@ const browser = await chromium.launch({
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const waitFor = await exposeDone(context);
   await context.addInitScript(installMarks);
   const page = await context.newPage();
-  return { context, page };
+  return { context, page, waitFor };
 }
 
 /** One fresh load of #/history (new context: no cache, no session storage); resolves with its marks and timings. */
 async function firstRender(served, expectEmpty) {
-  const { context, page } = await newPage();
+  const { context, page, waitFor } = await newPage();
   try {
-    await page.goto(`${served.url}&/history`);
     const key = expectEmpty ? 'empty' : 'firstOption';
-    await page.waitForFunction((k) => window.__benchMarks[k] !== undefined, key, { timeout: 30_000 });
+    // Nothing of Playwright's runs in the page until the mark (bench/page-done.mjs).
+    await Promise.all([page.goto(`${served.url}&/history`, { waitUntil: 'commit' }), waitFor(key)]);
     const marks = await page.evaluate(() => window.__benchMarks);
     const timings = await page.evaluate(collectTimings);
     const before = (await page.evaluate(() => window.__benchLoaf)).filter((e) => e.start < marks[key]);
@@ -253,14 +261,13 @@ async function firstRender(served, expectEmpty) {
 
 /** Scrolls the listbox to its end in `steps` steps, one per frame, recording every frame; waits for the last row. */
 async function scrollToEnd(served) {
-  const { context, page } = await newPage();
+  const { context, page, waitFor } = await newPage();
   let queryRequests = 0;
   page.on('request', (req) => {
     if (req.url().endsWith('/api/queryHistory')) queryRequests++;
   });
   try {
-    await page.goto(`${served.url}&/history`);
-    await page.waitForFunction(() => window.__benchMarks.firstOption !== undefined, null, { timeout: 30_000 });
+    await Promise.all([page.goto(`${served.url}&/history`, { waitUntil: 'commit' }), waitFor('firstOption')]);
     const result = await page.evaluate(
       async ({ steps, lastIndex }) => {
         const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
@@ -371,6 +378,7 @@ printTable([
   ['  first contentful paint', fmt(med(fullSamples, 'fcp')), fmt(med(emptySamples, 'fcp'))],
   ['  getState sent → answered', `${fmt(med(fullSamples, 'getStateStart'))} → ${fmt(med(fullSamples, 'getStateEnd'))}`, `${fmt(med(emptySamples, 'getStateStart'))} → ${fmt(med(emptySamples, 'getStateEnd'))}`],
   ['  queryHistory (first page) sent → answered', `${fmt(med(fullSamples, 'queryStart'))} → ${fmt(med(fullSamples, 'queryEnd'))}`, `${fmt(med(emptySamples, 'queryStart'))} → ${fmt(med(emptySamples, 'queryEnd'))}`],
+  ['    server time: getState / queryHistory', `${fmt(med(fullSamples, 'getStateServer'))} / ${fmt(med(fullSamples, 'queryServer'))}`, `${fmt(med(emptySamples, 'getStateServer'))} / ${fmt(med(emptySamples, 'queryServer'))}`],
   ['  #root data-ready (frame)', fmt(med(fullSamples, 'ready')), fmt(med(emptySamples, 'ready'))],
   ['  history total shown (frame)', fmt(med(fullSamples, 'total')), '—'],
   ['  first option in the DOM (loading placeholder)', fmt(med(fullSamples, 'anyOptionDom')), '—'],

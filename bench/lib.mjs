@@ -314,10 +314,11 @@ export function registerProjects(store, projects) {
 
 /**
  * Starts `upshift serve --port 0` (its own process group, killed at exit whatever happens) and resolves once it
- * printed its URL: { url, origin, token, pid, child, api(method, input), stop() }.
+ * printed its URL: { url, origin, token, pid, child, api(method, input), stop() }. `cliPath`: another build's
+ * dist/upshift.mjs (an A/B against a copy of an older dist/).
  */
-export function startServe(env, { timeoutMs = 30_000 } = {}) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function startServe(env, { timeoutMs = 30_000, cliPath = cli } = {}) {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   liveChildren.add(child);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d.toString('utf8')));

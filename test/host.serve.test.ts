@@ -66,6 +66,23 @@ describe('upshift serve (in process)', () => {
     expect(h.out).toHaveLength(1);
   });
 
+  it('computes the state once before printing the URL, so the first page finds it warm; a failure there does not stop serve', async () => {
+    const h = harness([]);
+    await waitFor(() => h.out.length > 0, 5000, 'the dashboard line');
+    expect(h.service.calls[0]).toEqual({ method: 'getState', input: {} });
+    h.stop('SIGTERM');
+    await h.done;
+
+    const failing = harness([]);
+    failing.service.handler = async () => {
+      throw new Error('state.db is locked');
+    };
+    await waitFor(() => failing.out.length > 0, 5000, 'the dashboard line');
+    expect(failing.err.join('\n')).toContain('reading the state before the first page failed (state.db is locked)');
+    failing.stop('SIGTERM');
+    await expect(failing.done).resolves.toBe(0);
+  });
+
   it('serves the renderer folder it is given', async () => {
     const h = harness([]);
     writeFileSync(join(h.deps.staticDir, 'index.html'), '<!doctype html><title>built</title>');

@@ -130,6 +130,20 @@ describe('POST /api/<method>', () => {
     expect((await callApi(url, token, 'cancel', { operationId: 'op_1' })).json()).toEqual({ result: null });
   });
 
+  it("says how long the server took (Server-Timing: body and call, durations only) so DevTools and the bench can tell the server's part", async () => {
+    const { url, token, api } = await start();
+    api.handler = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return { projects: [] };
+    };
+    const r = await callApi(url, token, 'getState', {});
+    expect(r.status).toBe(200);
+    const m = /^body;dur=(\d+\.\d{2}), call;dur=(\d+\.\d{2})$/.exec(String(r.headers['server-timing']));
+    expect(m, String(r.headers['server-timing'])).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThanOrEqual(29);
+    expect(Number(m![1])).toBeLessThan(1000);
+  });
+
   it('treats an empty body as {}', async () => {
     const { url, token, api } = await start();
     const r = await rawRequest(url, { method: 'POST', path: '/api/getSettings', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });

@@ -128,3 +128,32 @@ describe('queryOperations', () => {
     }
   });
 });
+
+describe('recentTargets', () => {
+  it("reads one project's newest operations of a kind without steps, on the project index, in a few ms over 10,000", () => {
+    const s = store!;
+    seed(s, 10_000);
+    const plan = s.database
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM operations WHERE project = ? AND +kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ?")
+      .all('p1', 'upgrade', 50) as Array<{ detail: string }>;
+    expect(plan.map((r) => r.detail).join('; ')).toContain('operations_by_project');
+
+    s.recentTargets('p1', 'upgrade', 50); // warm the statement cache
+    const got = timed(() => ['p0', 'p1', 'p2', 'p3', 'p4'].map((p) => s.recentTargets(p, 'upgrade', 50)));
+    // The same operations, in the same order, as the full listing (which reads the steps too).
+    const full = s.listOperations({ project: 'p1', kind: 'upgrade', limit: 50 });
+    expect(got.value[1]!.map((o) => o.id)).toEqual(full.map((o) => o.id));
+    expect(got.value[1]![0]).toEqual({ id: full[0]!.id, toVersion: full[0]!.to.version, status: full[0]!.status, startedAt: full[0]!.startedAt, finishedAt: full[0]!.finishedAt });
+    // The seed gives p0–p2 upgrades only, p3 rollbacks, p4 recoveries.
+    expect(got.value.map((list) => list.length)).toEqual([50, 50, 50, 0, 0]);
+    expect(got.ms).toBeLessThan(20);
+    expect(s.recentTargets('nobody', 'upgrade', 50)).toEqual([]);
+    // p1's operations are all rolled_back; the seed marks no step failed, so one is failed here by hand.
+    s.setStepStatus(full[0]!.id, 'smoke', 'failed', 'exit 1');
+    s.setStepStatus(full[0]!.id, 'finalize', 'failed', 'exit 1');
+    const failed = s.firstFailedSteps([full[0]!.id, full[1]!.id, 'op_missing']);
+    expect([...failed]).toEqual([[full[0]!.id, { id: 'smoke', title: 'smoke' }]]);
+    expect(s.firstFailedSteps([])).toEqual(new Map());
+    expect(s.recentTargets('p1', 'upgrade', 0)).toEqual([]);
+  });
+});

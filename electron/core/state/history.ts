@@ -1,4 +1,4 @@
-import type { Operation, OperationStep } from '../../../shared/api/types.js';
+import type { Operation, OperationKind, OperationStatus, OperationStep } from '../../../shared/api/types.js';
 import { usageError } from '../errors.js';
 import type { StoreContext } from './internal.js';
 import { OP_COLUMNS, rowToOperation, STEP_COLUMNS, toStep, type OperationRow, type StepRow } from './operation-rows.js';
@@ -36,6 +36,29 @@ export class HistoryRepo {
     return this.ctx.db.transaction(() => ({ operations: this.list(filter), total: this.count(filter) }))();
   }
 
+  /**
+   * The newest `limit` operations of one kind on a project, without their steps or journals: what the dashboard's
+   * state needs to tell which releases failed (service/outcomes.ts). `+kind` keeps SQLite on the (project,
+   * started_at) index — on the kind index it walks every upgrade of every project to find one project's 50.
+   */
+  recentTargets(project: string, kind: OperationKind, limit: number): OperationTarget[] {
+    const rows = this.ctx.stmts
+      .get('SELECT id, to_version, status, started_at, finished_at FROM operations WHERE project = ? AND +kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ?')
+      .all(project, kind, Math.max(0, Math.trunc(limit))) as Array<{ id: string; to_version: string | null; status: string; started_at: string; finished_at: string | null }>;
+    return rows.map((r) => ({ id: r.id, toVersion: r.to_version, status: r.status as OperationStatus, startedAt: r.started_at, finishedAt: r.finished_at }));
+  }
+
+  /** The first failed step of each of these operations that has one (id and title only), in one query. */
+  firstFailedSteps(ids: readonly string[]): Map<string, { id: string; title: string }> {
+    const out = new Map<string, { id: string; title: string }>();
+    if (ids.length === 0) return out;
+    const rows = this.ctx.stmts
+      .get(`SELECT operation_id, step_id, title FROM steps WHERE operation_id IN (SELECT value FROM json_each(?)) AND status = 'failed' ORDER BY operation_id, seq`)
+      .all(JSON.stringify(ids)) as Array<{ operation_id: string; step_id: string; title: string }>;
+    for (const row of rows) if (!out.has(row.operation_id)) out.set(row.operation_id, { id: row.step_id, title: row.title });
+    return out;
+  }
+
   /** Steps of many operations in one query, in plan order, by operation id. */
   stepsOf(ids: readonly string[]): Map<string, OperationStep[]> {
     const out = new Map<string, OperationStep[]>();
@@ -50,6 +73,15 @@ export class HistoryRepo {
     }
     return out;
   }
+}
+
+/** An operation as `recentTargets` reads it: where it went and how it ended. */
+export interface OperationTarget {
+  id: string;
+  toVersion: string | null;
+  status: OperationStatus;
+  startedAt: string;
+  finishedAt: string | null;
 }
 
 function asList<T>(v: T | readonly T[] | undefined): readonly T[] | undefined {

@@ -6,6 +6,7 @@ export * from './operations.js';
 export * from './lock.js';
 export * from './decisions.js';
 export type { OperationMark, ProjectMark } from './changes.js';
+export type { OperationTarget } from './history.js';
 export * from './failure.js';
 export * from './backup.js';
 export * from './restore.js';

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Operation, OperationStatus, OperationStep, ProjectCheck } from '../../../shared/api/types.js';
+import type { Operation, OperationKind, OperationStatus, OperationStep, ProjectCheck } from '../../../shared/api/types.js';
 import { ChangesRepo, type OperationMark, type ProjectMark } from './changes.js';
 import { ChecksRepo } from './checks.js';
 import { openDatabase, schemaVersion, type Db, type Migration } from './db.js';
 import { DecisionsRepo, type UpdateDecisionRecord } from './decisions.js';
-import { HistoryRepo } from './history.js';
+import { HistoryRepo, type OperationTarget } from './history.js';
 import { StatementCache, type StoreContext } from './internal.js';
 import {
   OperationsRepo,
@@ -294,5 +294,13 @@ export class StateStore {
   /** Steps of many operations in one query. */
   stepsOf(ids: readonly string[]): Map<string, OperationStep[]> {
     return this.history.stepsOf(ids);
+  }
+  /** The first failed step (id, title) of each of these operations that has one. */
+  firstFailedSteps(ids: readonly string[]): Map<string, { id: string; title: string }> {
+    return this.history.firstFailedSteps(ids);
+  }
+  /** The newest operations of a kind on a project, without steps (the dashboard's failed-release marks). */
+  recentTargets(project: string, kind: OperationKind, limit: number): OperationTarget[] {
+    return this.history.recentTargets(project, kind, limit);
   }
 }
