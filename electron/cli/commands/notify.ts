@@ -6,8 +6,9 @@
 import type { Operation, ProjectCheck } from '../../../shared/api/types.js';
 import type { Engine } from '../../core/engine/index.js';
 import { usageError } from '../../core/errors.js';
-import { SETTINGS_KEY, settingsEntries, type ChannelEntry } from '../../core/notify/channels.js';
-import { NotifyHub } from '../../core/notify/hub.js';
+import { SETTINGS_KEY, settingsEntries } from '../../core/notify/channels.js';
+import { engineNotifyHub } from '../../core/notify/engine-hub.js';
+import type { NotifyHub } from '../../core/notify/hub.js';
 import { parseEntry } from '../../core/notify/channels.js';
 import { channelName } from '../../core/notify/url.js';
 import { systemClock } from '../../core/service/clock.js';
@@ -24,16 +25,7 @@ interface NotifyIo {
 export const CLI_FLUSH_BUDGET_MS = 2000;
 
 export function cliNotifyHub(engine: Engine, env: NodeJS.ProcessEnv = process.env): NotifyHub {
-  return new NotifyHub({
-    db: engine.store.database,
-    clock: systemClock,
-    sources: {
-      settings: () => engine.store.getSettings()[SETTINGS_KEY],
-      env,
-      manifest: (p) => (engine.context(p).manifest.notify ?? []) as ChannelEntry[],
-      projects: () => engine.store.listProjects().map((r) => r.name),
-    },
-  });
+  return engineNotifyHub(engine, { clock: systemClock, env });
 }
 
 /**

@@ -2,7 +2,6 @@ import {
   inputs,
   METHOD_NAMES,
   type AppState,
-  type MethodInput,
   type MethodName,
   type MethodOutputs,
   type PollerState,
@@ -12,9 +11,8 @@ import {
   type UpshiftEvent,
 } from '../../../shared/api/contract.js';
 import type { CheckResult, Channel } from '../../../shared/api/types.js';
-import { parseVersion } from '../../../shared/version/index.js';
-import { isMajorSkip, majorSkip } from '../../../shared/policy/skips.js';
 import { refuseUndone } from './outcomes.js';
+import { recordDecision, removeSkip, type DecisionKind } from './skips.js';
 import { dashboardPath, forTheForm } from './add-path.js';
 import { Engine } from '../engine/index.js';
 import { toApiError } from '../errors.js';
@@ -26,8 +24,8 @@ import { systemClock, type Clock } from './clock.js';
 import { badInput, serviceError, ServiceError } from './errors.js';
 import { GithubTokenSettings } from './github-token.js';
 import { NotificationCenter, type Notifier } from './notifications.js';
-import { NotifyHub } from '../notify/hub.js';
-import { SETTINGS_KEY, type ChannelEntry } from '../notify/channels.js';
+import type { NotifyHub } from '../notify/hub.js';
+import { engineNotifyHub } from '../notify/engine-hub.js';
 import type { ChannelDeps } from '../notify/types.js';
 import { BatchRunner } from './batches.js';
 import { OperationRunner, tailFile } from './operations.js';
@@ -87,6 +85,11 @@ type MethodOutputsInput<M extends MethodName> = ReturnType<(typeof inputs)[M]['p
  * everything that changes (this process's work, background checks and other processes' commits), the poller and
  * notifications. One per state directory; the HTTP host and the Electron main process both call `call()`.
  */
+// The contract's methods, typed here and defined by the class's static block (declaration merging is what lets a
+// class take its methods from a mapped type).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface UpshiftService extends UpshiftApi {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class UpshiftService implements UpshiftApi {
   private readonly listeners = new Set<(event: UpshiftEvent) => void>();
   private readonly clock: Clock;
@@ -125,18 +128,7 @@ export class UpshiftService implements UpshiftApi {
       offline: () => this.settings().offline,
     });
     const settings = this.settings();
-    this.channels = new NotifyHub({
-      db: engine.store.database,
-      clock: this.clock,
-      ...(opts.random ? { random: opts.random } : {}),
-      ...(opts.notifyDeps ? { deps: opts.notifyDeps } : {}),
-      sources: {
-        settings: () => engine.store.getSettings()[SETTINGS_KEY],
-        env: opts.env ?? process.env,
-        manifest: (p) => (engine.context(p).manifest.notify ?? []) as ChannelEntry[],
-        projects: () => engine.store.listProjects().map((r) => r.name),
-      },
-    });
+    this.channels = engineNotifyHub(engine, { clock: this.clock, env: opts.env ?? process.env, random: opts.random, deps: opts.notifyDeps });
     this.automation = new ServiceAutomation({ engine, clock: this.clock, emit: (e) => this.emit(e), notify: this.channels, options: opts.scheduler ?? null });
     this.notifications = new NotificationCenter({
       store: engine.store,
@@ -292,121 +284,19 @@ export class UpshiftService implements UpshiftApi {
   }
 
   // ---- contract methods ----
+  // Each method of the contract (getState, startUpgrade, …) is `invoke(name, input)`, defined once for every name in
+  // METHOD_NAMES by the static block below, so none can skip the input's validation or the error mapping.
 
-  getState(input: MethodInput<'getState'>): Promise<AppState> {
-    return this.invoke('getState', input);
-  }
-  addProject(input: MethodInput<'addProject'>): Promise<MethodOutputs['addProject']> {
-    return this.invoke('addProject', input);
-  }
-  validateProject(input: MethodInput<'validateProject'>): Promise<MethodOutputs['validateProject']> {
-    return this.invoke('validateProject', input);
-  }
-  removeProject(input: MethodInput<'removeProject'>): Promise<MethodOutputs['removeProject']> {
-    return this.invoke('removeProject', input);
-  }
-  checkNow(input: MethodInput<'checkNow'>): Promise<CheckResult> {
-    return this.invoke('checkNow', input);
-  }
-  getPlan(input: MethodInput<'getPlan'>): Promise<MethodOutputs['getPlan']> {
-    return this.invoke('getPlan', input);
-  }
-  startUpgrade(input: MethodInput<'startUpgrade'>): Promise<{ operationId: string }> {
-    return this.invoke('startUpgrade', input);
-  }
-  cancel(input: MethodInput<'cancel'>): Promise<{ cancelled: boolean }> {
-    return this.invoke('cancel', input);
-  }
-  rollback(input: MethodInput<'rollback'>): Promise<{ operationId: string }> {
-    return this.invoke('rollback', input);
-  }
-  queryHistory(input: MethodInput<'queryHistory'>): Promise<MethodOutputs['queryHistory']> {
-    return this.invoke('queryHistory', input);
-  }
-  getOperation(input: MethodInput<'getOperation'>): Promise<MethodOutputs['getOperation']> {
-    return this.invoke('getOperation', input);
-  }
-  getSettings(input: MethodInput<'getSettings'>): Promise<Settings> {
-    return this.invoke('getSettings', input);
-  }
-  setSettings(input: MethodInput<'setSettings'>): Promise<Settings> {
-    return this.invoke('setSettings', input);
-  }
-  skipVersion(input: MethodInput<'skipVersion'>): Promise<ProjectView> {
-    return this.invoke('skipVersion', input);
-  }
-  unskipVersion(input: MethodInput<'unskipVersion'>): Promise<ProjectView> {
-    return this.invoke('unskipVersion', input);
-  }
-  snooze(input: MethodInput<'snooze'>): Promise<ProjectView> {
-    return this.invoke('snooze', input);
-  }
-  pauseChecks(input: MethodInput<'pauseChecks'>): Promise<PollerState> {
-    return this.invoke('pauseChecks', input);
-  }
-  githubTokenStatus(input: MethodInput<'githubTokenStatus'>): Promise<MethodOutputs['githubTokenStatus']> {
-    return this.invoke('githubTokenStatus', input);
-  }
-  setGithubToken(input: MethodInput<'setGithubToken'>): Promise<MethodOutputs['setGithubToken']> {
-    return this.invoke('setGithubToken', input);
-  }
-  clearGithubToken(input: MethodInput<'clearGithubToken'>): Promise<MethodOutputs['clearGithubToken']> {
-    return this.invoke('clearGithubToken', input);
-  }
-  getProjectConfig(input: MethodInput<'getProjectConfig'>): Promise<MethodOutputs['getProjectConfig']> {
-    return this.invoke('getProjectConfig', input);
-  }
-  setProjectConfig(input: MethodInput<'setProjectConfig'>): Promise<MethodOutputs['setProjectConfig']> {
-    return this.invoke('setProjectConfig', input);
-  }
-  notifyChannels(input: MethodInput<'notifyChannels'>): Promise<MethodOutputs['notifyChannels']> {
-    return this.invoke('notifyChannels', input);
-  }
-  testNotify(input: MethodInput<'testNotify'>): Promise<MethodOutputs['testNotify']> {
-    return this.invoke('testNotify', input);
-  }
-  listApprovals(input: MethodInput<'listApprovals'>): Promise<MethodOutputs['listApprovals']> {
-    return this.invoke('listApprovals', input);
-  }
-  approve(input: MethodInput<'approve'>): Promise<MethodOutputs['approve']> {
-    return this.invoke('approve', input);
-  }
-  reject(input: MethodInput<'reject'>): Promise<MethodOutputs['reject']> {
-    return this.invoke('reject', input);
-  }
-  getSchedule(input: MethodInput<'getSchedule'>): Promise<MethodOutputs['getSchedule']> {
-    return this.invoke('getSchedule', input);
-  }
-  getAbout(input: MethodInput<'getAbout'>): Promise<MethodOutputs['getAbout']> {
-    return this.invoke('getAbout', input);
-  }
-  selfUpdate(input: MethodInput<'selfUpdate'>): Promise<MethodOutputs['selfUpdate']> {
-    return this.invoke('selfUpdate', input);
-  }
-  acceptTag(input: MethodInput<'acceptTag'>): Promise<MethodOutputs['acceptTag']> {
-    return this.invoke('acceptTag', input);
-  }
-  pauseAutomation(input: MethodInput<'pauseAutomation'>): Promise<MethodOutputs['pauseAutomation']> {
-    return this.invoke('pauseAutomation', input);
-  }
-  resumeAutomation(input: MethodInput<'resumeAutomation'>): Promise<MethodOutputs['resumeAutomation']> {
-    return this.invoke('resumeAutomation', input);
-  }
-
-  getBatchPlan(input: MethodInput<'getBatchPlan'>): Promise<MethodOutputs['getBatchPlan']> {
-    return this.invoke('getBatchPlan', input);
-  }
-
-  startBatch(input: MethodInput<'startBatch'>): Promise<MethodOutputs['startBatch']> {
-    return this.invoke('startBatch', input);
-  }
-
-  startPath(input: MethodInput<'startPath'>): Promise<MethodOutputs['startPath']> {
-    return this.invoke('startPath', input);
-  }
-
-  listBatches(input: MethodInput<'listBatches'>): Promise<MethodOutputs['listBatches']> {
-    return this.invoke('listBatches', input);
+  static {
+    for (const method of METHOD_NAMES) {
+      Object.defineProperty(UpshiftService.prototype, method, {
+        value(this: UpshiftService, input: unknown) {
+          return this.invoke(method, input);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** Validates the input with the method's schema, runs it, and turns any failure into a ServiceError. */
@@ -474,7 +364,10 @@ export class UpshiftService implements UpshiftApi {
     getSettings: () => this.settings(),
     setSettings: (i) => this.updateSettings(i),
     skipVersion: (i) => this.decide(i.project, i.version, i.scope === 'major' ? 'skip-major' : 'skip', null),
-    unskipVersion: (i) => this.unskip(i.project, i.version),
+    unskipVersion: (i) => {
+      removeSkip(this.engine.store, i.project, i.version);
+      return this.decided(i.project);
+    },
     snooze: (i) => this.decide(i.project, i.version, 'snooze', new Date(this.clock.now() + i.minutes * 60_000).toISOString()),
     pauseChecks: (i) => {
       this.engine.store.setSettings({ paused: i.paused });
@@ -588,25 +481,8 @@ export class UpshiftService implements UpshiftApi {
     return next;
   }
 
-  private decide(project: string, version: string, kind: 'skip' | 'skip-major' | 'snooze', until: string | null): ProjectView {
-    if (!this.engine.store.getProject(project)) throw serviceError('PROJECT_NOT_FOUND', `No watched project is named "${project}".`, { field: 'project' });
-    const normalized = parseVersion(version)?.normalized;
-    if (!normalized) throw serviceError('BAD_INPUT', `${kind === 'snooze' ? 'snooze' : 'skipVersion'}: version: "${version}" is not a version. Nothing was changed.`, { field: 'version' });
-    // "Skip this major" is stored as the major line (`2.x`) beside single skips: shared/policy/skips.ts reads both.
-    if (kind === 'skip-major') this.engine.store.setDecision(project, majorSkip(normalized)!, 'skip', null);
-    else this.engine.store.setDecision(project, normalized, kind, until);
-    return this.decided(project);
-  }
-
-  /** Takes back a skip (a version or a major line); refuses, naming what is skipped, when there is no such skip. */
-  private unskip(project: string, version: string): ProjectView {
-    if (!this.engine.store.getProject(project)) throw serviceError('PROJECT_NOT_FOUND', `No watched project is named "${project}".`, { field: 'project' });
-    const entry = isMajorSkip(version) ? version : parseVersion(version)?.normalized;
-    const skipped = this.engine.store.listDecisions(project).filter((d) => d.kind === 'skip').map((d) => d.version);
-    if (!entry || !skipped.includes(entry)) {
-      throw serviceError('BAD_INPUT', `unskipVersion: version: ${project} has no skip of "${version}" (skipped: ${skipped.length > 0 ? skipped.join(', ') : 'none'}). Nothing was changed.`, { field: 'version' });
-    }
-    this.engine.store.clearDecision(project, entry);
+  private decide(project: string, version: string, kind: DecisionKind, until: string | null): ProjectView {
+    recordDecision(this.engine.store, project, version, kind, until);
     return this.decided(project);
   }
 
