@@ -212,9 +212,14 @@ describe('upshift upgrade', () => {
   });
 
   it('refuses a second upgrade of the same project at once, and says who holds it', async () => {
-    const marker = join(makeTempDir('upshift-mark-'), 'started');
+    const dir = makeTempDir('upshift-mark-');
+    const marker = join(dir, 'started');
+    const release = join(dir, 'release');
     const fx = coreFixture();
-    const v130 = pushTag(fx.remote, 'v1.3.0', { 'install.sh': `touch ${marker}\nsleep 2\n`, 'smoke.sh': 'echo smoke ok\n', 'app.txt': '1.3.0\n' });
+    // The first upgrade's install holds the lock until the test lets it go (not a sleep: a loaded machine may take
+    // seconds to start the second CLI); it gives up by itself after 60 s so a failing test cannot hang.
+    const install = `touch ${marker}\ni=0\nwhile [ ! -e ${release} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n`;
+    const v130 = pushTag(fx.remote, 'v1.3.0', { 'install.sh': install, 'smoke.sh': 'echo smoke ok\n', 'app.txt': '1.3.0\n' });
     const cli = new CliHarness();
     cli.run('add', fx.work, '--name', 'core');
     const first = cli.start('upgrade', 'core', '--to', '1.3.0', '--yes', '--json');
@@ -223,6 +228,7 @@ describe('upshift upgrade', () => {
     expect(second.code).toBe(3);
     expect(second.json<{ error: { code: string; message: string } }>().error.code).toBe('LOCK_HELD');
     expect(second.stderr).toMatch(/locked by operation op_/);
+    writeFileSync(release, '');
     const r = await first.done;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(v130);
