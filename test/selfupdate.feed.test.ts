@@ -213,6 +213,21 @@ describe('an update on the feed', () => {
     expect(stable).toMatchObject({ available: null, refused: { version: '0.3.0-beta.2', reason: '0.3.0-beta.2 is a prerelease and the update channel is stable' } });
   });
 
+  it('switching channel while a check on the other channel is still running checks again on the new one', async () => {
+    const r = await rig((rel) => [rel('0.3.0-beta.1', { prerelease: true }), rel('0.2.0'), rel('0.1.0')]);
+    // A slow network: the beta check has chosen its release and waits for beta-linux.yml.
+    const slow = r.gh.hold((p) => p.endsWith('/beta-linux.yml'));
+    await r.h.service.selfUpdate({ action: 'set-channel', channel: 'beta' });
+    await slow.arrived;
+    // Back to stable before it answers. electron-updater would hand the running check's promise to a new
+    // checkForUpdates(); its beta answer must not stand for the stable channel.
+    await r.h.service.selfUpdate({ action: 'set-channel', channel: 'stable' });
+    slow.release();
+    const s = await statusWhen(r.h, (x) => x.available?.version === '0.2.0' && settled(x));
+    expect(s).toMatchObject({ channel: 'stable', phase: 'available', offer: 'offer' });
+    expect(r.gh.requests.filter((q) => q.startsWith('GET /objects/') && q.endsWith('/latest-linux.yml'))).toEqual(['GET /objects/0.2.0/latest-linux.yml']);
+  });
+
   it('Skip this version and Remind me later are kept in the state database across restarts', async () => {
     const first = await rig((rel) => [rel('0.2.0'), rel('0.1.0')]);
     await firstCheck(first);
@@ -258,6 +273,23 @@ describe('download and install on quit', () => {
     expect(statSync(r.appImagePath).mode & 0o777).toBe(0o755);
     expect(readFileSync(r.marker, 'utf8')).toBe('0.2.0 ran, exit-after-install=true\n');
     expect(readdirSync(join(r.dir, 'apps'))).toEqual(['Upshift.AppImage']);
+  });
+
+  it('Install on quit chosen before a crash: the next start reuses the verified download and installs on quit', async () => {
+    const first = await rig((rel) => [rel('0.2.0'), rel('0.1.0')]);
+    await firstCheck(first);
+    await installOnQuit(first, '0.2.0');
+    // The app is killed: no quit event, nothing installed.
+    await first.h.service.close();
+    expect(readFileSync(first.appImagePath)).toEqual(first.oldBytes);
+
+    const second = await rig((rel) => [rel('0.2.0'), rel('0.1.0')], { home: first.h.home, existing: first });
+    second.h.clock.advance(6 * 3600_000);
+    expect(await statusWhen(second.h, (s) => s.phase === 'downloaded')).toMatchObject({ installOnQuit: true, available: { version: '0.2.0' } });
+    // electron-updater found its cached file with the release's sha512: not fetched again.
+    expect(second.gh.requests.filter((q) => q.endsWith('.AppImage'))).toHaveLength(2); // one 302, one object: the first run's
+    expect(second.app.quitApp(0)).toBe(1);
+    expect(readFileSync(second.appImagePath)).toEqual(second.gh.releases[0]!.artifact);
   });
 
   it('a tampered artifact is refused with a clear error; nothing is kept or installed', async () => {

@@ -65,10 +65,36 @@ export class FakeGitHubReleases {
     readonly repo = 'upshift',
   ) {}
 
+  private held: { match: (path: string) => boolean; arrived: () => void; gate: Promise<void> } | null = null;
+
+  /**
+   * Holds the answer to requests whose path `match`es until `release()` (a slow network, deterministically).
+   * `arrived` resolves when the first such request came in.
+   */
+  hold(match: (path: string) => boolean): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedP = new Promise<void>((r) => (arrived = r));
+    const gate = new Promise<void>((r) => (release = r));
+    this.held = { match, arrived, gate };
+    return {
+      arrived: arrivedP,
+      release: () => {
+        this.held = null;
+        release();
+      },
+    };
+  }
+
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
+    this.server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       this.requests.push(`${req.method} ${url.pathname}`);
+      const held = this.held;
+      if (held?.match(url.pathname)) {
+        held.arrived();
+        await held.gate;
+      }
       const answer = this.route(url.pathname);
       if (answer.redirect) {
         res.writeHead(302, { location: answer.redirect });

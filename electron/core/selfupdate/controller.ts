@@ -48,6 +48,8 @@ export class SelfUpdateController {
   private timer: unknown = null;
   private off: (() => void) | null = null;
   private stopped = false;
+  /** The updater's check running now, if any (settles, never rejects). */
+  private inFlight: Promise<void> | null = null;
 
   constructor(private readonly opts: SelfUpdateControllerOptions) {}
 
@@ -124,8 +126,21 @@ export class SelfUpdateController {
     this.setPhase('checking');
     this.error = null;
     this.emit();
+    // electron-updater hands a check still running to a new checkForUpdates() and emits nothing more: a check asked
+    // for after a change (another channel) would get the old channel's answer. Each one waits for the last to end.
+    while (this.inFlight) await this.inFlight;
+    if (this.stopped) return;
+    const run = this.opts.port.check();
+    const settledRun = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight = settledRun;
+    void settledRun.then(() => {
+      if (this.inFlight === settledRun) this.inFlight = null;
+    });
     try {
-      await this.opts.port.check();
+      await run;
     } catch (err) {
       this.onEvent({ type: 'error', message: messageOf(err) });
       if (explicit) throw serviceError('SELF_UPDATE_CHECK_FAILED', `Could not look for a new Upshift: ${messageOf(err)}. Nothing was changed; try again later.`, undefined, true);
