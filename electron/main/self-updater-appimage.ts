@@ -24,13 +24,24 @@ export interface AppImageInstall {
   runAfter: boolean;
   /** Starts a detached process (BaseUpdater.spawnLog, so the app can quit meanwhile). */
   spawnDetached: (file: string, env: NodeJS.ProcessEnv) => void;
+  /** How long the new AppImage's one run with APPIMAGE_EXIT_AFTER_INSTALL may take; default FIRST_RUN_TIMEOUT_MS. */
+  firstRunTimeoutMs?: number;
 }
 
-/** An install refused or failed before anything changed: `code` as electron-updater names its errors. */
+/**
+ * The app waits for that run while it quits (electron-updater waits without a limit: a new AppImage that does not
+ * exit would keep the old app from ever quitting).
+ */
+export const FIRST_RUN_TIMEOUT_MS = 30_000;
+
+/**
+ * An install refused or failed before anything changed (ERR_UPDATER_FIRST_RUN_FAILED: after — the new AppImage is in
+ * place, only its first run went wrong). `code` as electron-updater names its errors.
+ */
 export class AppImageInstallError extends Error {
   constructor(
     // Not ERR_CHECKSUM_MISMATCH for a file that changed after its download: that code means the download itself.
-    readonly code: 'ERR_UPDATER_OLD_FILE_NOT_FOUND' | 'ERR_UPDATER_INSTALL_FAILED',
+    readonly code: 'ERR_UPDATER_OLD_FILE_NOT_FOUND' | 'ERR_UPDATER_INSTALL_FAILED' | 'ERR_UPDATER_FIRST_RUN_FAILED',
     message: string,
   ) {
     super(message);
@@ -79,8 +90,17 @@ export function installAppImage(job: AppImageInstall): string {
   if (destination !== current) unlinkSync(current);
   rmSync(job.installer, { force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, APPIMAGE_SILENT_INSTALL: 'true' };
-  if (job.runAfter) job.spawnDetached(destination, env);
-  else execFileSync(destination, [], { env: { ...env, APPIMAGE_EXIT_AFTER_INSTALL: 'true' }, stdio: 'ignore' });
+  if (job.runAfter) {
+    job.spawnDetached(destination, env);
+    return destination;
+  }
+  const timeout = job.firstRunTimeoutMs ?? FIRST_RUN_TIMEOUT_MS;
+  try {
+    execFileSync(destination, [], { env: { ...env, APPIMAGE_EXIT_AFTER_INSTALL: 'true' }, stdio: 'ignore', timeout, killSignal: 'SIGKILL' });
+  } catch (err) {
+    const why = (err as { code?: unknown }).code === 'ETIMEDOUT' ? `did not finish within ${Number((timeout / 1000).toFixed(1))} s and was stopped` : `failed (${codeOf(err)})`;
+    throw new AppImageInstallError('ERR_UPDATER_FIRST_RUN_FAILED', `The new AppImage is installed at ${destination}, but its first run (desktop integration) ${why}; the next start runs the new version.`);
+  }
   return destination;
 }
 
