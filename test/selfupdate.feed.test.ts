@@ -228,6 +228,23 @@ describe('an update on the feed', () => {
     expect(r.gh.requests.filter((q) => q.startsWith('GET /objects/') && q.endsWith('/latest-linux.yml'))).toEqual(['GET /objects/0.2.0/latest-linux.yml']);
   });
 
+  it('a release without a build for this system, or no release at all, is said in words; nothing changes', async () => {
+    // Published before its Linux files were uploaded: no latest-linux.yml.
+    const r = await rig((rel) => [rel('0.2.0', { channelFile: 'latest-mac.yml' }), rel('0.1.0')]);
+    expect(await firstCheck(r)).toMatchObject({
+      phase: 'error',
+      available: null,
+      error: 'The newest Upshift release (v0.2.0) has no latest-linux.yml for this system yet, so there is nothing to update from; its files may still be uploading.',
+    });
+    const missing = await rejection(r.h.service.selfUpdate({ action: 'check' }));
+    expect(missing.message).toBe('Could not look for a new Upshift: The newest Upshift release (v0.2.0) has no latest-linux.yml for this system yet, so there is nothing to update from; its files may still be uploading. Nothing was changed; try again later.');
+    r.gh.releases = [];
+    const none = await rejection(r.h.service.selfUpdate({ action: 'check' }));
+    expect(none).toMatchObject({ code: 'SELF_UPDATE_CHECK_FAILED', retryable: true, message: 'Could not look for a new Upshift: No published versions on GitHub. Nothing was changed; try again later.' });
+    expect(r.gh.requests.filter((q) => q.endsWith('.AppImage'))).toEqual([]);
+    expect(readFileSync(r.appImagePath)).toEqual(r.oldBytes);
+  });
+
   it('Skip this version and Remind me later are kept in the state database across restarts', async () => {
     const first = await rig((rel) => [rel('0.2.0'), rel('0.1.0')]);
     await firstCheck(first);

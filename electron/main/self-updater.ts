@@ -82,11 +82,12 @@ export function createUpdaterPort(updater: AppUpdaterLike): UpdaterPort {
       // Setting `channel` turns allowDowngrade on in electron-updater (AppUpdater's channel setter): off again.
       updater.allowDowngrade = settings.allowDowngrade;
     },
+    // Rejections carry the same words as the error event (not a multi-line HTTP dump).
     async check() {
-      await updater.checkForUpdates();
+      await updater.checkForUpdates().catch((err: Error) => Promise.reject(new Error(errorText(err))));
     },
     async download() {
-      await updater.downloadUpdate();
+      await updater.downloadUpdate().catch((err: Error) => Promise.reject(new Error(errorText(err))));
     },
     setInstallOnQuit(on) {
       updater.autoInstallOnAppQuit = on;
@@ -121,6 +122,12 @@ function progressEvent(p: ProgressLike): UpdaterEvent {
 export function errorText(err: Error | string | null): string {
   if (err instanceof Error && (err as { code?: unknown }).code === 'ERR_CHECKSUM_MISMATCH') {
     return 'The download did not match the sha512 checksum its release published, so it was deleted and nothing was installed; the running Upshift is unchanged. Try again later — if it happens again, the release or something between you and GitHub altered the file.';
+  }
+  const missing = err instanceof Error && (err as { code?: unknown }).code === 'ERR_UPDATER_CHANNEL_FILE_NOT_FOUND' ? /^Cannot find (\S+) in the latest release artifacts \((\S+)\)/.exec(err.message) : null;
+  if (missing) {
+    // A release published before its build for this system was uploaded (or without one).
+    const tag = /\/download\/([^/]+)\//.exec(missing[2]!)?.[1];
+    return `The newest Upshift release${tag ? ` (${tag})` : ''} has no ${missing[1]} for this system yet, so there is nothing to update from; its files may still be uploading.`;
   }
   const text = err instanceof Error ? err.message : String(err ?? 'unknown error');
   const first = text.split('\n')[0]!.trim() || 'unknown error';

@@ -143,7 +143,7 @@ export class SelfUpdateController {
       await run;
     } catch (err) {
       this.onEvent({ type: 'error', message: messageOf(err) });
-      if (explicit) throw serviceError('SELF_UPDATE_CHECK_FAILED', `Could not look for a new Upshift: ${messageOf(err)}. Nothing was changed; try again later.`, undefined, true);
+      if (explicit) throw serviceError('SELF_UPDATE_CHECK_FAILED', `Could not look for a new Upshift: ${messageOf(err).replace(/\.$/, '')}. Nothing was changed; try again later.`, undefined, true);
       this.opts.log?.('self-update check failed', { error: messageOf(err) });
     }
   }
