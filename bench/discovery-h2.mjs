@@ -10,7 +10,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeTestCertificates, startHttpBackend } from './http-backend.mjs';
+import { forkHttpBackend } from './http-backend.mjs';
 import {
   benchEnv, cli, deadline, git, importStateStore, makeTempDir, mapLimit, ms, performance, printTable, removeTempDir,
   requireBuild, root, runOk, stats,
@@ -26,8 +26,11 @@ requireBuild();
 deadline(30 * 60_000, 'discovery-h2');
 
 const tmp = makeTempDir('upshift-bench-discovery-h2-');
-const certs = makeTestCertificates(tmp);
-const env = benchEnv({ GIT_SSL_CAINFO: certs.caFile });
+const remotesRoot = join(tmp, 'remotes');
+mkdirSync(remotesRoot);
+// The server runs in a process of its own, so discovery in this process does not share its event loop.
+const server = await forkHttpBackend({ root: remotesRoot, tls: { caDir: tmp }, h2: true });
+const env = benchEnv({ GIT_SSL_CAINFO: server.caFile });
 for (const k of ['HTTPS_PROXY', 'https_proxy', 'UPSHIFT_HTTP2', 'GIT_SSL_NO_VERIFY']) delete env[k];
 const { StateStore } = await importStateStore();
 const discovery = await import(pathToFileURL(join(root, 'dist/electron/core/discovery/index.js')).href);
@@ -53,8 +56,6 @@ for (const dir of [tplRemote, join(tplClone, '.git')]) {
   rmSync(join(dir, 'hooks'), { recursive: true, force: true });
 }
 
-const remotesRoot = join(tmp, 'remotes');
-const server = await startHttpBackend({ root: remotesRoot, tls: certs, h2: true });
 const projects = [];
 for (let i = 0; i < N; i++) {
   const name = `h${String(i).padStart(4, '0')}`;
@@ -75,9 +76,9 @@ store.close();
 /** Server-side counts for one measured run: TLS connections and requests by protocol. */
 function counted(fn) {
   return async () => {
-    const s = server.stats;
-    const before = { connections: s.connections, h2: s.h2, http1: s.http1 };
+    const before = await server.stats();
     const t = await fn();
+    const s = await server.stats();
     return { ms: t, connections: s.connections - before.connections, h2: s.h2 - before.h2, http1: s.http1 - before.http1 };
   };
 }

@@ -38,3 +38,10 @@ export interface HttpBackend {
 export function startHttpBackend(opts: HttpBackendOptions): Promise<HttpBackend>;
 /** A throwaway CA and a server certificate it signed for 127.0.0.1 and localhost, made with openssl in `dir`. */
 export function makeTestCertificates(dir: string): { caFile: string; key: string; cert: string };
+/** The server in a forked process of its own; `tls: { caDir }` makes a CA and certificate there. */
+export function forkHttpBackend(opts: Omit<HttpBackendOptions, 'tls' | 'v0Only' | 'stall' | 'redirect' | 'dumb'> & { tls?: { caDir: string } }): Promise<{
+  url: string;
+  caFile: string | undefined;
+  stats(): Promise<HttpBackendStats>;
+  close(): Promise<void>;
+}>;

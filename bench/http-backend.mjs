@@ -4,12 +4,13 @@
 // authentication, paths that stall, redirects, and a dumb (non-smart) answer. Over TLS either HTTPS/1.1 only
 // (`tls`) or HTTP/2 with HTTP/1.1 beside it (`tls` + `h2`: node:http2 createSecureServer({ allowHTTP1 }), ALPN
 // offering h2 and http/1.1), with knobs for the server's stream limit and a GOAWAY after N requests.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createSecureServer, constants as h2constants } from 'node:http2';
 import { createServer as createTlsServer } from 'node:https';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 
 /**
@@ -170,4 +171,54 @@ export async function startHttpBackend(opts) {
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };
+}
+
+/**
+ * The server in a process of its own (child_process.fork of this file with the options as JSON in argv[2]; `tls`
+ * may be given as { caDir } to make certificates there), so a bench's client and the server do not share one event
+ * loop. Messages: the child sends { url, caFile }; 'stats' is answered with the stats; 'close' closes and exits.
+ */
+export function forkHttpBackend(opts) {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(opts)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the http-backend server exited (${code})`)));
+    child.once('message', (hello) => {
+      child.removeAllListeners('exit');
+      const ask = () =>
+        new Promise((res) => {
+          child.once('message', res);
+          child.send('stats');
+        });
+      resolve({
+        url: hello.url,
+        caFile: hello.caFile,
+        stats: ask,
+        close: () =>
+          new Promise((res) => {
+            child.once('exit', () => res(undefined));
+            child.send('close');
+          }),
+      });
+    });
+  });
+}
+
+if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
+  const opts = JSON.parse(process.argv[2]);
+  let caFile;
+  if (opts.tls?.caDir) {
+    const made = makeTestCertificates(opts.tls.caDir);
+    caFile = made.caFile;
+    opts.tls = { key: made.key, cert: made.cert };
+  }
+  const server = await startHttpBackend(opts);
+  process.on('message', async (m) => {
+    if (m === 'stats') process.send(server.stats);
+    if (m === 'close') {
+      await server.close();
+      process.exit(0);
+    }
+  });
+  process.send({ url: server.url, caFile });
 }

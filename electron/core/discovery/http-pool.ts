@@ -29,9 +29,15 @@ const spares = new Map<string, tls.TLSSocket>();
 /** A spare not taken within this time is closed (the server would close it anyway). */
 const SPARE_MS = 5_000;
 
+/** A spare's own error listener (a reset while it waits must not be an uncaught error); removed when it is taken. */
+const spareErrors = new WeakMap<tls.TLSSocket, () => void>();
+
 export function addSpareSocket(key: string, socket: tls.TLSSocket): void {
   spares.get(key)?.destroy();
   spares.set(key, socket);
+  const onError = () => socket.destroy();
+  spareErrors.set(socket, onError);
+  socket.on('error', onError);
   const timer = setTimeout(() => {
     if (spares.get(key) === socket) {
       spares.delete(key);
@@ -51,6 +57,8 @@ function takeSpare(key: string): tls.TLSSocket | undefined {
   if (!s) return undefined;
   spares.delete(key);
   if (s.destroyed || !s.writable) return undefined;
+  const onError = spareErrors.get(s);
+  if (onError) s.removeListener('error', onError);
   s.ref();
   return s;
 }
