@@ -4,7 +4,7 @@
  * are merged (effectivePolicy), so a parsed section holds only what was written. Read from the manifest's `automation:`
  * (electron/core/manifest/schema.ts) and from the global settings' `automation` key (`upshift policy`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AutomationConfig, ProjectAutomationPolicy } from '../policy/automation.js';
 import { parseLocalDate, WEEKDAYS, type Weekday } from '../policy/windows.js';
 import { isValidTimeZone } from '../policy/zoned.js';

@@ -3,7 +3,7 @@
  * event. The Electron preload exposes it as `window.upshift` over IPC; browser mode (`upshift serve`) carries it
  * as HTTP JSON plus Server-Sent Events. The receiving side always validates inputs with these zod schemas.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   ApiError,
   BatchOperation,

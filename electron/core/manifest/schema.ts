@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConstraint, parseVersion } from '../../../shared/version/index.js';
 import { NOTIFY_EVENT_TYPES, type NotifyEventType } from '../../../shared/api/notify.js';
 import { projectAutomationSchema } from '../../../shared/api/automation.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Requirement } from '../../../shared/compat/requirement.js';
 import { parseVersion } from '../../../shared/version/index.js';
 import { describeValue, didYouMean, ManifestError, type ManifestIssue } from './errors.js';

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSafeTagName, parseVersion } from '../../../shared/version/index.js';
 import { describeValue as describeYamlValue, formatFieldPath } from '../manifest/errors.js';
 import { toManifestIssues } from '../manifest/issues.js';

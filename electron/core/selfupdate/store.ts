@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_SELF_UPDATE_PREFS, UPDATE_CHANNELS, type SelfUpdatePrefs } from '../../../shared/policy/selfupdate.js';
 
 /** The settings key in the state database (beside the dashboard's settings, in the same table). */
