@@ -11,7 +11,7 @@ import type { AppUpdater } from 'electron-updater';
 import type { SelfUpdateStatus } from '../shared/policy/selfupdate.js';
 import { createAppUpdater } from '../electron/main/self-updater-factory.js';
 import { createUpdaterPort } from '../electron/main/self-updater.js';
-import { artifactName, FakeGitHubReleases, type FakeRelease } from './helpers/fake-github-releases.js';
+import { artifactName, embedBlockMap, FakeGitHubReleases, type FakeRelease } from './helpers/fake-github-releases.js';
 import { electronLoads, electronModulesLoaded, installElectronGuard, NodeAppAdapter, nodeHttpExecutor } from './helpers/node-updater-runtime.js';
 import { cleanupTempDirs, makeTempDir } from './helpers/repos.js';
 import { closeServices, openService, rejection, type ServiceHarness } from './helpers/service.js';
@@ -307,6 +307,30 @@ describe('download and install on quit', () => {
     expect(second.gh.requests.filter((q) => q.endsWith('.AppImage'))).toHaveLength(2); // one 302, one object: the first run's
     expect(second.app.quitApp(0)).toBe(1);
     expect(readFileSync(second.appImagePath)).toEqual(second.gh.releases[0]!.artifact);
+  });
+
+  it('differential download: with electron-builder\'s embedded block maps only the changed blocks are fetched', async () => {
+    const r = await rig((rel) => [rel('0.1.0')]);
+    // Two AppImages that share 600 KB of payload except for 1 KB in the middle, each with its block map appended
+    // (the shell script header exits before the payload).
+    let seed = 1;
+    const payload = Buffer.alloc(600_000);
+    for (let i = 0; i < payload.length; i++) payload[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+    const changed = Buffer.from(payload);
+    changed.fill(7, 300_000, 301_000);
+    const old = await embedBlockMap(Buffer.concat([appImage('0.1.0', r.marker), payload]));
+    const next = await embedBlockMap(Buffer.concat([appImage('0.2.0', r.marker), changed]));
+    writeFileSync(r.appImagePath, old.bytes);
+    r.gh.releases = [r.release('0.2.0', { artifact: next.bytes, blockMapSize: next.blockMapSize, directDownload: true }), r.release('0.1.0')];
+    await firstCheck(r);
+    expect(await installOnQuit(r, '0.2.0')).toMatchObject({ phase: 'downloaded', error: null });
+    expect(r.log.some((l) => /fallback to full download/.test(l))).toBe(false);
+    const fetched = r.gh.bytesServed.get(`/upshift-dev/upshift/releases/download/v0.2.0/${artifactName('0.2.0')}`) ?? 0;
+    expect(fetched).toBeGreaterThan(0);
+    expect(fetched).toBeLessThan(next.bytes.length / 4); // the changed blocks (16 KB on average), the header, the block map
+    r.app.quitApp(0);
+    expect(readFileSync(r.appImagePath)).toEqual(next.bytes);
+    expect(readFileSync(r.marker, 'utf8')).toBe('0.2.0 ran, exit-after-install=true\n');
   });
 
   it('a tampered artifact is refused with a clear error; nothing is kept or installed', async () => {

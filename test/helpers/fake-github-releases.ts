@@ -10,6 +10,10 @@
  * Drafts are never listed, as on GitHub. Every request is recorded.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +29,13 @@ export interface FakeRelease {
   artifact: Buffer;
   /** Serve these bytes instead of `artifact` (the yml still describes `artifact`): a tampered download. */
   servedArtifact?: Buffer;
+  /** The AppImage carries electron-builder's embedded block map of this size (embedBlockMap): listed in the yml. */
+  blockMapSize?: number;
+  /**
+   * Serve the AppImage at its download URL instead of behind github.com's 302. electron-updater's differential
+   * downloader follows redirects only through Electron net's 'redirect' event; over node:http it cannot.
+   */
+  directDownload?: boolean;
   /** Which channel file the release carries; default latest-linux.yml, or beta-linux.yml for a prerelease. */
   channelFile?: string;
   releaseDate?: string;
@@ -33,6 +44,25 @@ export interface FakeRelease {
 export const sha512 = (bytes: Buffer): string => createHash('sha512').update(bytes).digest('base64');
 
 export const artifactName = (version: string): string => `Upshift-${version}-linux-x86_64.AppImage`;
+
+/**
+ * Appends the block map electron-builder embeds in every AppImage it builds (app-builder-lib's own buildBlockMap,
+ * 'deflate', as its AppImage target calls it), so electron-updater can download only the blocks that changed.
+ */
+export async function embedBlockMap(bytes: Buffer): Promise<{ bytes: Buffer; blockMapSize: number }> {
+  const { buildBlockMap } = createRequire(import.meta.url)('app-builder-lib/out/targets/blockmap/blockmap.js') as {
+    buildBlockMap: (file: string, compression: 'deflate' | 'gzip') => Promise<{ size: number; sha512: string; blockMapSize: number }>;
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'upshift-blockmap-'));
+  try {
+    const file = join(dir, 'app.AppImage');
+    writeFileSync(file, bytes);
+    const info = await buildBlockMap(file, 'deflate');
+    return { bytes: readFileSync(file), blockMapSize: info.blockMapSize };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** latest-linux.yml as electron-builder 26 writes it for an AppImage (no blockMapSize: see docs/self-update.md). */
 export function channelYml(r: FakeRelease): string {
@@ -44,6 +74,7 @@ export function channelYml(r: FakeRelease): string {
     `  - url: ${name}`,
     `    sha512: ${hash}`,
     `    size: ${r.artifact.length}`,
+    ...(r.blockMapSize !== undefined ? [`    blockMapSize: ${r.blockMapSize}`] : []),
     `path: ${name}`,
     `sha512: ${hash}`,
     `releaseDate: '${r.releaseDate ?? '2026-12-05T12:00:00.000Z'}'`,
@@ -57,6 +88,8 @@ export class FakeGitHubReleases {
   /** Newest first, as GitHub lists them. */
   releases: FakeRelease[] = [];
   readonly requests: string[] = [];
+  /** Body bytes sent per path (a Range answer counts what it sent). */
+  readonly bytesServed = new Map<string, number>();
   private server: Server | null = null;
   port = 0;
 
@@ -101,8 +134,20 @@ export class FakeGitHubReleases {
         res.end();
         return;
       }
-      res.writeHead(answer.status, { 'content-type': answer.type ?? 'text/plain', 'content-length': String(answer.body.length) });
-      res.end(answer.body);
+      // One byte range, as S3 behind GitHub answers it (electron-updater asks for one range per request there).
+      const range = answer.status === 200 ? /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '') : null;
+      let body = answer.body;
+      const headers: Record<string, string> = { 'content-type': answer.type ?? 'text/plain', 'accept-ranges': 'bytes' };
+      if (range) {
+        const start = Number(range[1]);
+        const end = Math.min(Number(range[2]), body.length - 1);
+        headers['content-range'] = `bytes ${start}-${end}/${body.length}`;
+        body = body.subarray(start, end + 1);
+      }
+      headers['content-length'] = String(body.length);
+      res.writeHead(range ? 206 : answer.status, headers);
+      res.end(body);
+      this.bytesServed.set(url.pathname, (this.bytesServed.get(url.pathname) ?? 0) + body.length);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -132,7 +177,11 @@ export class FakeGitHubReleases {
       return latest ? text(200, JSON.stringify({ tag_name: `v${latest.version}`, name: latest.title ?? null, draft: false, prerelease: false }), 'application/json') : text(404, '{"message":"Not Found"}', 'application/json');
     }
     const download = path.match(new RegExp(`^${base}/download/v([^/]+)/([^/]+)$`));
-    if (download) return { status: 302, body: Buffer.alloc(0), redirect: `http://127.0.0.1:${this.port}/objects/${download[1]}/${download[2]}` };
+    if (download) {
+      const direct = this.published().find((x) => x.version === download[1] && x.directDownload && download[2] === artifactName(x.version));
+      if (direct) return { status: 200, body: direct.servedArtifact ?? direct.artifact, type: 'application/octet-stream' };
+      return { status: 302, body: Buffer.alloc(0), redirect: `http://127.0.0.1:${this.port}/objects/${download[1]}/${download[2]}` };
+    }
     const object = path.match(/^\/objects\/([^/]+)\/([^/]+)$/);
     if (object) {
       const r = this.published().find((x) => x.version === object[1]);
