@@ -13,6 +13,8 @@ export interface HttpBackendOptions {
   maxConcurrentStreams?: number;
   /** A GOAWAY on a session once it has had this many streams, naming the last one as processed (h2). */
   goawayAfter?: number;
+  /** The session destroyed without GOAWAY when a stream beyond this many arrives (h2). */
+  destroyAfter?: number;
 }
 export interface HttpBackendStats {
   /** TLS (or TCP) connections accepted. */
@@ -28,6 +30,7 @@ export interface HttpBackendStats {
   peakStreams: number;
   sessions: number;
   goaways: number;
+  destroyed: number;
 }
 export interface HttpBackend {
   url: string;

@@ -32,16 +32,19 @@ export function makeTestCertificates(dir) {
 /**
  * @param {{ root: string, v0Only?: boolean | ((path: string) => boolean), auth?: { user: string, password: string }, stall?: (path: string) => boolean,
  *   redirect?: (path: string) => string | null, dumb?: (path: string) => boolean,
- *   tls?: { key: string, cert: string }, h2?: boolean, maxConcurrentStreams?: number, goawayAfter?: number }} opts
+ *   tls?: { key: string, cert: string }, h2?: boolean, maxConcurrentStreams?: number, goawayAfter?: number, destroyAfter?: number }} opts
  *   `h2` (with `tls`): HTTP/2 offered by ALPN, HTTP/1.1 still served; `maxConcurrentStreams`: the server's
- *   SETTINGS_MAX_CONCURRENT_STREAMS; `goawayAfter`: a graceful GOAWAY on a session once it has had that many streams.
+ *   SETTINGS_MAX_CONCURRENT_STREAMS; `goawayAfter`: a graceful GOAWAY on a session once it has had that many streams;
+ *   `destroyAfter`: the session destroyed (no GOAWAY) when a stream beyond that many arrives.
  */
 export async function startHttpBackend(opts) {
   // connections: TLS (or TCP) connections accepted; h2 / http1: requests by protocol; peakStreams: the most
   // concurrent HTTP/2 streams seen on one session; sessions and goaways: HTTP/2 sessions opened and GOAWAYs sent.
-  const stats = { connections: 0, requests: 0, cgi: 0, h2: 0, http1: 0, alpn: [], peakStreams: 0, sessions: 0, goaways: 0 };
+  const stats = { connections: 0, requests: 0, cgi: 0, h2: 0, http1: 0, alpn: [], peakStreams: 0, sessions: 0, goaways: 0, destroyed: 0 };
   const stalled = new Set();
   const handler = (req, res) => {
+    // A stream whose session this server destroyed (destroyAfter) is not answered.
+    if (req.stream && (req.stream.destroyed || req.stream.session?.destroyed)) return;
     stats.requests++;
     if (req.httpVersionMajor === 2) stats.h2++;
     else stats.http1++;
@@ -140,6 +143,12 @@ export async function startHttpBackend(opts) {
       session.on('stream', (stream) => {
         open++;
         seen++;
+        // A session error mid-run: the connection dropped without GOAWAY while streams are in flight.
+        if (opts.destroyAfter && seen > opts.destroyAfter) {
+          stats.destroyed++;
+          session.destroy();
+          return;
+        }
         stats.peakStreams = Math.max(stats.peakStreams, open);
         const id = stream.id;
         stream.on('close', () => {

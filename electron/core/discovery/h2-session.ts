@@ -37,6 +37,8 @@ export class H2Connection {
   private idleTimer: NodeJS.Timeout | null = null;
   /** No new streams: closed, going away or failed. */
   dead = false;
+  /** A stream of this session failed in transport (reset, refused, cut off). */
+  cutOff = false;
 
   constructor(
     private readonly key: string,
@@ -45,7 +47,8 @@ export class H2Connection {
     // Node closes the session itself after a GOAWAY, letting the streams the server processed finish.
     session.on('goaway', () => this.retire('the server sent GOAWAY', true));
     session.on('error', () => this.retire('the HTTP/2 session failed', true));
-    session.on('close', () => this.retire('the HTTP/2 session closed', false));
+    // Closed by the peer: with streams in flight (or cut off) that is a session error; an idle close is only forgotten.
+    session.on('close', () => this.retire('the HTTP/2 session closed', this.active > 0 || this.cutOff));
     this.idle();
   }
 
@@ -252,7 +255,14 @@ function stream(conn: H2Connection, method: 'GET' | 'POST', url: URL, headers: R
       f();
     };
     // Everything but our own deadline and the byte cap is the transport's failure: the caller retries on HTTP/1.1.
-    const fail = (e: Error) => settle(() => reject(signal.aborted || e instanceof TooLarge ? e : new H2Unavailable(e.message)));
+    const fail = (e: Error) =>
+      settle(() => {
+        if (signal.aborted || e instanceof TooLarge) reject(e);
+        else {
+          conn.cutOff = true;
+          reject(new H2Unavailable(e.message));
+        }
+      });
     let req: ClientHttp2Stream;
     try {
       req = conn.session.request(
@@ -282,7 +292,8 @@ function stream(conn: H2Connection, method: 'GET' | 'POST', url: URL, headers: R
       if (budget.left < 0) tooLarge();
       else chunks.push(c);
     });
-    req.on('end', () => settle(() => resolve({ status, headers: resHeaders, body: Buffer.concat(chunks) })));
+    // A stream cut off by its session ends without an answer (no :status): the transport failed, not the server.
+    req.on('end', () => (status === 0 ? fail(new Error('the HTTP/2 stream ended without an answer')) : settle(() => resolve({ status, headers: resHeaders, body: Buffer.concat(chunks) }))));
     req.on('error', fail);
     req.on('close', () => fail(new Error(`the HTTP/2 stream closed before its end (code ${req.rstCode ?? 'none'})`)));
     if (body) req.end(body);

@@ -108,7 +108,9 @@ export async function listRemoteTagsNative(cwd: string, remote: string, opts: Na
   if (text.length > maxBytes) throw new GitError({ kind: 'output-too-large', args: ['ls-remote', '--tags', '--', remote], exitCode: null, stderr: '', cwd, message: `The refs of ${displayName(remote)} are over the ${maxBytes}-byte limit. Nothing was changed.`, details: { maxBytes } });
   const parsed = parseLsRemoteTags(text);
   if (parsed.tags.length > maxTags) throw tooManyTags(cwd, remote, parsed.tags.length, maxTags);
-  return { ...parsed, hash: hashTags(parsed), via, ...(warning ? { warnings: [warning] } : {}) };
+  // A listing without certificate checks hashes apart from a verified one: a check remembered from before the user
+  // turned verification off (or on) is not reused, so the warning appears (or goes) at once.
+  return { ...parsed, hash: hashTags(parsed, warning ? 'tls-unverified' : ''), via, ...(warning ? { warnings: [warning] } : {}) };
 }
 
 function tooManyTags(cwd: string, remote: string, count: number, maxTags: number): GitError {
@@ -124,10 +126,10 @@ function tooManyTags(cwd: string, remote: string, count: number, maxTags: number
 }
 
 /** The advertisement's hash, over the parsed tags in name order so every route (and ref order) hashes alike. */
-export function hashTags(list: RemoteTagList): string {
+export function hashTags(list: RemoteTagList, qualifier = ''): string {
   const sorted = [...list.tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   // One update of the whole text: an update per tag costs more than the hashing itself at 200 × 30 tags.
   let text = '';
   for (const t of sorted) text += `${t.objectSha} ${t.sha} ${t.tag}\n`;
-  return createHash('sha256').update(`${text}dropped ${list.droppedCount}\n`).digest('hex');
+  return createHash('sha256').update(`${text}dropped ${list.droppedCount}\n${qualifier ? `${qualifier}\n` : ''}`).digest('hex');
 }

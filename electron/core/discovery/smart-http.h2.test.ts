@@ -319,6 +319,19 @@ describe('smart HTTP discovery over HTTP/2', () => {
     expect(server.stats.http1).toBe(h1Before + 1);
   });
 
+  it('a session error mid-run (the connection dropped, no GOAWAY): the cut-off requests are retried over HTTP/1.1', async (ctx) => {
+    if (!certs) return ctx.skip();
+    const root = makeTempDir('upshift-h2-');
+    const names = reposWithTags(root, 16);
+    const server = await serve({ root, destroyAfter: 6 });
+    const results = await listAll(server, root, names, 8, envWithCa());
+    expect(results).toHaveLength(16);
+    expect(results.every((r) => r.tags.length === 4 && r.via === 'http-v2')).toBe(true);
+    expect(server.stats.destroyed).toBeGreaterThanOrEqual(1);
+    expect(server.stats.sessions).toBe(1);
+    expect(server.stats.http1).toBeGreaterThan(0);
+  });
+
   it('through an HTTPS proxy: HTTP/2 inside one CONNECT tunnel', async (ctx) => {
     if (!certs) return ctx.skip();
     const root = makeTempDir('upshift-h2-');
