@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { forkHttpBackend } from './http-backend.mjs';
 import {
   benchEnv, cli, deadline, git, importStateStore, makeTempDir, mapLimit, ms, performance, printTable, removeTempDir,
-  requireBuild, root, runOk, stats,
+  requireBuild, root, runOk, stats, verdict,
 } from './lib.mjs';
 
 const N = Number(process.argv[2] ?? 200);
@@ -153,7 +153,7 @@ printTable([
 ]);
 const ratio = (a, b) => `${(med(a).median / med(b).median).toFixed(2)}×`;
 console.log(`check over h2 / check over HTTP/1.1 (repeat):      ${ratio('check h2', 'check h1')}`);
-console.log(`check over h2 / git ls-remote (repeat):            ${ratio('check h2', 'git ls-remote')}  (target ≤ 0.5×)`);
+console.log(`check over h2 / git ls-remote (repeat):            ${ratio('check h2', 'git ls-remote')}  (target ≤ 0.5×: ${verdict(med('check h2').median / med('git ls-remote').median <= 0.5)})`);
 console.log(`check over HTTP/1.1 / git ls-remote (repeat):      ${ratio('check h1', 'git ls-remote')}`);
 console.log(`check memo off, h2 / HTTP/1.1:                     ${ratio('check memo off h2', 'check memo off h1')}`);
 console.log(`check memo off, h2 / git ls-remote:                ${ratio('check memo off h2', 'git ls-remote')}`);

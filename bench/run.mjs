@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { clearTimeout } from 'node:timers';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = ['version-select.mjs', 'check-200.mjs', 'discovery.mjs', 'upgrade-overhead.mjs', 'plan-range.mjs', 'snapshot-restore.mjs', 'startup.mjs', 'history-render.mjs', 'first-paint.mjs', 'serve-idle.mjs', 'github-polls.mjs', 'artifact-switch.mjs', 'ci-gate.mjs', 'batch-overhead.mjs'];
+const BENCHMARKS = ['version-select.mjs', 'check-200.mjs', 'discovery.mjs', 'discovery-h2.mjs', 'upgrade-overhead.mjs', 'plan-range.mjs', 'snapshot-restore.mjs', 'startup.mjs', 'history-render.mjs', 'first-paint.mjs', 'serve-idle.mjs', 'github-polls.mjs', 'artifact-switch.mjs', 'ci-gate.mjs', 'batch-overhead.mjs'];
 /** Far above any benchmark's own deadline: only a wedged child gets here. */
 const TIMEOUT_MS = 30 * 60_000;
 
