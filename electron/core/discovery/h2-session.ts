@@ -61,6 +61,7 @@ export class H2Connection {
   /** A stream slot; waits while the server's limit is reached, counting against the caller's own deadline. */
   acquire(signal: AbortSignal): Promise<void> {
     if (this.dead) return Promise.reject(new H2Unavailable('the HTTP/2 session is closing'));
+    if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     if (this.active < this.limit()) {
       this.take();
       return Promise.resolve();
@@ -305,10 +306,4 @@ export function closeH2Sessions(): void {
   generation++;
   for (const state of origins.values()) if (state.kind === 'h2') state.conn.close(true);
   origins.clear();
-}
-
-/** For tests and diagnostics: how a host is spoken to now. */
-export function h2State(url: URL, env: NodeJS.ProcessEnv, trust: TlsTrust): 'h2' | 'h1' | 'asking' | 'unknown' {
-  const state = origins.get(poolKey(url, proxyFor(url, env), trust));
-  return state ? state.kind : 'unknown';
 }
