@@ -11,7 +11,7 @@ import type { AppUpdater } from 'electron-updater';
 import type { SelfUpdateStatus } from '../shared/policy/selfupdate.js';
 import { createAppUpdater } from '../electron/main/self-updater-factory.js';
 import { createUpdaterPort } from '../electron/main/self-updater.js';
-import { artifactName, embedBlockMap, FakeGitHubReleases, type FakeRelease } from './helpers/fake-github-releases.js';
+import { artifactName, debName, embedBlockMap, FakeGitHubReleases, type FakeRelease } from './helpers/fake-github-releases.js';
 import { electronLoads, electronModulesLoaded, installElectronGuard, NodeAppAdapter, nodeHttpExecutor } from './helpers/node-updater-runtime.js';
 import { cleanupTempDirs, makeTempDir } from './helpers/repos.js';
 import { closeServices, openService, rejection, type ServiceHarness } from './helpers/service.js';
@@ -65,7 +65,7 @@ afterAll(() => {
 });
 
 /** A packaged Upshift 0.1.0 AppImage on Linux whose app-update.yml points at a fake GitHub, and the service over it. */
-async function rig(releases: (r: Rig['release']) => FakeRelease[], opts: { home?: string; appImageName?: string; existing?: Rig } = {}): Promise<Rig> {
+async function rig(releases: (r: Rig['release']) => FakeRelease[], opts: { home?: string; appImageName?: string; existing?: Rig; packageType?: string } = {}): Promise<Rig> {
   const gh = opts.existing?.gh ?? new FakeGitHubReleases();
   if (!opts.existing) {
     await gh.start();
@@ -78,6 +78,7 @@ async function rig(releases: (r: Rig['release']) => FakeRelease[], opts: { home?
   const resources = join(dir, 'resources');
   mkdirSync(resources, { recursive: true });
   writeFileSync(join(resources, 'app-update.yml'), gh.appUpdateYml());
+  if (opts.packageType) writeFileSync(join(resources, 'package-type'), opts.packageType);
   const appImagePath = opts.existing?.appImagePath ?? join(dir, 'apps', opts.appImageName ?? 'Upshift.AppImage');
   const oldBytes = appImage(RUNNING, marker);
   if (!opts.existing) {
@@ -442,5 +443,69 @@ onLinux('a failed install leaves the running AppImage intact', () => {
     r.app.quitApp(0);
     expect(existsSync(r.appImagePath)).toBe(false); // no Upshift left at all
     expect(errors.join('\n')).toMatch(/mv/);
+  });
+});
+
+// Up to the boundary: the package manager itself. dpkg, apt-get and apt are stand-ins on PATH that record what they
+// were asked (the real ones would change this machine). As root electron-updater runs them directly; as another
+// user it goes through pkexec or sudo, which is not exercised here.
+onLinux('the deb package (resources/package-type: deb)', () => {
+  const asRoot = process.getuid?.() === 0;
+  const savedPath = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = savedPath;
+  });
+
+  function packageManagers(dir: string, dpkgExit: number, aptGetExit: number): string {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const calls = join(dir, 'calls.log');
+    const stub = (name: string, exit: number, extra = ''): void => {
+      writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} $*" >> '${calls}'\n${extra}exit ${exit}\n`);
+      chmodSync(join(bin, name), 0o755);
+    };
+    // dpkg keeps a copy of the package it was given, to compare with the release's bytes.
+    stub('dpkg', dpkgExit, `[ "$1" = "-i" ] && cp "$2" '${join(dir, 'received.deb')}'\n`);
+    stub('apt-get', aptGetExit);
+    stub('apt', 1);
+    process.env.PATH = `${bin}:${savedPath ?? ''}`;
+    return calls;
+  }
+
+  it.runIf(asRoot)('downloads the .deb (not the AppImage), verifies it, and on quit hands exactly that file to dpkg -i', async () => {
+    const deb = Buffer.from('!<arch>\ndebian-binary   upshift 0.2.0 package bytes\n');
+    const r = await rig((rel) => [rel('0.2.0', { deb }), rel('0.1.0')], { packageType: 'deb\n' });
+    const calls = packageManagers(r.dir, 0, 0);
+    const { DebUpdater } = await import('electron-updater');
+    expect(r.updater).toBeInstanceOf(DebUpdater);
+    await firstCheck(r);
+    expect(await installOnQuit(r, '0.2.0')).toMatchObject({ phase: 'downloaded', installOnQuit: true });
+    expect(r.gh.requests).toContain(`GET /objects/0.2.0/${debName('0.2.0')}`);
+    expect(r.gh.requests.filter((q) => q.endsWith('.AppImage'))).toEqual([]);
+    expect(r.cacheFiles()).toContain(debName('0.2.0'));
+    expect(r.app.quitApp(0)).toBe(1);
+    const pending = join(r.dir, 'cache', 'upshift-updater', 'pending', debName('0.2.0'));
+    expect(readFileSync(calls, 'utf8')).toBe(`dpkg -i ${pending}\n`);
+    expect(readFileSync(join(r.dir, 'received.deb'))).toEqual(deb);
+    expect(readFileSync(r.appImagePath)).toEqual(r.oldBytes); // the AppImage path is not this package's
+  });
+
+  it.runIf(asRoot)('dpkg fails and apt-get cannot fix it: the error reaches About; a tampered .deb never reaches dpkg', async () => {
+    const deb = Buffer.from('!<arch>\nupshift 0.2.0\n');
+    const r = await rig((rel) => [rel('0.2.0', { deb }), rel('0.1.0')], { packageType: 'deb' });
+    const calls = packageManagers(r.dir, 1, 100);
+    await firstCheck(r);
+    await installOnQuit(r, '0.2.0');
+    r.app.quitApp(0);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(['dpkg -i', 'apt-get install']);
+    expect((await statusWhen(r.h, (s) => s.phase === 'error')).error).toMatch(/apt-get exited with code 100/);
+
+    // Served bytes that differ from what latest-linux.yml published: refused before any package manager runs.
+    const t = await rig((rel) => [rel('0.2.0', { deb, servedDeb: Buffer.from('!<arch>\nsomething else\n') }), rel('0.1.0')], { packageType: 'deb' });
+    const tCalls = packageManagers(t.dir, 0, 0);
+    await firstCheck(t);
+    expect((await installOnQuit(t, '0.2.0')).error).toMatch(/^The download did not match the sha512 checksum/);
+    expect(t.app.quitApp(0)).toBe(0);
+    expect(existsSync(tCalls)).toBe(false);
   });
 });

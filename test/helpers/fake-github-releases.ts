@@ -36,6 +36,10 @@ export interface FakeRelease {
    * downloader follows redirects only through Electron net's 'redirect' event; over node:http it cannot.
    */
   directDownload?: boolean;
+  /** A .deb of the release too (electron-builder lists it in latest-linux.yml beside the AppImage). */
+  deb?: Buffer;
+  /** Serve these bytes instead of `deb` (the yml still describes `deb`). */
+  servedDeb?: Buffer;
   /** Which channel file the release carries; default latest-linux.yml, or beta-linux.yml for a prerelease. */
   channelFile?: string;
   releaseDate?: string;
@@ -44,6 +48,7 @@ export interface FakeRelease {
 export const sha512 = (bytes: Buffer): string => createHash('sha512').update(bytes).digest('base64');
 
 export const artifactName = (version: string): string => `Upshift-${version}-linux-x86_64.AppImage`;
+export const debName = (version: string): string => `Upshift-${version}-linux-amd64.deb`;
 
 /**
  * Appends the block map electron-builder embeds in every AppImage it builds (app-builder-lib's own buildBlockMap,
@@ -75,6 +80,7 @@ export function channelYml(r: FakeRelease): string {
     `    sha512: ${hash}`,
     `    size: ${r.artifact.length}`,
     ...(r.blockMapSize !== undefined ? [`    blockMapSize: ${r.blockMapSize}`] : []),
+    ...(r.deb ? [`  - url: ${debName(r.version)}`, `    sha512: ${sha512(r.deb)}`, `    size: ${r.deb.length}`] : []),
     `path: ${name}`,
     `sha512: ${hash}`,
     `releaseDate: '${r.releaseDate ?? '2026-12-05T12:00:00.000Z'}'`,
@@ -188,6 +194,7 @@ export class FakeGitHubReleases {
       if (!r) return text(404, 'Not Found');
       if (object[2] === (r.channelFile ?? (r.prerelease ? 'beta-linux.yml' : 'latest-linux.yml'))) return text(200, channelYml(r), 'application/octet-stream');
       if (object[2] === artifactName(r.version)) return { status: 200, body: r.servedArtifact ?? r.artifact, type: 'application/octet-stream' };
+      if (r.deb && object[2] === debName(r.version)) return { status: 200, body: r.servedDeb ?? r.deb, type: 'application/octet-stream' };
       return text(404, 'Not Found');
     }
     return text(404, 'Not Found');
