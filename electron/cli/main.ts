@@ -16,6 +16,7 @@ import { inferProject } from './infer.js';
 import { formatWhen, systemTime } from './time.js';
 import { versionDocument, versionText } from './version.js';
 import { InterruptHandler } from './interrupt.js';
+import { jsonPieces } from './json-out.js';
 import type { BatchDeps } from './commands/batch.js';
 import type { ServeDeps } from './serve.js';
 import { makeStyle, type Style } from './style.js';
@@ -27,6 +28,8 @@ const GATE_COMMANDS = ['ci', 'matrix'];
 
 interface Io {
   out: (text: string) => void;
+  /** One line of output written in pieces (a large `--json` document, see json-out.ts); the newline comes last. */
+  outPieces: (pieces: Iterable<string>) => void;
   err: (text: string) => void;
   stdinIsTty: boolean;
   stderrIsTty: boolean;
@@ -95,7 +98,7 @@ function progressPrinter(io: Io, enabled: boolean): ((e: OperationEvent) => void
 
 async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   const json = given.values.json === true;
-  const print = (doc: unknown, human: () => string) => io.out(json ? JSON.stringify(doc) : human());
+  const print = (doc: unknown, human: () => string) => (json ? io.outPieces(jsonPieces(doc)) : io.out(human()));
   const listener = progressPrinter(io, !json && io.stderrIsTty);
   const { Engine } = await import('../core/engine/index.js');
   const { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme } = await import('./format.js');
@@ -394,9 +397,15 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 function write(stream: NodeJS.WriteStream, text: string): void {
-  if (gone.has(stream)) return;
+  writePieces(stream, [text]);
+}
+function writePieces(stream: NodeJS.WriteStream, pieces: Iterable<string>): void {
   try {
-    stream.write(`${text}\n`);
+    for (const piece of pieces) {
+      if (gone.has(stream)) return;
+      stream.write(piece);
+    }
+    if (!gone.has(stream)) stream.write('\n');
   } catch {
     gone.add(stream);
   }
@@ -405,6 +414,7 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 const color = process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
 main(process.argv.slice(2), {
   out: (t) => write(process.stdout, t),
+  outPieces: (pieces) => writePieces(process.stdout, pieces),
   err: (t) => write(process.stderr, t),
   stdinIsTty: process.stdin.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
