@@ -2,7 +2,7 @@
  * The About view in Chromium (issue 11 §6). Browser mode against the real `upshift serve`: the build's version and
  * commit (as `upshift --version --json` reports them), where it runs, and Upshift's own updates left to whatever
  * installed it, with no button. The tray app's side: the real engine service with the self-update controller over
- * the real adapter and a scripted autoUpdater (electron-updater needs the Electron runtime), served by the real
+ * the real adapter and a scripted autoUpdater (e2e/about-feed.e2e.ts runs the real electron-updater), served by the real
  * HTTP host to the built dashboard: "Upshift 0.2.0 is available" with its notes, Remind me later, Skip this version,
  * Install on quit. Roles and accessible names; waits on visible state, never on sleeps.
  */
