@@ -3,7 +3,7 @@
 // exact count, and a plain upgrade starts only the git processes it needs. Real git, real SQLite, the built CLI; git
 // processes are counted through a wrapper first on PATH.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,21 @@ function gitCounter(): { env: Record<string, string>; verbs(): string[]; reset()
   };
 }
 
+/** Processes running `git cat-file` whose working directory is `dir` (read from /proc; none elsewhere). */
+function catFilesIn(dir: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('cat-file') && realpathSync(readlinkSync(`/proc/${pid}/cwd`)) === realpathSync(dir)) out.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return out;
+}
+
 const setup = `install: "true"\nsmoke:\n  command: "true"\n  timeoutSeconds: 60\n`;
 
 describe('plan facts cached by object id', () => {
@@ -64,7 +79,11 @@ describe('plan facts cached by object id', () => {
     const first = cli.run('plan', 'p', '--to', '1.1.0', '--json');
     expect(first.code, first.stderr).toBe(0);
     const cold = count.verbs();
-    expect(cold).toEqual(expect.arrayContaining(['fetch', 'log', 'diff', 'ls-tree']));
+    // The tag, its message, the root listing and the linear range are read through one `cat-file --batch-command`.
+    expect(cold).toEqual(expect.arrayContaining(['fetch', 'cat-file', 'diff']));
+    for (const verb of ['rev-parse', 'log', 'ls-tree', 'for-each-ref']) expect(cold, cold.join(' ')).not.toContain(verb);
+    expect(cold.filter((v) => v === 'cat-file')).toHaveLength(1);
+    expect(catFilesIn(fx.work), 'no cat-file outlives the command').toEqual([]);
 
     count.reset();
     const second = cli.run('plan', 'p', '--to', '1.1.0', '--json');
@@ -93,7 +112,7 @@ describe('plan facts cached by object id', () => {
     expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(fx.sha('v1.1.0'));
   });
 
-  it('a plain upgrade --yes (no plan before) starts ≤ 11 git processes, and the rollback after it works', () => {
+  it('a plain upgrade --yes (no plan before) starts ≤ 6 git processes, and the rollback after it works', () => {
     const fx = createRemoteWithReleases({
       releases: [
         { version: '1.0.0', files: { 'upshift.yml': setup, VERSION: '1.0.0\n' } },
@@ -108,15 +127,29 @@ describe('plan facts cached by object id', () => {
     const up = cli.run('upgrade', 'p', '--to', '1.1.0', '--yes', '--json');
     expect(up.code, up.stderr).toBe(0);
     const verbs = count.verbs();
-    // 10 of the plan and the run, plus one `cat-file` the first time a checkout's own release metadata is read for its
-    // end of life (trust/current-eol.ts, once per commit).
-    expect(verbs.length, verbs.join(' ')).toBeLessThanOrEqual(11);
+    // config (discovery), fetch, one cat-file for every object read (the tag, its message, the root listing, the linear
+    // range, the checkout's own release metadata for its end of life), status, update-ref, checkout. No diffstat: nobody
+    // reads that plan, and the operation does not record it.
+    expect(verbs.length, verbs.join(' ')).toBeLessThanOrEqual(6);
+    expect(verbs).not.toContain('diff');
+    expect(verbs.filter((v) => v === 'cat-file')).toHaveLength(1);
+    expect(catFilesIn(fx.work), 'no cat-file outlives the command').toEqual([]);
+
     // No work prediction on a run nobody reads before it happens (the preflight's status is the check).
     expect(verbs).not.toContain('stash');
     expect(verbs.filter((v) => v === 'status')).toHaveLength(1);
     const back = cli.run('rollback', 'p', '--yes', '--json');
     expect(back.code, back.stderr).toBe(0);
     expect(git(fx.work, 'rev-parse', 'HEAD')).toBe(fx.sha('v1.0.0'));
+    // A plan shown afterwards has its diffstat: read then (the commits between are already known), and kept.
+    count.reset();
+    const shown = cli.run('plan', 'p', '--to', '1.1.0', '--json');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.json<UpgradePlan>().diffstat).toMatchObject({ filesChanged: 1 });
+    expect(count.verbs()).toContain('diff');
+    count.reset();
+    expect(cli.run('plan', 'p', '--to', '1.1.0', '--json').json<UpgradePlan>().diffstat).toMatchObject({ filesChanged: 1 });
+    expect(count.verbs()).not.toContain('diff');
   });
 
   it('a tag moved on the remote is a different object: the plan reads the new commit, never the cached one', () => {

@@ -313,7 +313,7 @@ export class Engine {
     const all = this.contexts();
     const ctx = all.find((c) => c.record.name === name)!;
     assertNoRollbackLoop(this.store, ctx, opts.force ?? false);
-    const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...((!opts.confirm || opts.unattended) && !opts.stash ? { predictWork: false } : {}), ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const planned = await this.planWith(name, all, { ...(opts.to ? { to: opts.to } : {}), stash: opts.stash ?? false, keepOnConflict: opts.keepOnConflict ?? false, ...((!opts.confirm || opts.unattended) && !opts.stash ? { predictWork: false } : {}), ...(!opts.confirm || opts.unattended ? { diffstat: false } : {}), ...(opts.checkout ? { checkout: opts.checkout } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
     if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
     if (planned.plan.hops && !planned.plan.blocked) throw pathRequired(planned.plan);

@@ -7,12 +7,16 @@
  *
  * Within one plan the range from the checkout to the likely target is walked once: the release's notes (which scan
  * up to MAX_SCANNED_COMMITS commits for breaking changes) and the plan's commit list share the same `git log`, and
- * the diffstat runs beside it.
+ * the diffstat runs beside it — unless nobody will read the plan (`upgrade --yes`): the diffstat is only ever shown,
+ * never recorded with the operation, so it is then left out and read when a plan is next looked at. The object reads
+ * (peeling the fetched tag, its message, the commit's root listing, metadata and notes blobs, and a short linear
+ * range's commits) share one long-lived `git cat-file` (git/object-reader.ts).
  */
 import type { DiffStat } from '../../../shared/api/types.js';
 import type { Release } from '../../../shared/version/index.js';
 import { commitsBetween, diffStat, fetchTag, readTagRef, type CommitRange, type FetchedTag } from '../git/index.js';
 import { listRootBlobs, statRootPaths, type TreeEntry } from '../git/ls-tree.js';
+import { sharedObjectReader, type ObjectReader } from '../git/object-reader.js';
 import { UPSHIFT_MANIFEST_FILES } from '../manifest/index.js';
 import { loadReleaseInfo, type ReleaseInfo } from '../release/index.js';
 import { MAX_SCANNED_COMMITS } from '../release/info.js';
@@ -41,8 +45,15 @@ export function manifestsFactKey(sha: string): string {
   return factKey(FACTS_VERSION, 'manifests', sha, UPSHIFT_MANIFEST_FILES.join(','));
 }
 
+export interface RangeOptions {
+  /** Read the diffstat too (default true); false when nobody will read the plan. */
+  diffstat?: boolean;
+}
+
 export class PlanFacts {
   private readonly facts: CommitFacts;
+  /** Object lookups of this repository, one git process for all of them (shared with the rest of the run). */
+  private readonly reader: ObjectReader;
   /** `git log` of one range, shared by the release notes and the plan's list. */
   private readonly listings = new Map<string, Promise<CommitRange>>();
   private readonly ranges = new Map<string, Promise<RangeFacts>>();
@@ -54,6 +65,7 @@ export class PlanFacts {
     private readonly signal?: AbortSignal,
   ) {
     this.facts = new CommitFacts(store.database, () => store.now());
+    this.reader = sharedObjectReader(path);
   }
 
   /**
@@ -66,7 +78,7 @@ export class PlanFacts {
       const peeled = local.objectSha === release.sha ? release.sha : (local.peeled ?? this.facts.get<string>('peel', factKey(FACTS_VERSION, local.objectSha)));
       if (peeled === release.sha) return { tag: release.tag, sha: release.sha, objectSha: local.objectSha };
     }
-    const fetched = await fetchTag(this.path, remote, release.tag, this.signal ? { signal: this.signal } : {});
+    const fetched = await fetchTag(this.path, remote, release.tag, { signal: this.signal, reader: this.reader });
     if (fetched.objectSha !== fetched.sha) this.facts.put('peel', factKey(FACTS_VERSION, fetched.objectSha), fetched.sha);
     return fetched;
   }
@@ -79,41 +91,54 @@ export class PlanFacts {
     const info = await loadReleaseInfo(
       this.path,
       { tag: input.tag, sha: input.sha, version: input.version, previousSha: input.previousSha },
-      { signal: this.signal, present: true, listCommits: (from, to, max) => this.listing(from, to, max), listTree: (sha, dirs) => this.listTree(sha, dirs) },
+      { signal: this.signal, reader: this.reader, present: true, listCommits: (from, to, max) => this.listing(from, to, max), listTree: (sha, dirs) => this.listTree(sha, dirs) },
     );
     this.facts.put('release', key, info);
     return info;
   }
 
-  /** The commits (newest PLAN_COMMITS_LISTED, exact count) and diffstat from `from` to `to`, read concurrently. */
-  range(from: string, to: string): Promise<RangeFacts> {
+  /**
+   * The commits (newest PLAN_COMMITS_LISTED, exact count) and, unless asked not to, the diffstat from `from` to `to`,
+   * read concurrently. Each is kept on its own, so a plan after `upgrade --yes` reads only the diffstat.
+   */
+  range(from: string, to: string, opts: RangeOptions = {}): Promise<RangeFacts> {
+    const withDiffstat = opts.diffstat !== false;
     const key = factKey(FACTS_VERSION, from, to, PLAN_COMMITS_LISTED);
-    let pending = this.ranges.get(key);
+    const memo = `${key}\0${withDiffstat}`;
+    let pending = this.ranges.get(memo);
     if (!pending) {
-      pending = this.readRange(key, from, to);
-      this.ranges.set(key, pending);
+      pending = this.readRange(key, from, to, withDiffstat);
+      this.ranges.set(memo, pending);
     }
     return pending;
   }
 
-  private async readRange(key: string, from: string, to: string): Promise<RangeFacts> {
-    const known = this.facts.get<RangeFacts>('range', key);
-    if (known) return known;
-    const [listed, diffstat] = await Promise.all([
-      this.listing(from, to, MAX_SCANNED_COMMITS),
-      diffStat(this.path, from, to, this.signal ? { signal: this.signal } : {}).catch(() => null),
+  private async readRange(key: string, from: string, to: string, withDiffstat: boolean): Promise<RangeFacts> {
+    const diffKey = factKey(FACTS_VERSION, from, to);
+    const knownList = this.facts.get<Omit<RangeFacts, 'diffstat'>>('range', key);
+    const knownDiff = withDiffstat ? this.facts.get<DiffStat>('diffstat', diffKey) : null;
+    const [list, diffstat] = await Promise.all([
+      knownList ? { commits: knownList.commits, ancestor: knownList.ancestor } : this.readList(key, from, to),
+      knownDiff ?? (withDiffstat ? this.readDiffstat(diffKey, from, to) : null),
     ]);
+    return { ...list, diffstat };
+  }
+
+  private async readList(key: string, from: string, to: string): Promise<Omit<RangeFacts, 'diffstat'>> {
+    const listed = await this.listing(from, to, MAX_SCANNED_COMMITS);
     // `from` is an ancestor of `to` exactly when some commit of from..to has it as a parent (the commit the walk from
     // `to` reached it through). Only a complete listing can say no.
     const ancestor = listed.items.some((c) => c.parents.includes(from)) ? true : listed.truncated ? null : false;
-    const facts: RangeFacts = {
-      commits: { count: listed.count, items: listed.items.slice(0, PLAN_COMMITS_LISTED).map((c) => ({ sha: c.sha, subject: c.subject })) },
-      diffstat,
-      ancestor,
-    };
-    // A diffstat that failed (a damaged object, an abort) is not a fact: read again next time.
-    if (diffstat !== null) this.facts.put('range', key, facts);
+    const facts = { commits: { count: listed.count, items: listed.items.slice(0, PLAN_COMMITS_LISTED).map((c) => ({ sha: c.sha, subject: c.subject })) }, ancestor };
+    this.facts.put('range', key, facts);
     return facts;
+  }
+
+  private async readDiffstat(key: string, from: string, to: string): Promise<DiffStat | null> {
+    const diffstat = await diffStat(this.path, from, to, this.signal ? { signal: this.signal } : {}).catch(() => null);
+    // A diffstat that failed (a damaged object, an abort) is not a fact: read again next time.
+    if (diffstat !== null) this.facts.put('diffstat', key, diffstat);
+    return diffstat;
   }
 
   /**
@@ -124,7 +149,7 @@ export class PlanFacts {
     const key = `${sha}\0${dirs.join('\0')}`;
     let pending = this.trees.get(key);
     if (!pending) {
-      pending = listRootBlobs(this.path, sha, dirs, this.signal ? { signal: this.signal } : {}).then((entries) => {
+      pending = listRootBlobs(this.path, sha, dirs, { signal: this.signal, reader: this.reader }).then((entries) => {
         const found = statRootPaths(entries, UPSHIFT_MANIFEST_FILES);
         this.facts.put('files', manifestsFactKey(sha), UPSHIFT_MANIFEST_FILES.filter((f) => found.get(f) === null));
         return entries;
@@ -139,7 +164,7 @@ export class PlanFacts {
     const key = `${from}..${to}`;
     const pending = this.listings.get(key);
     if (pending) return pending.then((r) => (r.items.length <= max ? r : { count: r.count, items: r.items.slice(0, max), truncated: true }));
-    const read = commitsBetween(this.path, from, to, { max: Math.max(max, MAX_SCANNED_COMMITS), signal: this.signal });
+    const read = commitsBetween(this.path, from, to, { max: Math.max(max, MAX_SCANNED_COMMITS), signal: this.signal, reader: this.reader });
     this.listings.set(key, read);
     return read;
   }

@@ -41,6 +41,11 @@ export interface PlanOptions {
    * reads that plan before it runs, and the preflight refuses a dirty tree anyway, listing every file.
    */
   predictWork?: boolean;
+  /**
+   * Read the diffstat from the checkout to the target (default true). Off when nobody reads the plan before it runs
+   * (`upgrade --yes`, the scheduler): the operation does not record it, and the next plan shown reads it.
+   */
+  diffstat?: boolean;
   /** What the checkout does to branches, over the manifest's `checkout` (default detach). */
   checkout?: CheckoutMode;
   signal?: AbortSignal;
@@ -162,7 +167,7 @@ export async function buildPlan(ctx: ProjectContext, all: readonly ProjectContex
     // Everything below only reads the local repository: run it side by side. The range of the likely target
     // (the one asked for, else the newest) is read meanwhile; another choice reads its own afterwards.
     const likelySha = shas[ascending.indexOf(likely)]!;
-    rangeOf = (sha: string) => (current.sha ? facts.range(current.sha, sha) : noRange);
+    rangeOf = (sha: string) => (current.sha ? facts.range(current.sha, sha, { diffstat: opts.diffstat !== false }) : noRange);
     likelyRange = rangeOf(likelySha);
     loaded = await Promise.all(
       ascending.map((r, i) => {

@@ -16,6 +16,7 @@ import { readCommandVersion } from '../kinds/command.js';
 import type { ProjectManifest } from '../manifest/types.js';
 import { UPSHIFT_MANIFEST_FILES } from '../manifest/index.js';
 import { statFilesAtCommit } from '../git/index.js';
+import { sharedObjectReader } from '../git/object-reader.js';
 import type { PlanResult } from './plan.js';
 import { manifestsFactKey } from './plan-facts.js';
 import { storedCopyExists } from '../executor/set-aside.js';
@@ -175,7 +176,7 @@ async function untrackedManifestsToLeave(root: string, targetSha: string, store:
   const key = manifestsFactKey(targetSha);
   const known = facts.get<string[]>('files', key);
   if (known) return known;
-  const atTarget = await statFilesAtCommit(root, targetSha, UPSHIFT_MANIFEST_FILES);
+  const atTarget = await statFilesAtCommit(root, targetSha, UPSHIFT_MANIFEST_FILES, { reader: sharedObjectReader(root) });
   const absent = UPSHIFT_MANIFEST_FILES.filter((f) => atTarget.get(f) === null);
   facts.put('files', key, absent);
   return absent;

@@ -189,7 +189,7 @@ export async function runGit(args: readonly string[], opts: RunGitOptions): Prom
     });
 
     child.on('close', (code, sig) => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      untrackGroup(child.pid);
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -233,7 +233,8 @@ const describe = describeCommand;
  */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
-function trackGroup(pid: number | undefined): void {
+/** Registers a git process group to be killed if Upshift exits while it runs (also used by object-reader.ts). */
+export function trackGroup(pid: number | undefined): void {
   if (pid === undefined || process.platform === 'win32') return;
   liveGroups.add(pid);
   if (!exitHookInstalled) {
@@ -244,7 +245,12 @@ function trackGroup(pid: number | undefined): void {
   }
 }
 
-function spawnFailure(e: NodeJS.ErrnoException, args: readonly string[], cwd: string): GitError {
+/** The group ended by itself: nothing to kill at exit. */
+export function untrackGroup(pid: number | undefined): void {
+  if (pid !== undefined) liveGroups.delete(pid);
+}
+
+export function spawnFailure(e: NodeJS.ErrnoException, args: readonly string[], cwd: string): GitError {
   if (e.code === 'ENOENT' && !isDirectory(cwd)) {
     return new GitError({
       kind: 'not-a-repository',
@@ -275,7 +281,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+export function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     if (process.platform === 'win32') process.kill(pid, sig);

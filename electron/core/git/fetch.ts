@@ -1,4 +1,5 @@
 import { runGit, GitError, isGitError } from './core.js';
+import { withObjectReader, type ObjectReader } from './object-reader.js';
 import { refineRemoteError } from './ls-remote.js';
 import { assertFullSha, assertRemote, assertUsableTagName, displayName, isFullSha } from './refname.js';
 
@@ -8,6 +9,8 @@ export interface FetchTagOptions {
   signal?: AbortSignal | undefined;
   /** Default 10 minutes: a first fetch of a big release can be slow, but must not hang an upgrade forever. */
   timeoutMs?: number | undefined;
+  /** Peel the fetched tag through this long-lived `cat-file` (object-reader.ts) instead of a `rev-parse`. */
+  reader?: ObjectReader | undefined;
 }
 
 export const DEFAULT_FETCH_TIMEOUT_MS = 600_000;
@@ -51,12 +54,7 @@ export async function fetchTag(cwd: string, remote: string, tag: string, opts: F
     }
     throw refineRemoteError(e, remote);
   }
-  // One process for both ids: the ref's own object, and the commit it peels to (fails for a non-commit).
-  // `ref` always starts with "refs/", so it cannot be read as an option (and without --verify, git 2.39 would
-  // echo --end-of-options as a line of output).
-  const ids = await runGit(['rev-parse', ref, `${ref}^{commit}`], { cwd, signal: opts.signal, expectedExitCodes: [0, 128] });
-  const [objectSha, peeled] = ids.stdout.trim().split('\n');
-  const sha = ids.exitCode === 0 && peeled && isFullSha(peeled) ? peeled : null;
+  const { objectSha, sha } = await peelRef(cwd, ref, opts);
   if (sha === null || !objectSha) {
     throw new GitError({
       kind: 'ref-not-found',
@@ -79,4 +77,24 @@ export async function fetchTag(cwd: string, remote: string, tag: string, opts: F
     });
   }
   return { tag, sha, objectSha };
+}
+
+/**
+ * The ref's own object and the commit it peels to (null for a tag of a tree or blob), both null without the ref:
+ * two questions to the shared reader, or one `rev-parse` for both. `ref` always starts with "refs/", so it cannot be
+ * read as an option (and without --verify, git 2.39 would echo --end-of-options as a line of output).
+ */
+async function peelRef(cwd: string, ref: string, opts: FetchTagOptions): Promise<{ objectSha: string | null; sha: string | null }> {
+  return withObjectReader(
+    opts.reader,
+    async (r) => {
+      const [own, commit] = await Promise.all([r.info(ref, { signal: opts.signal }), r.info(`${ref}^{commit}`, { signal: opts.signal })]);
+      return { objectSha: own?.oid ?? null, sha: commit?.type === 'commit' ? commit.oid : null };
+    },
+    async () => {
+      const ids = await runGit(['rev-parse', ref, `${ref}^{commit}`], { cwd, signal: opts.signal, expectedExitCodes: [0, 128] });
+      const [objectSha, peeled] = ids.stdout.trim().split('\n');
+      return { objectSha: objectSha || null, sha: ids.exitCode === 0 && peeled && isFullSha(peeled) ? peeled : null };
+    },
+  );
 }

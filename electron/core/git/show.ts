@@ -1,4 +1,6 @@
 import { runGit, GitError } from './core.js';
+import { withObjectReader, type ObjectReader } from './object-reader.js';
+import { identDateIsoStrict, parseObjectHeaders, splitTagMessage } from './object-text.js';
 import { assertFullSha, assertRepoPath, assertUsableTagName } from './refname.js';
 import { resolveCommit } from './rev-parse.js';
 
@@ -6,6 +8,8 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 export interface ShowOptions {
   signal?: AbortSignal | undefined;
+  /** Read through this long-lived `cat-file` (object-reader.ts) instead of a git process per read. */
+  reader?: ObjectReader | undefined;
 }
 
 export interface BlobInfo {
@@ -22,6 +26,21 @@ export async function statFilesAtCommit(cwd: string, sha: string, paths: readonl
   for (const p of paths) assertRepoPath(p, cwd);
   const result = new Map<string, BlobInfo | null>();
   if (paths.length === 0) return result;
+  return withObjectReader(
+    opts.reader,
+    async (r) => {
+      const infos = await Promise.all(paths.map((p) => r.info(`${sha}:${p}`, { signal: opts.signal })));
+      paths.forEach((p, i) => {
+        const info = infos[i];
+        result.set(p, info && info.type === 'blob' ? { oid: info.oid, size: info.size } : null);
+      });
+      return result;
+    },
+    () => statWithCatFile(cwd, sha, paths, result, opts),
+  );
+}
+
+async function statWithCatFile(cwd: string, sha: string, paths: readonly string[], result: Map<string, BlobInfo | null>, opts: ShowOptions): Promise<Map<string, BlobInfo | null>> {
   const { stdout } = await runGit(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
     cwd,
     signal: opts.signal,
@@ -49,8 +68,17 @@ export async function readBlob(cwd: string, blob: BlobInfo, maxBytes = DEFAULT_M
       details: { size: blob.size, maxBytes },
     });
   }
-  const { stdout } = await runGit(['cat-file', 'blob', blob.oid], { cwd, signal: opts.signal, maxOutputBytes: maxBytes });
-  return stdout;
+  return withObjectReader(
+    opts.reader,
+    async (r) => {
+      const obj = await r.contents(blob.oid, { signal: opts.signal, maxBytes });
+      if (!obj || obj.type !== 'blob') {
+        throw new GitError({ kind: 'ref-not-found', args: ['cat-file', 'blob', blob.oid], exitCode: 128, stderr: '', cwd, message: `The file ${blob.oid.slice(0, 12)} is not in the repository at ${cwd}. Nothing was read.` });
+      }
+      return obj.data.toString('utf8');
+    },
+    async () => (await runGit(['cat-file', 'blob', blob.oid], { cwd, signal: opts.signal, maxOutputBytes: maxBytes })).stdout,
+  );
 }
 
 /**
@@ -86,6 +114,10 @@ export interface TagInfo {
  */
 export async function readTag(cwd: string, name: string, opts: ShowOptions = {}): Promise<TagInfo | null> {
   assertUsableTagName(name, cwd);
+  return withObjectReader(opts.reader, (r) => readTagWithReader(r, name, opts), () => readTagWithForEachRef(cwd, name, opts));
+}
+
+async function readTagWithForEachRef(cwd: string, name: string, opts: ShowOptions): Promise<TagInfo | null> {
   const ref = `refs/tags/${name}`;
   const format = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objectname)', '%(creatordate:iso-strict)', '%(contents:subject)', '%(contents:body)'];
   const { stdout } = await runGit(['for-each-ref', `--format=${format.join('%00')}%00`, ref], { cwd, signal: opts.signal, maxOutputBytes: 4 * 1024 * 1024 });
@@ -111,4 +143,29 @@ export async function readTag(cwd: string, name: string, opts: ShowOptions = {})
     };
   }
   return null;
+}
+
+/**
+ * readTag from the tag's objects: the same fields `for-each-ref` gives (creatordate: the tagger's date, a lightweight
+ * tag's commit's committer date; the message split as %(contents:subject) and %(contents:body)).
+ */
+async function readTagWithReader(reader: ObjectReader, name: string, opts: ShowOptions): Promise<TagInfo | null> {
+  const ref = `refs/tags/${name}`;
+  const [own, peeled] = await Promise.all([reader.contents(ref, { signal: opts.signal, maxBytes: 4 * 1024 * 1024 }), reader.info(`${ref}^{commit}`, { signal: opts.signal })]);
+  if (!own) return null;
+  if (own.type !== 'tag') {
+    const date = own.type === 'commit' ? identDateIsoStrict(parseObjectHeaders(own.data).headers.get('committer')?.[0]) : null;
+    return { name, annotated: false, sha: own.oid, message: null, date };
+  }
+  const { headers, message } = parseObjectHeaders(own.data);
+  const { subject, body } = splitTagMessage(message);
+  // A tag of a tree or blob has no commit: the object it names, as `%(*objectname)` gives it.
+  const sha = peeled?.oid ?? headers.get('object')?.[0] ?? own.oid;
+  return {
+    name,
+    annotated: true,
+    sha,
+    message: [subject.trim(), body.trim()].filter((s) => s !== '').join('\n\n'),
+    date: identDateIsoStrict(headers.get('tagger')?.[0]),
+  };
 }

@@ -4,6 +4,7 @@ import { GitError, isGitError } from '../git/core.js';
 import { commitsBetween, type CommitDetail, type CommitRange } from '../git/log.js';
 import { isUsableTagName } from '../git/refname.js';
 import { resolveCommit } from '../git/rev-parse.js';
+import type { ObjectReader } from '../git/object-reader.js';
 import { listRootBlobs, regularFiles, statRootPaths, type TreeBlob, type TreeEntry } from '../git/ls-tree.js';
 import { readBlob, readTag, type TagInfo } from '../git/show.js';
 import { findChangelogSection, notesFileRank, notesFormat, NOTES_DIRS, type ChangelogSection } from './changelog.js';
@@ -58,6 +59,8 @@ export interface ReleaseInfo {
 
 export interface ReleaseInfoOptions {
   signal?: AbortSignal | undefined;
+  /** Object reads (tag, tree, blobs) through this long-lived `cat-file` (git/object-reader.ts); default one process each. */
+  reader?: ObjectReader | undefined;
   /** The caller just fetched or resolved the release's commit: skip the `rev-parse` that proves it is local. */
   present?: boolean;
   /**
@@ -89,7 +92,7 @@ export async function loadReleaseInfo(cwd: string, input: ReleaseInfoInput, opts
   const tree = regularFiles(entries);
   const previous = input.previousSha ?? null;
   const [meta, tag, range] = await Promise.all([
-    readMetadataFiles(cwd, files, { version, signal: opts.signal }),
+    readMetadataFiles(cwd, files, { version, signal: opts.signal, reader: opts.reader }),
     isUsableTagName(input.tag) ? readTag(cwd, input.tag, opts) : Promise.resolve(null),
     previous === null || previous === input.sha ? Promise.resolve(null) : readRange(cwd, previous, input.sha, warnings, opts),
   ]);

@@ -1,5 +1,6 @@
 import { parseVersion, versionsEqual } from '../../../shared/version/index.js';
 import { isGitError } from '../git/core.js';
+import type { ObjectReader } from '../git/object-reader.js';
 import { readBlob, statFilesAtCommit, type BlobInfo } from '../git/show.js';
 import { fileIssue, ITEM_ID_KEYS, ITEM_TEXT_KEYS, jsonSyntaxIssue, validateEntry, type ReleaseMetadataIssue } from './metadata-schema.js';
 import type { ReleaseMetadata } from './types.js';
@@ -24,6 +25,8 @@ export interface ReadMetadataOptions {
   /** The release's version: picks the entry from a list, and rejects a file that describes another version. */
   version?: string;
   signal?: AbortSignal | undefined;
+  /** Read through this long-lived `cat-file` (git/object-reader.ts) instead of a git process per read. */
+  reader?: ObjectReader | undefined;
 }
 
 /**

@@ -2,10 +2,11 @@ import type { Db } from './db.js';
 
 /**
  * What is cached: `release` (a release's notes, metadata and breaking changes, by tag object, commit and the commit
- * before it), `range` (commits and diffstat between two commits), `peel` (the commit a tag object points to),
- * `files` (which of some paths a commit's tree holds).
+ * before it), `range` (the commits between two commits), `diffstat` (what changes between two commits, kept apart
+ * because `upgrade --yes` does not read it), `peel` (the commit a tag object points to), `files` (which of some paths
+ * a commit's tree holds).
  */
-export type CommitFactKind = 'release' | 'range' | 'peel' | 'files';
+export type CommitFactKind = 'release' | 'range' | 'diffstat' | 'peel' | 'files';
 
 /** Rows kept; past it, the oldest are pruned (a fact read again costs what it cost the first time, nothing more). */
 const MAX_ROWS = 20_000;

@@ -7,6 +7,7 @@
  */
 import type { SupportStatus } from '../../../shared/api/trust.js';
 import { supportStatus, type ReleaseEol, type SupportPolicy } from '../../../shared/policy/support.js';
+import { sharedObjectReader } from '../git/object-reader.js';
 import { readReleaseMetadata } from '../release/index.js';
 import { ReleaseReadings } from '../state/release-readings.js';
 import type { StateStore } from '../state/index.js';
@@ -22,7 +23,8 @@ export async function currentReleaseEol(store: StateStore, path: string, sha: st
   if (hit) return hit.eol;
   let eol: ReleaseEol | null = null;
   try {
-    const { metadata } = await readReleaseMetadata(path, sha, { version, signal });
+    // Through the repository's shared reader: in a plan this costs no process of its own.
+    const { metadata } = await readReleaseMetadata(path, sha, { version, signal, reader: sharedObjectReader(path) });
     if (metadata?.eolDate || metadata?.replacement) eol = { eolDate: metadata.eolDate ?? null, replacement: metadata.replacement ?? null };
   } catch (e) {
     if (signal?.aborted) throw e;
