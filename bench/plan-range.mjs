@@ -3,6 +3,8 @@
 // UPSHIFT_HOME (nothing cached): discovery, the tag fetch, the range walk, diffstat and notes. Warm: the same plan
 // again (facts served from SQLite by object id), from the CLI and from the dashboard's API (`upshift serve`, getPlan),
 // where no process starts at all. Needs the build: npm run build && node bench/plan-range.mjs [runs]
+// UPSHIFT_BENCH_OLD_CLI=<another build's dist/upshift.mjs> runs that build's cold and warm plan in every round too, on
+// its own copy and home (old against new in one run).
 import { cpSync, mkdirSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ const RUNS = Number(process.argv[2] ?? 5);
 const COMMITS = 2000;
 const TARGET_COLD_RATIO = 1.5;
 const TARGET_WARM_MS = 50;
+const OLD_CLI = process.env.UPSHIFT_BENCH_OLD_CLI || null;
 
 requireBuild();
 deadline(15 * 60_000, 'plan-range');
@@ -61,14 +64,14 @@ function freshProject() {
 // ---------------------------------------------------------------------------------------------------------
 // Measurements
 
-async function planCold() {
+async function planCold(cliPath = cli) {
   const c = freshProject();
   const runEnv = { ...env, UPSHIFT_HOME: c.home };
-  await runOk(process.execPath, [cli, 'add', c.project, '--name', 'p', '--json'], { env: runEnv });
-  const cold = await runOk(process.execPath, [cli, 'plan', 'p', '--to', '2.0.0', '--json'], { env: runEnv, timeoutMs: 120_000 });
+  await runOk(process.execPath, [cliPath, 'add', c.project, '--name', 'p', '--json'], { env: runEnv });
+  const cold = await runOk(process.execPath, [cliPath, 'plan', 'p', '--to', '2.0.0', '--json'], { env: runEnv, timeoutMs: 120_000 });
   const plan = JSON.parse(cold.stdout);
   if (plan.commits.count !== COMMITS || plan.to.sha !== to) throw new Error(`unexpected plan: ${plan.commits.count} commits to ${plan.to.sha}`);
-  const warm = await runOk(process.execPath, [cli, 'plan', 'p', '--to', '2.0.0', '--json'], { env: runEnv });
+  const warm = await runOk(process.execPath, [cliPath, 'plan', 'p', '--to', '2.0.0', '--json'], { env: runEnv });
   if (JSON.stringify(JSON.parse(warm.stdout).commits) !== JSON.stringify(plan.commits)) throw new Error('the warm plan differs from the cold one');
   return { c, cold: cold.ms, warm: warm.ms };
 }
@@ -89,13 +92,29 @@ byHand(hand.project);
 const cold = [];
 const warm = [];
 const manual = [];
+const oldCold = [];
+const oldWarm = [];
 let last = null;
 await planCold(); // warm-up (page cache), not counted
+if (OLD_CLI) removeTempDir((await planCold(OLD_CLI)).c.dir);
 for (let i = 0; i < RUNS; i++) {
   manual.push(byHand(hand.project));
+  // The old build first in odd rounds, second in even ones.
+  if (OLD_CLI && i % 2 === 1) {
+    const o = await planCold(OLD_CLI);
+    oldCold.push(o.cold);
+    oldWarm.push(o.warm);
+    removeTempDir(o.c.dir);
+  }
   const r = await planCold();
   cold.push(r.cold);
   warm.push(r.warm);
+  if (OLD_CLI && i % 2 === 0) {
+    const o = await planCold(OLD_CLI);
+    oldCold.push(o.cold);
+    oldWarm.push(o.warm);
+    removeTempDir(o.c.dir);
+  }
   if (last) removeTempDir(last.dir);
   last = r.c;
 }
@@ -129,6 +148,7 @@ printTable([
   row('upshift plan --json, cold (fetch + walk + diffstat + notes, nothing cached)', c),
   row('upshift plan --json, warm (same home: facts from SQLite)', w),
   row('dashboard getPlan over HTTP, warm (upshift serve, no process started)', a),
+  ...(OLD_CLI ? [row(`the same cold with ${OLD_CLI}`, stats(oldCold)), row(`the same warm with ${OLD_CLI}`, stats(oldWarm))] : []),
   row('baseline: git log --oneline A..B + git diff --shortstat A B', m),
 ]);
 console.log(`plan cold / baseline:                        ${(c.median / m.median).toFixed(2)}×  (target ≤ ${TARGET_COLD_RATIO}×: ${verdict(c.median / m.median <= TARGET_COLD_RATIO)})`);
