@@ -3,11 +3,12 @@
 // Debian's Chromium (playwright-core). Measures (a) the first render — navigation start to the first operation
 // of the "Operations" listbox on screen, median of fresh page loads — (b) scrolling that listbox to the very
 // end in 60 steps, one per animation frame, with every frame's duration recorded in the page, and (c) the same
-// page with an empty history, as the baseline. Needs the build (dist/ and dist/renderer):
-//   npm run build && node bench/history-render.mjs [operations] [loads]
+// page with an empty history, as the baseline; with `--baseline DIR` (a copy of an older build's dist/), that build
+// over the same 10,000 operations too, alternated load by load. Needs the build (dist/ and dist/renderer):
+//   npm run build && node bench/history-render.mjs [operations] [loads] [--baseline DIR]
 /* global document, window, performance, requestAnimationFrame, MutationObserver, PerformanceObserver, innerHeight */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   benchEnv, deadline, importStateStore, makeProjectRepos, makeTempDir, ms, performance as nodePerformance, printTable,
@@ -15,8 +16,11 @@ import {
 } from './lib.mjs';
 import { exposeDone } from './page-done.mjs';
 
-const OPERATIONS = Number(process.argv[2] ?? 10_000);
-const LOADS = Number(process.argv[3] ?? 5);
+const argv = process.argv.slice(2);
+const baselineAt = argv.indexOf('--baseline');
+const BASELINE = baselineAt >= 0 ? resolve(argv.splice(baselineAt, 2)[1] ?? '') : null;
+const OPERATIONS = Number(argv[0] ?? 10_000);
+const LOADS = Number(argv[1] ?? 5);
 const PROJECTS = 20;
 const SCROLL_RUNS = 3;
 const SCROLL_STEPS = 60;
@@ -34,7 +38,11 @@ if (!existsSync(CHROMIUM)) {
   console.error(`history-render: no Chromium at ${CHROMIUM} (set UPSHIFT_CHROMIUM).`);
   process.exit(2);
 }
-deadline(10 * 60_000, 'history-render');
+if (BASELINE !== null && !(existsSync(join(BASELINE, 'upshift.mjs')) && existsSync(join(BASELINE, 'renderer/index.html')))) {
+  console.error(`history-render: --baseline ${BASELINE} is not a built dist/ (it needs upshift.mjs and renderer/index.html).`);
+  process.exit(2);
+}
+deadline((BASELINE ? 14 : 10) * 60_000, 'history-render');
 
 const tmp = makeTempDir('upshift-bench-history-');
 const env = benchEnv();
@@ -315,25 +323,32 @@ async function scrollToEnd(served) {
 
 const full = await startServe({ ...env, UPSHIFT_HOME: fullHome });
 const empty = await startServe({ ...env, UPSHIFT_HOME: emptyHome });
+// The baseline build serves the same full home (both only read it once their start-up checks are done).
+const baseline = BASELINE
+  ? await startServe({ ...env, UPSHIFT_HOME: fullHome, UPSHIFT_RENDERER_DIR: join(BASELINE, 'renderer') }, { cliPath: join(BASELINE, 'upshift.mjs') })
+  : null;
 let fullSamples;
 let emptySamples;
+let baselineSamples = [];
 let scrolls;
 try {
-  // Both servers finish their start-up check of the 20 projects before anything is measured.
-  await Promise.all([waitForFirstCheck(full), waitForFirstCheck(empty)]);
+  // The servers finish their start-up check of the 20 projects before anything is measured.
+  await Promise.all([waitForFirstCheck(full), waitForFirstCheck(empty), ...(baseline ? [waitForFirstCheck(baseline)] : [])]);
 
-  // One untimed load of each (Chromium's own warm-up), then alternate which goes first.
-  await firstRender(full, false);
-  await firstRender(empty, true);
+  // One untimed load of each (Chromium's own warm-up), then rotate which goes first.
+  const kinds = [
+    { run: () => firstRender(full, false), out: () => fullSamples },
+    { run: () => firstRender(empty, true), out: () => emptySamples },
+    ...(baseline ? [{ run: () => firstRender(baseline, false), out: () => baselineSamples }] : []),
+  ];
+  for (const k of kinds) await k.run();
   fullSamples = [];
   emptySamples = [];
+  baselineSamples = [];
   for (let i = 0; i < LOADS; i++) {
-    if (i % 2 === 0) {
-      fullSamples.push(await firstRender(full, false));
-      emptySamples.push(await firstRender(empty, true));
-    } else {
-      emptySamples.push(await firstRender(empty, true));
-      fullSamples.push(await firstRender(full, false));
+    for (let j = 0; j < kinds.length; j++) {
+      const k = kinds[(i + j) % kinds.length];
+      k.out().push(await k.run());
     }
   }
   scrolls = [];
@@ -342,6 +357,7 @@ try {
   await browser.close();
   await full.stop();
   await empty.stop();
+  await baseline?.stop();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -369,6 +385,7 @@ printTable([
   ['first render of #/history (navigation start → …)', 'median', 'min', 'max'],
   [`first operation on screen (${N} operations)`, ms(fr.median), ms(fr.min), ms(fr.max)],
   ['baseline: "No operations yet" on screen (empty history)', ms(base.median), ms(base.min), ms(base.max)],
+  ...(BASELINE ? [[`baseline build (${BASELINE}), ${N} operations`, ms(stats(baselineSamples.map((s) => s.value)).median), ms(stats(baselineSamples.map((s) => s.value)).min), ms(stats(baselineSamples.map((s) => s.value)).max)]] : []),
 ]);
 printTable([
   ['where the time goes (medians, since navigation start)', `${N} operations`, 'empty'],
@@ -387,6 +404,10 @@ printTable([
   ['    of which script / forced style+layout in script', `${fmt(med(fullSamples, 'loafScript'))} / ${fmt(med(fullSamples, 'loafLayout'))}`, `${fmt(med(emptySamples, 'loafScript'))} / ${fmt(med(emptySamples, 'loafLayout'))}`],
 ]);
 console.log(`first render, ${N} operations vs empty: ${(fr.median / base.median).toFixed(2)}× (${fr.median - base.median >= 0 ? '+' : ''}${ms(fr.median - base.median)})`);
+if (BASELINE) {
+  const b = stats(baselineSamples.map((s) => s.value)).median;
+  console.log(`against the baseline build, same run: ${ms(fr.median)} vs ${ms(b)} (${(((fr.median - b) / b) * 100).toFixed(1)} %)`);
+}
 console.log(`first render (median of ${LOADS}): ${ms(fr.median)}  (target ≤ ${TARGET_FIRST_RENDER_MS} ms: ${verdict(fr.median <= TARGET_FIRST_RENDER_MS)})`);
 console.log(
   `scroll to the end, ${SCROLL_STEPS} steps of ${Math.round((OPERATIONS * 60) / SCROLL_STEPS).toLocaleString('en')} px (one per frame), ${SCROLL_RUNS} runs, ${frames.length} frames: ` +

@@ -76,8 +76,29 @@ function mapsAsideAndPrecompress(): Plugin {
   };
 }
 
+/**
+ * The runtime the shipped bundle uses for React's API. The dashboard is written in React (types, unit tests through
+ * react-dom/server), but the browser build — served by `upshift serve` and loaded by the Electron window alike —
+ * runs it on Preact's compat layer: react-dom was 205 KB of the 288 KB entry script, and parsing and evaluating it
+ * was the largest single item of a cold load's main thread (docs/performance.md, "The dashboard's first view").
+ * `UPSHIFT_RENDERER_RUNTIME=react npm run build` builds with React itself, to compare or to rule Preact out.
+ */
+const RUNTIME = process.env.UPSHIFT_RENDERER_RUNTIME ?? 'preact';
+if (RUNTIME !== 'preact' && RUNTIME !== 'react') {
+  throw new Error(`UPSHIFT_RENDERER_RUNTIME must be "preact" or "react", got "${RUNTIME}"; nothing was built.`);
+}
+/** Exact-match aliases (a bare 'react' alias would also catch 'react-virtual' style prefixes). */
+const PREACT_ALIASES = [
+  { find: /^react$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+];
+
 export default defineConfig({
   root: import.meta.dirname,
+  resolve: { alias: RUNTIME === 'preact' ? PREACT_ALIASES : [] },
   // Relative asset URLs: the same build loads from file:// in Electron and from `/` in browser mode.
   base: './',
   plugins: [react(), strictHtml(), mapsAsideAndPrecompress()],

@@ -1,5 +1,5 @@
 /** Compressed static files over real HTTP: negotiation, Vary, precompressed siblings, compress-once, no source maps. */
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
@@ -94,6 +94,24 @@ describe('compressed static files', () => {
     utimesSync(join(dir, 'assets', 'pre-EfGh5678.js.br'), past, past);
     const fresh = await get(url, '/assets/pre-EfGh5678.js', { 'Accept-Encoding': 'br' });
     expect(brotliDecompressSync(fresh.body).toString()).toBe(SCRIPT);
+  });
+
+  it("keeps the build's precompressed bytes in memory while the sibling is unchanged, and reads a new one at once", async () => {
+    const { url, dir } = await start();
+    const sibling = join(dir, 'assets', 'pre-EfGh5678.js.br');
+    // Whole seconds, so that setting the same time stamp again gives the very same mtime.
+    const stamp = Math.ceil(statSync(join(dir, 'assets', 'pre-EfGh5678.js')).mtimeMs / 1000) + 1;
+    utimesSync(sibling, stamp, stamp);
+    const first = await get(url, '/assets/pre-EfGh5678.js', { 'Accept-Encoding': 'br' });
+    // Rewritten with other bytes of the same size and the same time stamp: still the bytes in memory.
+    writeFileSync(sibling, Buffer.alloc(first.body.length, 0x20));
+    utimesSync(sibling, stamp, stamp);
+    expect((await get(url, '/assets/pre-EfGh5678.js', { 'Accept-Encoding': 'br' })).body.equals(first.body)).toBe(true);
+    // A rebuild writes a new sibling (a new time stamp): sent at once.
+    const rebuilt = brotliCompressSync('// rebuilt');
+    writeFileSync(sibling, rebuilt);
+    utimesSync(sibling, stamp + 5, stamp + 5);
+    expect(brotliDecompressSync((await get(url, '/assets/pre-EfGh5678.js', { 'Accept-Encoding': 'br' })).body).toString()).toBe('// rebuilt');
   });
 
   it('leaves images and small files alone', async () => {

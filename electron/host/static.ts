@@ -4,8 +4,7 @@
  * Text is sent brotli- or gzip-compressed when the browser accepts it (compress.ts); source maps are never served
  * (the build keeps them beside, in dist/renderer-maps/).
  */
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CompressedFiles, chooseEncoding, isCompressible, MIN_COMPRESS_BYTES } from './compress.js';
@@ -99,7 +98,7 @@ export class StaticFiles {
       sendError(res, 404, apiError('NOT_FOUND', 'Source maps are not served; they are in dist/renderer-maps/ beside the build.'));
       return;
     }
-    const file = await this.resolveFile(rel);
+    const file = this.resolveFile(rel);
     if (file === null) {
       if (rel === 'index.html') {
         this.send(req, res, 200, 'text/html; charset=utf-8', 'no-cache', Buffer.from(NOT_BUILT_PAGE));
@@ -130,14 +129,18 @@ export class StaticFiles {
     stream.pipe(res);
   }
 
-  /** The regular file at `rel` inside the root, following symlinks only when they stay inside. */
-  private async resolveFile(rel: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
+  /**
+   * The regular file at `rel` inside the root, following symlinks only when they stay inside. Synchronous on
+   * purpose: a realpath and a stat in a small local folder take microseconds, while each async call is a trip
+   * through libuv's thread pool that a loaded machine turns into milliseconds on a cold load's critical path.
+   */
+  private resolveFile(rel: string): { path: string; size: number; mtimeMs: number } | null {
     if (this.root === null) return null;
     try {
-      this.realRoot ??= await realpath(this.root);
-      const real = await realpath(join(this.realRoot, rel));
+      this.realRoot ??= realpathSync(this.root);
+      const real = realpathSync(join(this.realRoot, rel));
       if (!isInside(this.realRoot, real)) return null;
-      const st = await stat(real);
+      const st = statSync(real);
       return st.isFile() ? { path: real, size: st.size, mtimeMs: st.mtimeMs } : null;
     } catch {
       return null;

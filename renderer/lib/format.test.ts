@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, domId, formatDay, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, plural, relativeEn, shortSha, statusLabel, tailLines } from './format.js';
+import { dayKey, domId, formatDay, durationBarPercent, formatDateTime, formatDuration, formatEstimate, formatRelative, formatVersion, groupEn, plural, relativeEn, shortSha, statusLabel, tailLines } from './format.js';
 
 describe('formatDuration', () => {
   it.each([
@@ -62,6 +62,14 @@ describe('dates', () => {
     expect(formatDay('2026-11-21T10:00:00Z', { locale: 'en-GB', timeZone: 'UTC', currentYear: 2026 })).toMatch(/^Sat,? 21 Nov$/);
     expect(dayKey('2026-11-21T23:30:00Z', 'Asia/Tokyo')).toBe('2026-11-22');
   });
+
+  it('reads the local day from the Date as Intl does in the local zone (around midnight and DST changes too)', () => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const instants = ['2026-03-29T00:30:00Z', '2026-03-29T01:30:00Z', '2026-10-25T00:59:59Z', '2026-11-21T23:30:00Z', '2026-12-31T23:59:59.999Z', '2027-01-01T00:00:00Z', '1999-02-28T12:00:00+14:00'];
+    for (let h = 0; h < 48; h++) instants.push(new Date(Date.UTC(2026, 10, 21, h, 17)).toISOString());
+    for (const iso of instants) expect(dayKey(iso), iso).toBe(dayKey(iso, zone));
+    expect(dayKey('not a date')).toBe('');
+  });
 });
 
 describe('small helpers', () => {
@@ -74,6 +82,12 @@ describe('small helpers', () => {
     expect(statusLabel('weird')).toBe('weird');
     expect(plural(1, 'file')).toBe('1 file');
     expect(plural(10_000, 'operation')).toBe('10,000 operations');
+  });
+
+  it('groups digits as toLocaleString("en") does, without Intl for whole numbers', () => {
+    for (const n of [0, -0, 1, -1, 7, 999, 1000, -1000, 1234, 99_999, 100_000, 1_000_000, -12_345_678, 2 ** 53 - 1, 1e20, 1e21, 0.5, 1234.5678, NaN, Infinity]) {
+      expect(groupEn(n), String(n)).toBe(n.toLocaleString('en'));
+    }
   });
 
   it('tails text', () => {

@@ -52,7 +52,7 @@ export function relativeEn(value: number, unit: Intl.RelativeTimeFormatUnit): st
   const named = EN_NAMED[unit]?.[value];
   if (named !== undefined) return named;
   const n = Math.abs(value);
-  const text = `${n >= 1000 ? n.toLocaleString('en') : n} ${unit}${n === 1 ? '' : 's'}`;
+  const text = `${groupEn(n)} ${unit}${n === 1 ? '' : 's'}`;
   return value < 0 || Object.is(value, -0) ? `${text} ago` : `in ${text}`;
 }
 
@@ -122,10 +122,14 @@ export function formatTime(iso: string | null | undefined, opts: DateFormatOptio
   return dateFormatter(opts.locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: opts.timeZone }).format(d);
 }
 
-/** Local calendar day key (YYYY-MM-DD) of an instant, for grouping. */
+/**
+ * Local calendar day key (YYYY-MM-DD) of an instant, for grouping. In the page's own time zone it is read from the
+ * Date (no Intl: every history row asks, and the first Intl formatter of a page costs 10–40 ms on a cold load here).
+ */
 export function dayKey(iso: string, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
+  if (timeZone === undefined) return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   const parts = dateFormatter('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).formatToParts(d);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
@@ -204,10 +208,21 @@ export function durationBarPercent(ms: number | null | undefined, fullScaleMs = 
   return Math.max(2, Math.min(100, Math.round(pct * 10) / 10));
 }
 
-/** Plural helper: plural(3, 'file') → "3 files". */
+/** Plural helper: plural(3, 'file') → "3 files", plural(10000, 'operation') → "10,000 operations". */
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {
-  // Below 1,000 there is nothing to group: no Intl (its first use loads locale data; see relativeEn).
-  return `${Number.isInteger(n) && Math.abs(n) < 1000 ? n : n.toLocaleString('en')} ${n === 1 ? word : pluralWord}`;
+  return `${groupEn(n)} ${n === 1 ? word : pluralWord}`;
+}
+
+/**
+ * A number as `n.toLocaleString('en')` writes it ("10,000"), without Intl for whole numbers: its first use in a
+ * page loads the locale data (10–40 ms on a cold load on this project's loaded CI machine), and History's
+ * "10,000 operations" was the first use on the way to its first row (docs/performance.md). Fractions, and integers
+ * too large to print without an exponent, still go to Intl.
+ */
+export function groupEn(n: number): string {
+  if (!Number.isInteger(n) || Math.abs(n) >= 1e21) return n.toLocaleString('en');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
 }
 
 /** Last `maxLines` lines of a text block. */

@@ -6,10 +6,11 @@ import { initialData } from './store.js';
 
 describe('buildHistoryQuery', () => {
   it('sends only the filters that are set, and the page window', () => {
-    expect(buildHistoryQuery(EMPTY_FILTERS, 0)).toEqual({ limit: PAGE_SIZE, offset: 0 });
+    expect(buildHistoryQuery(EMPTY_FILTERS, 0)).toEqual({ limit: PAGE_SIZE, offset: 0, steps: false });
     expect(buildHistoryQuery({ ...EMPTY_FILTERS, project: 'core', status: 'rolled_back', kind: 'upgrade' }, 300, 50)).toEqual({
       limit: 50,
       offset: 300,
+      steps: false,
       project: 'core',
       status: ['rolled_back'],
       kind: ['upgrade'],
@@ -26,7 +27,7 @@ describe('buildHistoryQuery', () => {
   it('swaps a reversed range and ignores malformed days', () => {
     const q = buildHistoryQuery({ ...EMPTY_FILTERS, from: '2026-11-21', to: '2026-11-01' }, 0);
     expect(Date.parse(q.since!)).toBeLessThan(Date.parse(q.until!));
-    expect(buildHistoryQuery({ ...EMPTY_FILTERS, from: '2026-02-30', to: 'yesterday' }, 0)).toEqual({ limit: PAGE_SIZE, offset: 0 });
+    expect(buildHistoryQuery({ ...EMPTY_FILTERS, from: '2026-02-30', to: 'yesterday' }, 0)).toEqual({ limit: PAGE_SIZE, offset: 0, steps: false });
     expect(dayToIso('2026-13-01', false)).toBeNull();
   });
 

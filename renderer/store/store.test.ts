@@ -247,7 +247,7 @@ describe('store: history', () => {
     store.getState().actions.setHistoryFilters({ project: 'core', status: 'failed' });
     expect(store.getState().history.pages).toEqual({});
     await flush();
-    expect(t.calls.at(-1)!.input).toEqual({ limit: PAGE_SIZE, offset: 0, project: 'core', status: ['failed'] });
+    expect(t.calls.at(-1)!.input).toEqual({ limit: PAGE_SIZE, offset: 0, steps: false, project: 'core', status: ['failed'] });
   });
 
   it('refreshes what is on screen (debounced) when the history changes', async () => {
@@ -394,6 +394,35 @@ describe('store: approvals (issue 9 §3)', () => {
     t.emit({ type: 'approvals-changed' });
     await flush();
     expect(store.getState().approvals).toEqual(queue);
+  });
+
+  it('rows asking at once share one read; a change announced during it is read again after it', async () => {
+    let queue = [approval({})];
+    let answer: (() => void) | null = null;
+    const t = fakeTransport({
+      getState: () => appState(),
+      listApprovals: () => {
+        const snapshot = queue;
+        return new Promise((r) => (answer = () => r({ approvals: snapshot })));
+      },
+    });
+    const store = createAppStore(t);
+    await store.getState().actions.init();
+    const asks = [1, 2, 3, 4, 5].map(() => store.getState().actions.loadApprovals());
+    expect(t.calls.filter((c) => c.method === 'listApprovals')).toHaveLength(1);
+    queue = [approval({ state: 'rejected', decidedBy: 'bob@desk' })];
+    t.emit({ type: 'approvals-changed' });
+    t.emit({ type: 'approvals-changed' });
+    expect(t.calls.filter((c) => c.method === 'listApprovals')).toHaveLength(1);
+    answer!();
+    await Promise.all(asks);
+    // The first answer predates the change: one more read follows, not one per event.
+    await flush();
+    expect(t.calls.filter((c) => c.method === 'listApprovals')).toHaveLength(2);
+    answer!();
+    await flush();
+    expect(store.getState().approvals).toEqual(queue);
+    expect(t.calls.filter((c) => c.method === 'listApprovals')).toHaveLength(2);
   });
 
   it('approves now or for the next window and rejects, naming the version; the decision replaces the record', async () => {

@@ -60,7 +60,7 @@ export interface Actions extends SkipActions {
   /** Saves the token in the app's keychain; false (with a toast) when refused. */
   saveGithubToken(token: string): Promise<boolean>;
   removeGithubToken(): Promise<boolean>;
-  /** Reads the approval queue (the Updates view asks once it shows a review-gated update); later changes follow events. */
+  /** Reads the approval queue (the Updates view asks once it shows a review-gated update; calls made while a read is in flight share it); later changes follow events. */
   loadApprovals(): Promise<void>;
   /** Approves a release behind a `review` gate, to upgrade `now` or in the `next-window`; false (with a toast) when refused. */
   approveUpdate(project: string, version: string, when: 'now' | 'next-window'): Promise<boolean>;
@@ -137,6 +137,10 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
   let historyOpened = false;
   let probing = false;
   let approvalsWanted = false;
+  /** The listApprovals in flight: every row that shows a review gate asks on mount, and they share one request. */
+  let approvalsInFlight: Promise<void> | null = null;
+  /** An event said the queue changed while a read was in flight: read again once it is done. */
+  let approvalsStale = false;
 
   return createStore<AppStore>()((set, get) => {
     const fail = (title: string, e: unknown): ApiError => {
@@ -160,6 +164,31 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
           return { history: { ...s.history, loading, error: toApiError(e) } };
         });
       }
+    };
+
+    const readApprovals = (): Promise<void> => {
+      if (approvalsInFlight) return approvalsInFlight;
+      approvalsInFlight = (async () => {
+        try {
+          const { approvals } = await api.listApprovals({});
+          set({ approvals });
+        } catch {
+          // Kept as it was: the buttons still work (the service reconciles before deciding); the next event retries.
+        }
+      })().finally(() => {
+        approvalsInFlight = null;
+        if (approvalsStale) {
+          approvalsStale = false;
+          void readApprovals();
+        }
+      });
+      return approvalsInFlight;
+    };
+    /** After approvals-changed or a reconnect: a fresh read, after the one in flight if any (its answer may predate the change). */
+    const rereadApprovals = () => {
+      if (!approvalsWanted) return;
+      if (approvalsInFlight) approvalsStale = true;
+      else void readApprovals();
     };
 
     const scheduleHistoryRefresh = () => {
@@ -215,7 +244,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         if (event.type === 'history-changed' || event.type === 'operation-started' || event.type === 'operation-finished') {
           scheduleHistoryRefresh();
         }
-        if (event.type === 'approvals-changed' && approvalsWanted) void actions.loadApprovals();
+        if (event.type === 'approvals-changed') rereadApprovals();
         if (event.type === 'operation-finished') {
           const op = event.operation;
           refreshDetailIf(op.id);
@@ -248,7 +277,7 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         if (change.reconnected) {
           void actions.refresh();
           actions.refreshHistory();
-          if (approvalsWanted) void actions.loadApprovals();
+          rereadApprovals();
           for (const live of Object.values(get().operations)) {
             if (live.operation?.status === 'running') void actions.followOperation(live.id);
           }
@@ -348,14 +377,9 @@ export function createAppStore(transport: Transport, opts: StoreOptions = {}): S
         }
       },
 
-      async loadApprovals() {
+      loadApprovals() {
         approvalsWanted = true;
-        try {
-          const { approvals } = await api.listApprovals({});
-          set({ approvals });
-        } catch {
-          // Kept as it was: the buttons still work (the service reconciles before deciding); the next event retries.
-        }
+        return readApprovals();
       },
 
       async approveUpdate(project, version, when) {

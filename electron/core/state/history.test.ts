@@ -77,6 +77,18 @@ describe('queryOperations', () => {
     expect(byStatus.ms).toBeLessThan(50);
   });
 
+  it('leaves the steps out when asked (steps: false), for lists that show none', () => {
+    const s = store!;
+    seed(s, 300);
+    const withSteps = s.queryOperations({ limit: 100 });
+    const without = s.queryOperations({ limit: 100, steps: false });
+    expect(without.total).toBe(300);
+    expect(without.operations.map((o) => o.id)).toEqual(withSteps.operations.map((o) => o.id));
+    expect(without.operations.every((o) => o.steps.length === 0)).toBe(true);
+    expect(without.operations.map((o) => ({ ...o, steps: [] }))).toEqual(withSteps.operations.map((o) => ({ ...o, steps: [] })));
+    expect(JSON.stringify(without).length).toBeLessThan(JSON.stringify(withSteps).length / 2);
+  });
+
   it('filters on the start time with inclusive bounds in any offset', () => {
     const s = store!;
     seed(s, 100);
@@ -130,7 +142,7 @@ describe('queryOperations', () => {
 });
 
 describe('recentTargets', () => {
-  it("reads one project's newest operations of a kind without steps, on the project index, in a few ms over 10,000", () => {
+  it("reads one project's newest operations of a kind without steps, on the project index, well under 50 ms over 10,000", () => {
     const s = store!;
     seed(s, 10_000);
     const plan = s.database
@@ -146,7 +158,7 @@ describe('recentTargets', () => {
     expect(got.value[1]![0]).toEqual({ id: full[0]!.id, toVersion: full[0]!.to.version, status: full[0]!.status, startedAt: full[0]!.startedAt, finishedAt: full[0]!.finishedAt });
     // The seed gives p0–p2 upgrades only, p3 rollbacks, p4 recoveries.
     expect(got.value.map((list) => list.length)).toEqual([50, 50, 50, 0, 0]);
-    expect(got.ms).toBeLessThan(20);
+    expect(got.ms).toBeLessThan(50);
     expect(s.recentTargets('nobody', 'upgrade', 50)).toEqual([]);
     // p1's operations are all rolled_back; the seed marks no step failed, so one is failed here by hand.
     s.setStepStatus(full[0]!.id, 'smoke', 'failed', 'exit 1');

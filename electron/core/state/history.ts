@@ -21,7 +21,7 @@ export class HistoryRepo {
     const rows = this.ctx.stmts
       .get(`SELECT ${OP_COLUMNS} FROM operations ${clause} ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`)
       .all(...params, limit, offset) as OperationRow[];
-    const steps = this.stepsOf(rows.map((r) => r.id));
+    const steps = filter.steps === false ? new Map<string, OperationStep[]>() : this.stepsOf(rows.map((r) => r.id));
     return rows.map((r) => rowToOperation(r, steps.get(r.id) ?? []));
   }
 

@@ -98,6 +98,8 @@ export interface OperationFilter {
   /** Default: no limit. */
   limit?: number;
   offset?: number;
+  /** `false`: the operations come without their steps (`steps: []`); for lists that show none. */
+  steps?: boolean;
 }
 
 export interface NewStep {
