@@ -2,7 +2,7 @@
 // signer, a stranger, nobody), a release tag re-pointed on the remote (trust on first use) refused until `upshift
 // trust`, support windows with EOL dates relative to today, and `upshift doctor` on a healthy and a broken setup.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CheckResult, UpgradePlan } from '../shared/api/types.js';
@@ -98,10 +98,14 @@ describe('verified releases (verify: ssh)', () => {
 describe('trust on first use (tag → commit)', () => {
   it('flags a re-pointed tag in check and plan, refuses it, and upgrades once `upshift trust` accepts it', () => {
     const fx = createRemoteWithReleases({ initialFiles: { 'app.txt': 'v0\n' }, releases: [{ version: '1.0.0' }, { version: '1.0.1', files: { 'app.txt': 'one\n' } }], checkout: 'v1.0.0' });
-    const cli = new CliHarness();
+    // A log-file channel: the check tells the channels about a moved tag once (the CLI loads them only then).
+    const notified = path.join(makeTempDir('upshift-notify-'), 'notify.jsonl');
+    const told = () => (existsSync(notified) ? readFileSync(notified, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; project: string; tag?: string }) : []);
+    const cli = new CliHarness({ UPSHIFT_NOTIFY_URLS: `file://${notified}` });
     expect(cli.run('add', fx.work, '--name', 'p').code).toBe(0);
     const first = cli.run('check', 'p', '--json').json<CheckResult>();
     expect(first.projects[0]!.tagMoves).toBeUndefined();
+    expect(told()).toEqual([]);
     const was = fx.sha('v1.0.1');
     // The remote's v1.0.1 is force-moved to another commit.
     git(fx.remote, 'tag', '-d', 'v1.0.1');
@@ -110,10 +114,12 @@ describe('trust on first use (tag → commit)', () => {
     expect(check.code).toBe(0);
     const c = check.json<CheckResult>().projects[0]!;
     expect(c.tagMoves).toEqual([expect.objectContaining({ tag: 'v1.0.1', was, now: moved, fresh: true })]);
+    expect(told()).toEqual([expect.objectContaining({ type: 'tag_moved', project: 'p' })]);
     expect(c.offered).toBeNull();
     expect(cli.run('check', 'p').stdout).toContain('TAG MOVED: v1.0.1');
     // Seen again: still flagged, no longer fresh (notified once).
     expect(cli.run('check', 'p', '--json').json<CheckResult>().projects[0]!.tagMoves![0]!.fresh).toBe(false);
+    expect(told()).toHaveLength(1);
     const plan = cli.run('plan', 'p', '--to', '1.0.1', '--json');
     expect(plan.code).toBe(3);
     expect(plan.json<UpgradePlan>().blockers.join(' ')).toContain('TAG MOVED: v1.0.1');

@@ -155,7 +155,8 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
       case 'check': {
         const r = await engine.check(cmd.positionals);
         print(r, () => formatCheck(io.style, r));
-        await (await import('./commands/notify.js')).notifyTagMoves(engine, r.projects);
+        // The notification channels (and their HTTP clients) load only when there is a moved tag to tell them about.
+        if (r.projects.some((c) => c.tagMoves?.some((m) => m.fresh))) await (await import('./commands/notify.js')).notifyTagMoves(engine, r.projects);
         return ExitCode.ok;
       }
       case 'plan': {
