@@ -3,6 +3,7 @@ import { updateOffer } from '../shared/policy/offer.js';
 import { Nav } from './components/Nav.js';
 import { SkeletonBlock } from './components/Skeleton.js';
 import { Toasts } from './components/Toasts.js';
+import { warmIntlWhenIdle } from './lib/intl-warm.js';
 import { markNavigated, parseRoute, type Route } from './lib/route.js';
 import { useActions, useApp } from './store/context.js';
 import { VIEW_CHUNKS } from './viewChunks.js';
@@ -84,7 +85,11 @@ export function App() {
     const root = document.getElementById('root');
     if (!root) return;
     const now = latestStatus.current;
-    if (now === 'ready' && viewShown.current) root.dataset.ready = 'true';
+    if (now === 'ready' && viewShown.current) {
+      root.dataset.ready = 'true';
+      // Then, when idle, the locale data the other views' dates need (a no-op if boot.ts started it already).
+      warmIntlWhenIdle();
+    }
     // A failed first load is marked too, so a test can wait for either outcome.
     if (now !== 'ready' || viewShown.current) root.dataset.load = now;
   }, []);

@@ -4,7 +4,7 @@
  * of react-dom in the entry chunk and the requests travel while the browser is still compiling React — the
  * Updates view's data is usually in the store by the time React renders for the first time (README "Performance").
  */
-import { warmIntl, warmIntlWhenIdle } from './lib/intl-warm.js';
+import { warmIntl } from './lib/intl-warm.js';
 import { parseRoute } from './lib/route.js';
 import { createAppStore } from './store/store.js';
 import { chooseTransport } from './transport/index.js';
@@ -20,14 +20,6 @@ void store.getState().actions.init();
 if (route.view === 'history') store.getState().actions.openHistory();
 prefetchView(route.view);
 // Locale data for date formatting, loaded on a worker thread (lib/intl-warm.ts): at once for the views that format
-// dates in their first render (History's rows…); the Updates view formats its times without Intl, so there the
-// worker waits until the first state is on screen and the browser is idle, not to share a core with the first paint.
+// dates in their first render (History's rows…). The Updates view formats its times without Intl: there App starts
+// the worker once the view is marked ready and the browser is idle, not to share a core with the first paint.
 if (route.view !== 'updates') warmIntl();
-else {
-  const off = store.subscribe((s) => {
-    if (s.load.status === 'ready' || s.load.status === 'error') {
-      off();
-      warmIntlWhenIdle();
-    }
-  });
-}

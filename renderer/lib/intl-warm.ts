@@ -28,6 +28,7 @@ export function warmIntl(): void {
 
 /** Warms Intl once the browser is idle: for a page whose first view needs no Intl, before the user opens one that does. */
 export function warmIntlWhenIdle(): void {
+  if (started) return;
   if (typeof requestIdleCallback === 'function') requestIdleCallback(() => warmIntl(), { timeout: 5000 });
   else setTimeout(warmIntl, 2000);
 }
