@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { updateOffer } from '../shared/policy/offer.js';
 import { Nav } from './components/Nav.js';
 import { SkeletonBlock } from './components/Skeleton.js';
@@ -43,7 +43,7 @@ const TITLES: Record<Route['view'], string> = {
 
 /** Renders nothing; mounts only when the Suspense boundary it sits in shows its view (the lazy chunk is in). */
 function Shown({ onShown }: { onShown: () => void }) {
-  useEffect(() => onShown(), [onShown]);
+  useLayoutEffect(() => onShown(), [onShown]);
   return null;
 }
 
@@ -97,7 +97,10 @@ export function App() {
     viewShown.current = true;
     mark();
   }, [mark]);
-  useEffect(mark, [status, mark]);
+  // Layout effects: data-ready is set in the same task as the DOM that shows the data, so the frame after it is the
+  // one that paints the data. Passive effects run after that paint (Preact: after the next frame), which marked
+  // the view ready one to two frames after the user could see it.
+  useLayoutEffect(mark, [status, mark]);
 
   useEffect(() => {
     // The Electron shell may ask to show a view (a tray item or a notification opens a plan).
