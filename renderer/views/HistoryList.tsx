@@ -89,6 +89,10 @@ export function HistoryList() {
     getScrollElement: () => parentRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Before the list is laid out its size is unknown (0 × 0: no rows), and the rows came one more render later,
+    // after the virtualizer measured it. The window bounds it: the first render already has the first rows, and
+    // the measurement trims the overscan once it is in.
+    initialRect: { width: typeof window === 'undefined' ? 0 : window.innerWidth, height: typeof window === 'undefined' ? 0 : window.innerHeight },
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
