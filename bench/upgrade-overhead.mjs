@@ -1,7 +1,9 @@
 // What `upshift upgrade` costs on top of the work it has to do: one upgrade v1.0.0 → v1.1.0 of a project with a
 // trivial install and smoke test, against the same git commands and scripts run by hand, one after another.
 // Every run starts from a fresh copy of the fixture (and a fresh UPSHIFT_HOME). Needs the compiled CLI:
-//   npx tsc -p tsconfig.node.json && node bench/upgrade-overhead.mjs [runs]
+//   npm run build && node bench/upgrade-overhead.mjs [runs] [--against <another build's upshift.mjs>]
+// With --against (a copy of an earlier dist/ kept inside the checkout, so it finds node_modules), that build's upgrade
+// is measured in the same rounds, alternating, and its git processes are counted too: an A/B on one loaded machine.
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,7 +11,11 @@ import {
   requireBuild, runOk, runSyncOk, stats, verdict,
 } from './lib.mjs';
 
-const RUNS = Number(process.argv[2] ?? 7);
+const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against');
+const against = againstAt >= 0 ? args.splice(againstAt, 2)[1] : null;
+if (againstAt >= 0 && !against) throw new Error('--against needs the path of another build\'s upshift.mjs');
+const RUNS = Number(args[0] ?? 7);
 // Issue 12 §2: ≤ 100 ms over the same commands by hand, with at most 6 git processes for a plain git upgrade.
 const TARGET_OVERHEAD_MS = 100;
 const TARGET_GIT_PROCESSES = 6;
@@ -62,11 +68,11 @@ function assertAtTarget(project, what) {
 // ---------------------------------------------------------------------------------------------------------
 // The two measurements
 
-async function upshiftUpgrade(extraEnv = {}) {
+async function upshiftUpgrade(extraEnv = {}, build = cli) {
   const c = freshCopy();
   const runEnv = { ...env, UPSHIFT_HOME: c.home, ...extraEnv };
-  await runOk(process.execPath, [cli, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
-  const r = await runOk(process.execPath, [cli, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv, timeoutMs: 120_000 });
+  await runOk(process.execPath, [build, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
+  const r = await runOk(process.execPath, [build, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv, timeoutMs: 120_000 });
   const op = JSON.parse(r.stdout).operation;
   if (op?.status !== 'succeeded') throw new Error(`upgrade finished as ${op?.status}: ${r.stdout}`);
   assertAtTarget(c.project, 'upshift upgrade');
@@ -94,7 +100,9 @@ function manualUpgrade() {
 // One untimed round of each first (page cache), then alternate which goes first.
 await upshiftUpgrade();
 manualUpgrade();
+if (against) await upshiftUpgrade({}, against);
 const upgradeSamples = [];
+const againstSamples = [];
 const manualSamples = [];
 // The structured log (electron/core/telemetry) is on by default at info; `silent` never loads pino.
 const silentSamples = [];
@@ -103,7 +111,9 @@ for (let i = 0; i < RUNS; i++) {
     upgradeSamples.push(await upshiftUpgrade());
     manualSamples.push(manualUpgrade());
     silentSamples.push(await upshiftUpgrade({ UPSHIFT_LOG_LEVEL: 'silent' }));
+    if (against) againstSamples.push(await upshiftUpgrade({}, against));
   } else {
+    if (against) againstSamples.push(await upshiftUpgrade({}, against));
     silentSamples.push(await upshiftUpgrade({ UPSHIFT_LOG_LEVEL: 'silent' }));
     manualSamples.push(manualUpgrade());
     upgradeSamples.push(await upshiftUpgrade());
@@ -115,15 +125,17 @@ for (let i = 0; i < 5; i++) cliLoad.push((await runOk(process.execPath, [cli, '-
 
 // Untimed diagnostic: the git processes one upgrade starts (the `add` before it is counted separately).
 const counter = gitCounter(join(tmp, 'bin'));
-{
+async function countColdUpgrade(build) {
   const c = freshCopy();
   const runEnv = { ...env, UPSHIFT_HOME: c.home, PATH: counter.pathEnv };
-  await runOk(process.execPath, [cli, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
+  await runOk(process.execPath, [build, 'add', c.project, '--name', 'core', '--json'], { env: runEnv });
   counter.reset();
-  await runOk(process.execPath, [cli, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv });
+  await runOk(process.execPath, [build, 'upgrade', 'core', '--to', '1.1.0', '--yes', '--json'], { env: runEnv });
   removeTempDir(c.dir);
+  return counter.read();
 }
-const calls = counter.read();
+const againstCalls = against ? await countColdUpgrade(against) : null;
+const calls = await countColdUpgrade(cli);
 // And after a `plan` of the same target (its facts cached by object id): what `upgrade --yes` still starts.
 let afterPlan;
 {
@@ -149,6 +161,7 @@ printTable([
   ['', 'median', 'min', 'max'],
   row('upshift upgrade core --to 1.1.0 --yes --json (log at info, the default)', up),
   row('the same with UPSHIFT_LOG_LEVEL=silent (no log file, pino not loaded)', stats(silentSamples)),
+  ...(against ? [row(`the same upgrade by ${against} (--against)`, stats(againstSamples))] : []),
   row('baseline: the same git commands + install + smoke by hand', man),
   row('node -e 0 (startup, context)', startup),
   row('upshift --help (startup + module load, context)', stats(cliLoad)),
@@ -161,5 +174,9 @@ console.log(
     calls.verbs.map(([verb, n]) => `${verb} ${n}`).join(', '),
 );
 console.log(`git processes of an upgrade --yes after a plan: ${afterPlan.total}: ` + afterPlan.verbs.map(([verb, n]) => `${verb} ${n}`).join(', '));
+if (against) {
+  console.log(`overhead of --against − baseline:            ${ms(stats(againstSamples).median - man.median)}`);
+  console.log(`git processes of one upgrade by --against: ${againstCalls.total}: ` + againstCalls.verbs.map(([verb, n]) => `${verb} ${n}`).join(', '));
+}
 
 removeTempDir(tmp);

@@ -6,6 +6,7 @@ import type { ProjectRecord, StateStore } from '../state/index.js';
 import { readCurrentLink } from '../kinds/artifact-layout.js';
 import { readCommandVersion } from '../kinds/command.js';
 import type { ProjectManifest } from '../manifest/types.js';
+import { withRelaxedSync } from '../state/db.js';
 
 export interface CurrentState extends CurrentVersion {
   parsed: Version | null;
@@ -71,7 +72,7 @@ export async function cachedCurrentVersion(store: StateStore, record: ProjectRec
   const fresh = await currentVersion(record.path, pattern, declared);
   if (key) {
     const { parsed: _parsed, ...current } = fresh;
-    store.updateProject(record.name, { settings: { ...record.settings, currentCache: { key, current } satisfies CachedCurrent } });
+    withRelaxedSync(store.database, () => store.updateProject(record.name, { settings: { ...record.settings, currentCache: { key, current } satisfies CachedCurrent } }));
   }
   return fresh;
 }
@@ -89,7 +90,7 @@ export function rekeyCurrentAfterFetch(store: StateStore, name: string, tagPatte
   const refs = readRefFiles(record.path);
   if (!refs || refs.headSha !== cached.current.sha) return;
   const key = `${refs.fingerprint}\0${tagPattern}\0${declared ?? ''}`;
-  if (key !== cached.key) store.updateProject(name, { settings: { ...record.settings, currentCache: { key, current: cached.current } satisfies CachedCurrent } });
+  if (key !== cached.key) withRelaxedSync(store.database, () => store.updateProject(name, { settings: { ...record.settings, currentCache: { key, current: cached.current } satisfies CachedCurrent } }));
 }
 
 /** What a project runs now, by its kind: git tags (cached), the artifact's `current` link, or the user's `current` command. */

@@ -12,6 +12,7 @@ import type { StateStore } from '../state/index.js';
 import type { CurrentState } from './current.js';
 import type { ProjectContext } from './projects.js';
 import type { ReleaseVerdict } from './verdict.js';
+import { withRelaxedSync } from '../state/db.js';
 
 /** "25 commits on `master` are not in v1.12.1; after the upgrade they stay on `master` but leave the working tree". */
 export function divergenceMessage(apart: CommitsApart, branch: string | null, target: string): string {
@@ -103,7 +104,7 @@ export class DivergenceReader {
   save(): void {
     if (!this.dirty || !this.key) return;
     const fresh = this.store.getProject(this.ctx.record.name);
-    if (fresh) this.store.updateProject(fresh.name, { settings: { ...fresh.settings, apartCache: this.cache } });
+    if (fresh) withRelaxedSync(this.store.database, () => this.store.updateProject(fresh.name, { settings: { ...fresh.settings, apartCache: this.cache } }));
     this.dirty = false;
   }
 

@@ -14,6 +14,7 @@ import type { Advertisement, ReleaseSource, ReleaseSourceProject } from '../sour
 import type { StateStore } from '../state/index.js';
 import { offlineFromEnv } from './offline.js';
 import type { ProjectContext } from './projects.js';
+import { withRelaxedSync } from '../state/db.js';
 
 interface SeenReleases {
   at: string;
@@ -72,7 +73,8 @@ export function rememberReleases(store: StateStore, name: string, channel: Chann
   const before = all[channel]?.refs;
   if (before && before.length === refs.length && before.every((r, i) => r.tag === refs[i]!.tag && r.sha === refs[i]!.sha)) return;
   all[channel] = { at: store.now(), refs };
-  store.updateProject(name, { settings: { ...settings, lastReleases: all } });
+  // Derived (the remote's tags), so no fsync of its own: see withRelaxedSync.
+  withRelaxedSync(store.database, () => store.updateProject(name, { settings: { ...settings, lastReleases: all } }));
 }
 
 /** When the remembered releases were last confirmed: their write, or a later check that reached the remote. */
@@ -136,7 +138,7 @@ export function saveFacts(store: StateStore, name: string, learnt: Record<string
   const settings = settingsOf(store, name);
   const merged = { ...readFacts(store, name), ...learnt };
   const kept = Object.fromEntries(Object.entries(merged).slice(-200));
-  store.updateProject(name, { settings: { ...settings, releaseFacts: kept } });
+  withRelaxedSync(store.database, () => store.updateProject(name, { settings: { ...settings, releaseFacts: kept } }));
 }
 
 /**

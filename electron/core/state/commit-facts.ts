@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { withRelaxedSync, type Db } from './db.js';
 
 /**
  * What is cached: `release` (a release's notes, metadata and breaking changes, by tag object, commit and the commit
@@ -39,9 +39,11 @@ export class CommitFacts {
   }
 
   put(kind: CommitFactKind, key: string, facts: unknown): void {
-    (this.upsert ??= this.db.prepare(
+    const stmt = (this.upsert ??= this.db.prepare(
       'INSERT INTO commit_facts (kind, key, facts, computed_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET facts = excluded.facts, computed_at = excluded.computed_at',
-    )).run(kind, key, JSON.stringify(facts), this.now());
+    ));
+    // A fact lost is read from git again: no fsync of its own.
+    withRelaxedSync(this.db, () => stmt.run(kind, key, JSON.stringify(facts), this.now()));
     if (!this.pruned) {
       // Once per process is enough: a plan writes a handful of rows.
       this.pruned = true;

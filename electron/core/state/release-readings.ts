@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { withRelaxedSync, type Db } from './db.js';
 
 /** What the compatibility verdict needs from one release's own tree (see engine/verdict.ts). */
 export interface StoredReading {
@@ -57,9 +57,11 @@ export class ReleaseReadings {
   }
 
   put(key: ReadingKey, reading: StoredReading): void {
-    (this.upsert ??= this.db
-      .prepare('INSERT INTO release_readings (sha, previous, version, reading, read_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha, previous, version) DO UPDATE SET reading = excluded.reading, read_at = excluded.read_at'))
-      .run(key.sha, key.previous ?? '', key.version, JSON.stringify(reading), this.now());
+    const stmt = (this.upsert ??= this.db.prepare(
+      'INSERT INTO release_readings (sha, previous, version, reading, read_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha, previous, version) DO UPDATE SET reading = excluded.reading, read_at = excluded.read_at',
+    ));
+    // A reading is read again from git if lost: no fsync of its own.
+    withRelaxedSync(this.db, () => stmt.run(key.sha, key.previous ?? '', key.version, JSON.stringify(reading), this.now()));
   }
 }
 
