@@ -77,6 +77,17 @@ function repoWithTags(root: string, name: string): { sha: (ref: string) => strin
   return { sha: (ref) => git(dir, 'rev-parse', ref) };
 }
 
+/** `app.git` served over h2, and an empty checkout whose origin is it (so git config applies to the listing). */
+async function servedCheckout(): Promise<{ root: string; server: HttpBackend; work: string }> {
+  const root = makeTempDir('upshift-h2-');
+  repoWithTags(root, 'app');
+  const server = await serve({ root });
+  const work = path.join(root, 'work');
+  git(root, 'init', '-q', work);
+  git(work, 'remote', 'add', 'origin', `${server.url}/app.git`);
+  return { root, server, work };
+}
+
 function reposWithTags(root: string, count: number): string[] {
   const names = Array.from({ length: count }, (_, i) => `r${i}`);
   // One repository copied: fixtures for many remotes without 4 commits each.
@@ -247,12 +258,7 @@ describe('smart HTTP discovery over HTTP/2', () => {
 
   it('an untrusted certificate names the remote and the CA setting; http.sslCAInfo in git config is honoured natively', async (ctx) => {
     if (!certs) return ctx.skip();
-    const root = makeTempDir('upshift-h2-');
-    repoWithTags(root, 'app');
-    const server = await serve({ root });
-    const work = path.join(root, 'work');
-    git(root, 'init', '-q', work);
-    git(work, 'remote', 'add', 'origin', `${server.url}/app.git`);
+    const { root, server, work } = await servedCheckout();
     const noCa = envWithCa({ GIT_SSL_CAINFO: '' });
     const e = await listRemoteTagsNative(work, 'origin', { env: noCa }).catch((x: unknown) => x as GitError);
     expect(e).toBeInstanceOf(GitError);
@@ -275,12 +281,7 @@ describe('smart HTTP discovery over HTTP/2', () => {
 
   it('http.sslVerify=false (git says so) skips verification with a warning on the listing', async (ctx) => {
     if (!certs) return ctx.skip();
-    const root = makeTempDir('upshift-h2-');
-    repoWithTags(root, 'app');
-    const server = await serve({ root });
-    const work = path.join(root, 'work');
-    git(root, 'init', '-q', work);
-    git(work, 'remote', 'add', 'origin', `${server.url}/app.git`);
+    const { root, server, work } = await servedCheckout();
     git(work, 'config', 'http.sslVerify', 'false');
     const listed = await listRemoteTagsNative(work, 'origin', { env: envWithCa({ GIT_SSL_CAINFO: '' }) });
     expect(listed.tags).toHaveLength(4);
