@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpError, isLoopbackHost, openGet, proxyFor, type StreamResponse } from '../source/github/http.js';
 import { DownloadError, type DownloadErrorKind } from './errors.js';
+import { nodeHttp } from '../net/builtins.js';
 
 export interface DownloadOptions {
   /** Refuse bodies bigger than this: a Content-Length over it before reading, else as soon as the count passes it. */
@@ -157,7 +157,7 @@ export async function downloadToFile(url: URL, dest: string, opts: DownloadOptio
       }
       if (response.status < 200 || response.status > 299) {
         response.close();
-        const text = STATUS_CODES[response.status];
+        const text = nodeHttp().STATUS_CODES[response.status];
         throw fail('http-status', `${displayUrl(current)} answered HTTP ${response.status}${text ? ` (${text})` : ''}.`, { status: response.status });
       }
       const total = declaredLength(response.headers);

@@ -1,6 +1,7 @@
 import type http from 'node:http';
-import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
-import tls from 'node:tls';
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
+import type tls from 'node:tls';
+import { nodeHttp2, nodeTls } from '../net/builtins.js';
 import { proxyFor, tunnel } from '../source/github/http.js';
 import { addSpareSocket, poolKey, servername } from './http-pool.js';
 import { TooLarge, USER_AGENT, type ByteBudget, type Reply } from './reply.js';
@@ -189,7 +190,7 @@ async function negotiate(url: URL, key: string, proxy: URL | null, trust: TlsTru
   const options = tlsOptions(trust);
   const raw = proxy ? await tunnel(proxy, url.hostname, port, signal) : undefined;
   const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
-    const s = tls.connect({ ...(raw ? { socket: raw } : { port }), host, ...servername(url), ALPNProtocols: ['h2', 'http/1.1'], ...options });
+    const s = nodeTls().connect({ ...(raw ? { socket: raw } : { port }), host, ...servername(url), ALPNProtocols: ['h2', 'http/1.1'], ...options });
     const onAbort = () => {
       s.destroy();
       reject(new Error(`no TLS connection within ${NEGOTIATE_TIMEOUT_MS / 1000} s`));
@@ -211,7 +212,7 @@ async function negotiate(url: URL, key: string, proxy: URL | null, trust: TlsTru
     addSpareSocket(key, socket);
     return null;
   }
-  const session = http2.connect(url.origin, { createConnection: () => socket, settings: { enablePush: false, initialWindowSize: STREAM_WINDOW } });
+  const session = nodeHttp2().connect(url.origin, { createConnection: () => socket, settings: { enablePush: false, initialWindowSize: STREAM_WINDOW } });
   // The stream limit is the server's first SETTINGS frame; it follows the handshake at once.
   await new Promise<void>((resolve, reject) => {
     const done = (e?: Error) => {
@@ -278,7 +279,7 @@ function stream(conn: H2Connection, method: 'GET' | 'POST', url: URL, headers: R
     const resHeaders: http.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     const tooLarge = () => {
-      req.close(http2.constants.NGHTTP2_CANCEL);
+      req.close(nodeHttp2().constants.NGHTTP2_CANCEL);
       fail(new TooLarge());
     };
     req.on('response', (h) => {

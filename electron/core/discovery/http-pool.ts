@@ -1,7 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { nodeHttp, nodeHttps, nodeTls } from '../net/builtins.js';
 import { proxyFor, tunnel } from '../source/github/http.js';
 import { tlsOptions, trustKey, type TlsTrust } from './tls-trust.js';
 
@@ -69,14 +70,14 @@ export function agentFor(url: URL, env: NodeJS.ProcessEnv, trust: TlsTrust): htt
   let agent = agents.get(key);
   if (!agent) {
     const secure = url.protocol === 'https:';
-    agent = proxy ? tunnelAgent(key, url, proxy, trust) : secure ? spareAwareHttpsAgent(key, trust) : new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_ORIGIN });
+    agent = proxy ? tunnelAgent(key, url, proxy, trust) : secure ? spareAwareHttpsAgent(key, trust) : new (nodeHttp().Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_ORIGIN });
     agents.set(key, agent);
   }
   return agent;
 }
 
 function spareAwareHttpsAgent(key: string, trust: TlsTrust): https.Agent {
-  class PooledHttpsAgent extends https.Agent {
+  class PooledHttpsAgent extends nodeHttps().Agent {
     override createConnection(...args: Parameters<https.Agent['createConnection']>): ReturnType<https.Agent['createConnection']> {
       return takeSpare(key) ?? super.createConnection(...args);
     }
@@ -90,7 +91,7 @@ function spareAwareHttpsAgent(key: string, trust: TlsTrust): https.Agent {
  */
 function tunnelAgent(key: string, url: URL, proxy: URL, trust: TlsTrust): http.Agent {
   const secure = url.protocol === 'https:';
-  const Base = secure ? https.Agent : http.Agent;
+  const Base = secure ? nodeHttps().Agent : nodeHttp().Agent;
   const port = Number(url.port || (secure ? 443 : 80));
   class TunnelAgent extends Base {
     override createConnection(_options: unknown, callback?: (err: Error | null, socket: Socket) => void): undefined {
@@ -101,7 +102,7 @@ function tunnelAgent(key: string, url: URL, proxy: URL, trust: TlsTrust): http.A
       }
       tunnel(proxy, url.hostname, port, AbortSignal.timeout(30_000)).then(
         (raw) => {
-          const socket = secure ? tls.connect({ socket: raw, host: url.hostname, ...servername(url), ALPNProtocols: ['http/1.1'], ...tlsOptions(trust) }) : raw;
+          const socket = secure ? nodeTls().connect({ socket: raw, host: url.hostname, ...servername(url), ALPNProtocols: ['http/1.1'], ...tlsOptions(trust) }) : raw;
           callback?.(null, socket);
         },
         (e: Error) => callback?.(e, undefined as unknown as Socket),

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { nodeHttp, nodeHttps } from '../net/builtins.js';
 import { agentFor, closeAgents, type TlsTrust } from './http-pool.js';
 import { closeH2Sessions, h2Session, H2Unavailable, requestH2 } from './h2-session.js';
 import { TooLarge, USER_AGENT, type ByteBudget, type Reply } from './reply.js';
@@ -48,7 +47,7 @@ export async function httpRequest(method: 'GET' | 'POST', url: URL, headers: Rec
 function requestH1(method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body: Buffer | undefined, ctx: RequestContext): Promise<Reply> {
   const { signal, budget } = ctx;
   return new Promise<Reply>((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? https : http;
+    const mod = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
     const req = mod.request(
       url,
       { method, agent: agentFor(url, ctx.env, ctx.trust), signal, headers: { 'user-agent': USER_AGENT, ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },

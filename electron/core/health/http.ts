@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { nodeHttp, nodeHttps } from '../net/builtins.js';
 
 /** `200`, `"200-399"`, `"200,204"` → a predicate over status codes. */
 export function statusMatcher(expect: number | string): (status: number) => boolean {
@@ -36,7 +35,7 @@ export function probeHttp(url: string, opts: { timeoutMs: number; expectStatus: 
       req.destroy();
       resolve(r);
     };
-    const lib = new URL(url).protocol === 'https:' ? https : http;
+    const lib = new URL(url).protocol === 'https:' ? nodeHttps() : nodeHttp();
     const req = lib.get(url, { headers: { 'user-agent': 'upshift-health', accept: '*/*' }, ...(opts.signal ? { signal: opts.signal } : {}) }, (res) => {
       const status = res.statusCode ?? 0;
       let read = 0;

@@ -3,8 +3,8 @@
  * capped response, and the answer classified for the outbox — 2xx delivered; 408, 425, 429 and 5xx worth another
  * try (with the receiver's Retry-After, RFC 9110 §10.2.3, in seconds or as a date); other statuses refused for good.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { nodeHttp, nodeHttps } from '../net/builtins.js';
 import type { ChannelDeps, SendOutcome } from './types.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -38,7 +38,7 @@ export interface PostResult {
 
 export function post(endpoint: string, body: string, headers: Record<string, string>, deps: ChannelDeps): Promise<PostResult> {
   const url = resolveEndpoint(endpoint, deps);
-  const lib = url.protocol === 'https:' ? https : http;
+  const lib = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
   const timeout = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const req = lib.request(

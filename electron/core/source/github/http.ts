@@ -1,7 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
 import { isIP, type Socket } from 'node:net';
-import tls from 'node:tls';
+import { nodeHttp, nodeHttps, nodeTls } from '../../net/builtins.js';
 
 /** A response read whole, under a size cap. Header names are lower-case. */
 export interface HttpResponse {
@@ -80,7 +80,7 @@ export function tunnel(proxy: URL, host: string, port: number, signal: AbortSign
       const cred = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
       headers['proxy-authorization'] = `Basic ${Buffer.from(cred).toString('base64')}`;
     }
-    const req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: `${host}:${port}`, headers, agent: false, signal });
+    const req = nodeHttp().request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: `${host}:${port}`, headers, agent: false, signal });
     req.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
@@ -125,7 +125,7 @@ export async function openGet(url: URL, opts: StreamRequestOptions): Promise<Str
     socket = await tunnel(opts.proxy, url.hostname, port, opts.signal);
     if (secure) {
       const servername = isIP(url.hostname) ? undefined : url.hostname;
-      socket = tls.connect({ socket, host: url.hostname, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'], ...(opts.ca ? { ca: [...tls.rootCertificates, opts.ca] } : {}) });
+      socket = nodeTls().connect({ socket, host: url.hostname, ...(servername ? { servername } : {}), ALPNProtocols: ['http/1.1'], ...(opts.ca ? { ca: [...nodeTls().rootCertificates, opts.ca] } : {}) });
     }
   }
   const tunnelled = socket;
@@ -137,10 +137,10 @@ export async function openGet(url: URL, opts: StreamRequestOptions): Promise<Str
       path: `${url.pathname}${url.search}`,
       headers: opts.headers ?? {},
       signal: opts.signal,
-      ...(opts.ca && !tunnelled ? { ca: [...tls.rootCertificates, opts.ca] } : {}),
+      ...(opts.ca && !tunnelled ? { ca: [...nodeTls().rootCertificates, opts.ca] } : {}),
       ...(tunnelled ? { createConnection: () => tunnelled } : {}),
     };
-    const req = (secure && !tunnelled ? https : http).request(requestOptions, (res) => {
+    const req = (secure && !tunnelled ? nodeHttps() : nodeHttp()).request(requestOptions, (res) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       const close = () => {
