@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import type { Operation, StartedBy } from '../../../shared/api/types.js';
 import { findApproval, reconcileApprovals, schedule, type DeviceState, type Schedule } from '../../../shared/policy/index.js';
 import type { Engine } from '../engine/index.js';
+import type { OperationEvent } from '../executor/events.js';
 import { toApiError } from '../errors.js';
 import type { Clock } from '../service/clock.js';
 import { approvalFindings, gatherProjects } from './inputs.js';
@@ -46,6 +47,17 @@ export interface SchedulerOptions {
   leaseTtlMs?: number;
   /** Called after every tick (tests, logs). */
   onTick?: (result: TickResult) => void;
+  /**
+   * The unattended operations as they run, for a host that shows them live (the tray app and `serve`: the database
+   * watcher cannot see writes made on its own connection). `finished` comes after the project was checked again.
+   */
+  operations?: UnattendedObserver;
+}
+
+export interface UnattendedObserver {
+  started(op: Operation): void;
+  event(e: OperationEvent): void;
+  finished(op: Operation): void;
 }
 
 export interface UnattendedOutcome {
@@ -237,11 +249,13 @@ export class Scheduler {
     let refusal: { code: string; message: string } | null = null;
     try {
       await engine.recover();
+      const observer = this.opts.operations;
       const op = await engine.upgrade(due.project, {
         to: due.version,
         stash: false,
         startedBy,
         signal: this.abort.signal,
+        ...(observer ? { listener: (e: OperationEvent) => observer.event(e), onStarted: (o: Operation) => observer.started(o) } : {}),
         confirm: async (plan) => {
           if (plan.to.version !== due.version || (plan.to.sha && plan.to.sha !== due.commit)) {
             refusal = { code: 'PLAN_CHANGED', message: `the plan now goes to ${plan.to.version ?? '?'} (${(plan.to.sha ?? '').slice(0, 7)}), not the ${due.version} (${due.commit.slice(0, 7)}) the schedule chose` };
@@ -261,6 +275,7 @@ export class Scheduler {
       if (!op) return { project: due.project, version: due.version, operation: null, refused: refusal ?? { code: 'DECLINED', message: 'declined' } };
       this.opts.notify?.operationFinished(op);
       await this.recheck(due.project);
+      this.opts.operations?.finished(op);
       return { project: due.project, version: due.version, operation: op, refused: null };
     } catch (err) {
       const e = toApiError(err);
@@ -268,6 +283,7 @@ export class Scheduler {
       if (op) {
         this.opts.notify?.operationFinished(op);
         await this.recheck(due.project);
+        this.opts.operations?.finished(op);
       }
       return { project: due.project, version: due.version, operation: op ?? null, refused: { code: e.code, message: e.message } };
     }

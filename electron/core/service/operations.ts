@@ -47,6 +47,13 @@ export interface OperationRunnerOptions {
  * (blocked plan, lock held, nothing to do); the executor's progress becomes contract events; `cancel` aborts the
  * operation's signal, which stops the running command and rolls the checkout back.
  */
+/** A running operation's step change or log line as the dashboard's event (its start and end are sent apart). */
+export function operationUpdate(e: OperationEvent): UpshiftEvent | null {
+  if (e.type === 'step-changed') return { type: 'operation-step', operationId: e.operationId, step: { id: e.stepId, title: e.title, status: e.status, durationMs: e.durationMs, error: e.error } };
+  if (e.type === 'log-line') return { type: 'operation-log', operationId: e.operationId, stepId: e.stepId, line: e.line };
+  return null;
+}
+
 export class OperationRunner {
   private readonly active = new Map<string, Active>();
   /** Every operation this process recorded (the change watcher skips them: their events come from here). */
@@ -79,11 +86,8 @@ export class OperationRunner {
     const settled = new Promise<void>((resolve) => (resolveSettled = (p) => void p.then(resolve, resolve)));
     const started = new Promise<string>((resolve) => (announce = resolve));
     const listener = (e: OperationEvent) => {
-      if (e.type === 'step-changed') {
-        emit({ type: 'operation-step', operationId: e.operationId, step: { id: e.stepId, title: e.title, status: e.status, durationMs: e.durationMs, error: e.error } });
-      } else if (e.type === 'log-line') {
-        emit({ type: 'operation-log', operationId: e.operationId, stepId: e.stepId, line: e.line });
-      }
+      const update = operationUpdate(e);
+      if (update) emit(update);
     };
     const onStarted = (op: Operation) => {
       startedId = op.id;

@@ -104,6 +104,15 @@ describe('the scheduler in the service', () => {
     await waitFor(() => ticks.filter((t) => t.kind === 'evaluated' && t.started.length > 0).length === 2);
     expect(at()).toBe('v1.0.2');
     expect(h.events.types()).toContain('schedule-changed');
+    // The dashboard sees the unattended operation live and the project as checked after it: no update left to offer.
+    const started = h.events.of('operation-started').map((e) => e.operation);
+    expect(started.map((o) => [o.project, o.kind, o.to.version])).toEqual([['p', 'upgrade', '1.0.2']]);
+    expect(h.events.of('operation-step').length).toBeGreaterThan(0);
+    await waitFor(() => h.events.of('operation-finished').length === 1);
+    expect(h.events.of('operation-finished')[0]!.operation).toMatchObject({ id: started[0]!.id, status: 'succeeded' });
+    const last = h.events.of('project-changed').filter((e) => e.project.name === 'p').at(-1)!.project;
+    expect(last.check?.current.version).toBe('1.0.2');
+    expect(last.check?.updateAvailable).toBe(false);
   });
 
   it('pause until an instant, and resume, from the dashboard: schedule-changed, nothing upgrades while paused', async () => {

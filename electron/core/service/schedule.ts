@@ -23,6 +23,7 @@ import {
   type DeviceSource,
   type SchedulerNotifier,
   type TickResult,
+  type UnattendedObserver,
 } from '../scheduler/index.js';
 import type { Clock } from './clock.js';
 
@@ -47,6 +48,8 @@ interface Deps {
   notify: SchedulerNotifier;
   /** Null: this service runs no scheduler (tests, or a host that leaves it to the daemon); the methods still work. */
   options: ServiceSchedulerOptions | null;
+  /** The unattended operations this scheduler runs, shown live in the dashboard. */
+  operations?: UnattendedObserver;
 }
 
 type ScheduleDocument = MethodOutputs['getSchedule'];
@@ -68,6 +71,7 @@ export class ServiceAutomation {
           ...(o.device ? { device: o.device } : {}),
           ...(o.pollMs ? { pollMs: o.pollMs } : {}),
           onTick: (r) => this.ticked(r),
+          ...(deps.operations ? { operations: deps.operations } : {}),
         })
       : null;
     this.preferences = this.preferencesSignature();

@@ -28,7 +28,7 @@ import type { NotifyHub } from '../notify/hub.js';
 import { engineNotifyHub } from '../notify/engine-hub.js';
 import type { ChannelDeps } from '../notify/types.js';
 import { BatchRunner } from './batches.js';
-import { OperationRunner, tailFile } from './operations.js';
+import { OperationRunner, operationUpdate, tailFile } from './operations.js';
 import { Poller } from './poller.js';
 import { mergeSettings, projectView, readSettings } from './views.js';
 import { DbWatcher } from './watch.js';
@@ -129,7 +129,33 @@ export class UpshiftService implements UpshiftApi {
     });
     const settings = this.settings();
     this.channels = engineNotifyHub(engine, { clock: this.clock, env: opts.env ?? process.env, random: opts.random, deps: opts.notifyDeps });
-    this.automation = new ServiceAutomation({ engine, clock: this.clock, emit: (e) => this.emit(e), notify: this.channels, options: opts.scheduler ?? null });
+    this.automation = new ServiceAutomation({
+      engine,
+      clock: this.clock,
+      emit: (e) => this.emit(e),
+      notify: this.channels,
+      options: opts.scheduler ?? null,
+      // The scheduler writes on this process's own connection, which the database watcher cannot see: its
+      // operations and the check after each are told to the dashboard here, as the runner's are.
+      operations: {
+        started: (operation) => {
+          this.emit({ type: 'operation-started', operation });
+          this.emit({ type: 'history-changed' });
+          this.emitProject(operation.project);
+        },
+        event: (e) => {
+          const update = operationUpdate(e);
+          if (update) this.emit(update);
+        },
+        finished: (operation) => {
+          this.emit({ type: 'operation-finished', operation: this.engine.store.getOperation(operation.id) ?? operation });
+          this.emit({ type: 'history-changed' });
+          const check = this.engine.store.getCheck(operation.project);
+          if (check) this.notifications.afterCheck(check);
+          this.emitProject(operation.project);
+        },
+      },
+    });
     this.notifications = new NotificationCenter({
       store: engine.store,
       clock: this.clock,
