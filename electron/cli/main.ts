@@ -102,8 +102,9 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
   const listener = progressPrinter(io, !json && io.stderrIsTty);
   const { Engine } = await import('../core/engine/index.js');
   const { formatCheck, formatHistory, formatList, formatOffline, formatOperation, formatPlan, formatStatus, formatTagScheme } = await import('./format.js');
-  const { finishPath, isBatchCommand, planBatchCommand, resumeCommand, runPath, upgradeBatchCommand } = await import('./commands/batch.js');
-  const { formatBatch } = await import('./commands/batch-format.js');
+  // Batches, paths and their formatting load with the commands that use them (plan, upgrade, resume, history): with
+  // them comes the batch runner and the executor, which `check` and `list` never need (issue 12: the CLI's peak RSS).
+  const batch = () => import('./commands/batch.js');
   const engine: EngineType = await Engine.open(listener ? { listener } : {});
   let failed = false;
   try {
@@ -160,6 +161,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return ExitCode.ok;
       }
       case 'plan': {
+        const { isBatchCommand, planBatchCommand } = await batch();
         if (isBatchCommand(cmd)) return await planBatchCommand(cmd, engine, batchDeps());
         const plan = await engine.plan(first!, { ...(typeof cmd.values.to === 'string' ? { to: cmd.values.to } : {}), ...checkoutFlag(cmd.values.checkout) });
         print(plan, () => formatPlan(io.style, plan));
@@ -169,6 +171,7 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         if (cmd.values['keep-on-conflict'] === true && cmd.values.stash !== true) {
           throw usageError('BAD_ARGUMENTS', '--keep-on-conflict decides what happens to work set aside with --stash; pass --stash too. Nothing was changed.');
         }
+        const { finishPath, isBatchCommand, runPath, upgradeBatchCommand } = await batch();
         if (isBatchCommand(cmd)) return await upgradeBatchCommand(cmd, engine, batchDeps());
         if (cmd.values['keep-going'] === true) throw usageError('BAD_ARGUMENTS', '--keep-going applies to a batch: pass --with-dependents or --all too. Nothing was changed.');
         // A target beyond required stops: the plan carries its hops, and the upgrade runs them as a path instead.
@@ -240,13 +243,14 @@ async function run(given: ParsedCommand, io: Io): Promise<ExitCodeValue> {
         return signalExit ?? exitFor(op);
       }
       case 'resume':
-        return await resumeCommand(cmd, engine, batchDeps());
+        return await (await batch()).resumeCommand(cmd, engine, batchDeps());
       case 'history': {
         const raw = cmd.values.limit;
         const limit = raw === undefined ? 20 : Number(raw);
         if (!Number.isInteger(limit) || limit < 0) throw usageError('BAD_ARGUMENTS', `--limit must be a whole number ≥ 0, got "${String(raw)}".`);
         const r = engine.history({ ...(first ? { project: first } : {}), ...(limit > 0 ? { limit } : {}) });
         // Batches and paths first, each with its members; their operations are also in the list below.
+        const { formatBatch } = await import('./commands/batch-format.js');
         print(r, () => [...(r.batches ?? []).map((b) => formatBatch(io.style, b)), formatHistory(io.style, r)].join('\n'));
         return ExitCode.ok;
       }

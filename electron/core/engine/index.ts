@@ -12,12 +12,10 @@ import type {
 import { compareVersions, parseVersion } from '../../../shared/version/index.js';
 import { UpshiftError, usageError } from '../errors.js';
 import type { OperationListener } from '../executor/events.js';
-import { recoverInterrupted, type RecoveryReport } from '../executor/recovery.js';
-import { recoverBatches, type BatchRecovery } from '../batch/recover.js';
+import type { RecoveryReport } from '../executor/recovery.js';
+import type { BatchRecovery } from '../batch/recover.js';
 import type { BatchListener } from '../batch/run.js';
 import { BatchStore } from '../batch/store.js';
-import { batchInputs, memberNames } from '../batch/inputs.js';
-import { planBatch } from '../../../shared/plan/batch.js';
 import { GitTagSource } from '../source/git-tags.js';
 import type { SecretStore } from '../source/github/secret-store.js';
 import { GitHubSource } from '../source/github/source.js';
@@ -31,7 +29,7 @@ import { checkProject, failedCheck } from './check.js';
 import { CheckMemo } from './check-memo.js';
 import { mapLimit } from '../util/map-limit.js';
 import { projectCurrent } from './current.js';
-import { buildPlan, type PlanOptions, type PlanResult } from './plan.js';
+import type { PlanOptions, PlanResult } from './plan.js';
 import type { CheckoutMode } from './checkout-plan.js';
 import { applyOverride, readOverrides } from './overrides.js';
 import { addProject, inspectProject, loadContext, manifestInCheckout, requireProject, toInfo, type InspectedProject, type ProjectContext } from './projects.js';
@@ -40,7 +38,8 @@ import { projectConfigPath, setConfigAside } from '../manifest/config-file.js';
 import { existsSync } from 'node:fs';
 import { assertNoRollbackLoop } from './rollback-loop.js';
 import { assertGateApproval } from './gate-approval.js';
-import { rollbackTarget, runRollback, runUpgrade, withProjectLock, type RunOptions } from './run.js';
+import type { RunOptions } from './run.js';
+import { recoverBatchRuns, recoverOperations, runPath } from './run-path.js';
 import { configureLogging, moduleLogger } from '../telemetry/index.js';
 import { ManifestMemo } from '../manifest/memo.js';
 import { ManifestMemoStore } from '../state/manifest-memo.js';
@@ -110,11 +109,11 @@ export class Engine {
     const store = StateStore.open(opts.home ?? resolveHome(opts.env ?? process.env), opts.now ? { now: opts.now } : {});
     configureLogging({ home: store.paths.home, env: opts.env ?? process.env });
     try {
-      const recovery: EngineRecoveryReport = { ...(await recoverInterrupted(store, opts.listener)), batches: [] };
+      const recovery: EngineRecoveryReport = { ...(await recoverOperations(store, opts.listener)), batches: [] };
       const source = opts.source ?? new SourceRouter(new GitTagSource(), new GitHubSource({ cache: new SqliteHttpCache(store.database), ...(opts.env ? { env: opts.env } : {}), token: tokenChain(opts.env ?? process.env, opts.secretStore) }));
       const engine = new Engine(store, source, opts.concurrency ?? 8, opts.listener, recovery);
       // After the member operations: a batch whose process died is finished from its journal (batch/recover.ts).
-      recovery.batches = await recoverBatches(engine, memberEvents(opts.listener));
+      recovery.batches = await recoverBatchRuns(engine, memberEvents(opts.listener));
       return engine;
     } catch (err) {
       store.close();
@@ -132,8 +131,8 @@ export class Engine {
    * mean upgrading a half-upgraded checkout. Costs one query when nothing is unfinished.
    */
   async recover(): Promise<EngineRecoveryReport> {
-    const ops = await recoverInterrupted(this.store, this.listener);
-    return { ...ops, batches: await recoverBatches(this, memberEvents(this.listener)) };
+    const ops = await recoverOperations(this.store, this.listener);
+    return { ...ops, batches: await recoverBatchRuns(this, memberEvents(this.listener)) };
   }
 
   /** Watches a checkout; `config` sets keys of Upshift's own configuration for it (`add --install … --smoke …`). */
@@ -274,6 +273,8 @@ export class Engine {
   /** The plan over contexts loaded once, with the settings it was made with and where each came from. */
   private async planWith(name: string, all: readonly ProjectContext[], opts: PlanOptions): Promise<PlanResult> {
     const ctx = all.find((c) => c.record.name === name)!;
+    // The planner (and the health checks it describes) loads with the first plan: `check` never plans.
+    const { buildPlan } = await import('./plan.js');
     const result = await withTagAdvice(buildPlan(ctx, all, this.source, this.store, opts), () => this.source.lastWarnings?.(sourceProjectOf(ctx)) ?? []);
     if (ctx.manifest.origins) result.plan.settings = ctx.manifest.origins;
     return result;
@@ -291,6 +292,7 @@ export class Engine {
     assertTargetGiven(opts.to, 'version');
     if (opts.root !== undefined) requireProject(this.store, opts.root);
     const all = this.contexts();
+    const [{ batchInputs, memberNames }, { planBatch }] = await Promise.all([import('../batch/inputs.js'), import('../../../shared/plan/batch.js')]);
     const members = memberNames(all, opts.root ?? null);
     const projects = await batchInputs(all, members, this.source, this.store, opts.signal);
     return planBatch(projects, opts.root !== undefined ? { mode: 'with-dependents', root: opts.root, ...(opts.to ? { to: opts.to } : {}) } : { mode: 'all' });
@@ -300,6 +302,7 @@ export class Engine {
   async upgrade(name: string, opts: UpgradeOptions = {}): Promise<Operation | null> {
     assertTargetGiven(opts.to, 'version');
     requireProject(this.store, name);
+    const { withProjectLock } = await runPath();
     return withProjectLock(this.store, name, (operationId) => this.upgradeLocked(name, operationId, opts));
   }
 
@@ -317,17 +320,20 @@ export class Engine {
     assertGateApproval(planned.plan, { to: opts.to, explicit: opts.explicit });
     if (!planned.plan.blocked && opts.confirm && !(await opts.confirm(planned.plan))) return null;
     if (planned.plan.hops && !planned.plan.blocked) throw pathRequired(planned.plan);
+    const { runUpgrade } = await runPath();
     return runUpgrade(this.store, ctx, planned, { ...opts, operationId, ...this.listenerFor(opts) });
   }
 
   /** Undoes operation `target` of `name` under a project lock the caller holds (a batch rolling its members back). */
-  rollbackLocked(name: string, operationId: string, target: Operation, opts: Omit<RunOptions, 'operationId'> = {}): Promise<Operation> {
+  async rollbackLocked(name: string, operationId: string, target: Operation, opts: Omit<RunOptions, 'operationId'> = {}): Promise<Operation> {
+    const { runRollback } = await runPath();
     return runRollback(this.store, this.context(name), target, { ...opts, operationId, ...this.listenerFor(opts) });
   }
 
   async rollback(name: string, opts: Omit<RunOptions, 'operationId'> & { to?: string; confirm?: (target: Operation) => Promise<boolean> } = {}): Promise<Operation | null> {
     assertTargetGiven(opts.to, 'operation id');
     const ctx = this.context(name);
+    const { rollbackTarget, runRollback, withProjectLock } = await runPath();
     return withProjectLock(this.store, name, async (operationId) => {
       const target = rollbackTarget(this.store, name, opts.to);
       if (opts.confirm && !(await opts.confirm(target))) return null;
