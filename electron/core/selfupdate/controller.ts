@@ -187,7 +187,9 @@ export class SelfUpdateController {
         break;
       }
       case 'progress':
-        this.phase = 'downloading';
+        // electron-updater reports progress as bytes arrive and checks the sha512 at the end: a progress event that
+        // comes after the download already failed (or finished) is stale and must not hide that outcome.
+        if (this.phase !== 'downloading') return;
         this.progress = { percent: e.percent, transferred: e.transferred, total: e.total, bytesPerSecond: e.bytesPerSecond };
         break;
       case 'downloaded': {
