@@ -253,13 +253,25 @@ export class Engine {
     const chosen = names.length > 0 ? all.filter((c) => names.includes(c.record.name)) : all;
     // UPSHIFT_DISCOVERY_MEMO=off judges every project on every check (a way out, and the benches' comparison).
     const memo = process.env.UPSHIFT_DISCOVERY_MEMO === 'off' ? undefined : new CheckMemo(this.store);
-    const checked = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal, memo));
+    const since = this.store.now();
+    let checked = await mapLimit(chosen, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal, memo));
+    // An upgrade or rollback that ran while this check did (the scheduler, another process) makes its result a
+    // picture of the checkout before it: saved after the re-check that followed the operation, it would offer the
+    // release just installed again. Such projects are checked once more; one still being changed keeps its last check.
+    const touched = this.store.projectsTouchedSince(since);
+    const inFlight = new Set<string>();
+    if (touched.size > 0 && !signal?.aborted) {
+      for (const name of touched) if (this.store.runningOperation(name)) inFlight.add(name);
+      const again = chosen.filter((c) => touched.has(c.record.name) && !inFlight.has(c.record.name));
+      const fresh = new Map((await mapLimit(again, this.concurrency, (ctx) => checkProject(ctx, all, this.source, this.store, signal, memo))).map((c) => [c.name, c]));
+      checked = checked.map((c) => fresh.get(c.name) ?? c);
+    }
     // In listing order, as without isolateFailures.
     const byName = new Map([...checked, ...broken].map((c) => [c.name, c]));
     const projects = records.map((r) => byName.get(r.name)).filter((c): c is ProjectCheck => c !== undefined);
     // A cancelled check (the app shutting down) says nothing about the remotes: keep the last real results.
     if (signal?.aborted) throw new UpshiftError('CANCELLED', 'The check was cancelled; the last results were kept.', { retryable: true });
-    this.store.saveChecks(projects);
+    this.store.saveChecks(projects.filter((p) => !inFlight.has(p.name)));
     for (const p of projects) if (p.error) log.warn('check failed', { project: p.name, err: { code: p.error.code, message: p.error.message } });
     return { projects };
   }

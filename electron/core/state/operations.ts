@@ -420,6 +420,18 @@ export class OperationsRepo {
     return row ? this.toRecord(row) : null;
   }
 
+  /**
+   * Projects whose checkout an operation may have changed since `since` (an ISO instant): one running now, or one
+   * started or finished since then. Blocked operations changed nothing. A check that began before such an operation
+   * describes the checkout as it was (engine/index.ts `check`).
+   */
+  touchedSince(since: string): Set<string> {
+    const rows = this.ctx.stmts
+      .get(`SELECT DISTINCT project FROM operations WHERE status != 'blocked' AND (status = 'running' OR started_at >= ? OR finished_at >= ?)`)
+      .all(since, since) as Array<{ project: string }>;
+    return new Set(rows.map((r) => r.project));
+  }
+
   /** Wall-clock durations (ms) of the project's succeeded upgrades, newest first; feed to `estimateSeconds`. */
   pastUpgradeDurations(project: string, limit = 20): number[] {
     const rows = this.ctx.stmts

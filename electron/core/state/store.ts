@@ -201,6 +201,9 @@ export class StateStore {
   runningOperation(project: string): OperationRecord | null {
     return this.operations.running(project);
   }
+  projectsTouchedSince(since: string): Set<string> {
+    return this.operations.touchedSince(since);
+  }
   pastUpgradeDurations(project: string, limit?: number): number[] {
     return this.operations.pastUpgradeDurations(project, limit);
   }
