@@ -89,6 +89,23 @@ describe('the tray app', () => {
     expect(u.autoInstallOnAppQuit).toBe(false);
   });
 
+  it('a failed download says so, and a progress event arriving after the failure does not hide it', async () => {
+    const u = new FakeUpdater();
+    u.feed = { version: '0.2.0' };
+    u.downloadError = Object.assign(new Error('sha512 checksum mismatch'), { code: 'ERR_CHECKSUM_MISMATCH' });
+    const h = await appService(u);
+    await h.service.selfUpdate({ action: 'install-on-quit', version: '0.2.0' });
+    await settle();
+    expect(lastStatus(h)).toMatchObject({ phase: 'error' });
+    expect(lastStatus(h).error).toMatch(/did not match the sha512 checksum/);
+    // electron-updater reports progress as bytes arrive: one that lands after the failure is stale.
+    u.emit('download-progress', { percent: 100, transferred: 100, total: 100, bytesPerSecond: 10, delta: 60 });
+    await settle();
+    const after = (await h.service.getAbout({})).selfUpdate;
+    expect(after).toMatchObject({ phase: 'error', progress: null });
+    expect(u.autoInstallOnAppQuit).toBe(false);
+  });
+
   it('Skip this version holds across a restart; a newer release is offered again', async () => {
     const u = new FakeUpdater();
     u.feed = { version: '0.2.0' };
