@@ -128,9 +128,8 @@ suite('About over the real electron-updater and a GitHub feed', () => {
 
   // Quarantined: in the fresh-clone CI runs (all e2e files in parallel after the unit suite) this case timed out
   // twice in three runs with no failure shown at all, and in none of the local runs (about six, with and without
-  // CI=true). The
-  // refusal itself is covered by test/selfupdate.feed.test.ts over the same real electron-updater, and the words and
-  // the late-progress guard by test/selfupdate.service.test.ts; what this adds is the text in About, in Chromium.
+  // CI=true). The refusal itself is covered by test/selfupdate.feed.test.ts over the same real electron-updater, and
+  // the words and the late-progress guard by test/selfupdate.service.test.ts; what this adds is the text in About.
   it.skip('a tampered download is refused in words, and quitting installs nothing', async () => {
     const r = await trayApp({ tamper: true });
     const page = await openAbout(browser, r);
